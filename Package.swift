@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// jianfu (减负): a library core with a thin executable. Imports point one way:
+// jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports} → JianfuModel.
+let package = Package(
+    name: "jianfu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "jianfu", targets: ["jianfu"]),
+        .library(name: "JianfuPipeline", targets: ["JianfuPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "JianfuModel"),
+        .target(name: "JianfuIngest", dependencies: ["JianfuModel"]),
+        .target(name: "JianfuIndicators", dependencies: ["JianfuModel"]),
+        .target(name: "JianfuReports", dependencies: ["JianfuModel", "JianfuIndicators"]),
+        .target(
+            name: "JianfuPipeline",
+            dependencies: [
+                "JianfuModel", "JianfuIngest", "JianfuIndicators", "JianfuReports",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "jianfu",
+            dependencies: [
+                "JianfuPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "JianfuIngestTests", dependencies: ["JianfuIngest", "JianfuModel"]),
+        .testTarget(name: "JianfuIndicatorsTests", dependencies: ["JianfuIndicators", "JianfuModel"]),
+        .testTarget(name: "JianfuPipelineTests", dependencies: ["JianfuPipeline", "JianfuReports", "JianfuModel"]),
+        .testTarget(name: "JianfuEndToEndTests", dependencies: ["jianfu"]),
+    ]
+)

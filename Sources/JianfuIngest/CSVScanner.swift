@@ -1,0 +1,175 @@
+/// A streaming RFC 4180 record scanner over UTF-8 bytes.
+///
+/// Invariants:
+/// - `pending` holds decoded bytes not yet consumed; its first byte is always the first byte of
+///   a record, and `line` is that record's physical line number (the header is line 1).
+/// - A chunk boundary may fall anywhere — inside a quoted field, between CR and LF, between the
+///   two quotes of an escaped `""`, inside a multi-byte character. A record is handed out only
+///   once its terminator has been seen (or the input has ended), so an incomplete tail simply
+///   waits in `pending` for the next chunk; nothing is re-scanned more than once per chunk.
+/// - Quotes are tracked per field: a field is quoted only when its first byte is `"`; inside it,
+///   `""` is a quote and delimiters and line breaks are data. A `"` inside an unquoted field is
+///   data (as spreadsheets read it). Text after a closing quote marks the record malformed.
+/// - Line ends are LF, CRLF or a lone CR; each counts one physical line, inside quotes too.
+public final class CSVScanner {
+    /// What made a record malformed; such a record is rejected whole.
+    public enum Problem: Equatable, Sendable {
+        case unterminatedQuote
+        case textAfterClosingQuote
+    }
+
+    struct Span {
+        var start: Int
+        var end: Int
+        var inScratch: Bool
+    }
+
+    public let delimiter: UInt8
+    /// Decoded bytes waiting to be scanned; decoders append here.
+    public var pending: [UInt8] = []
+    private var line = 1
+    private var spans: [Span] = []
+    private var scratch: [UInt8] = []
+
+    public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.delimiter = delimiter
+    }
+
+    /// Hands every complete record in `pending` to `body`; with `final`, the tail too.
+    public func scan(final: Bool, _ body: (CSVRecord) throws -> Void) rethrows {
+        var consumed = 0
+        try pending.withUnsafeBufferPointer { bytes in
+            while consumed < bytes.count {
+                guard let (end, next, lines, problem) = scanRecord(bytes, from: consumed, final: final) else { break }
+                try scratch.withUnsafeBufferPointer { scratchBytes in
+                    let record = CSVRecord(
+                        bytes: bytes, scratch: scratchBytes, spans: spans, line: line,
+                        raw: UnsafeBufferPointer(rebasing: bytes[consumed..<end]), problem: problem)
+                    try body(record)
+                }
+                line += lines
+                consumed = next
+            }
+        }
+        pending.removeSubrange(0..<consumed)
+    }
+
+    /// Scans one record starting at `start`. Returns the end of its content, where the next
+    /// record starts, how many physical lines it spans, and its problem; `nil` when more input is
+    /// needed to know where it ends.
+    private func scanRecord(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, final: Bool) -> (Int, Int, Int, Problem?)? {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let delimiter = self.delimiter
+        let count = bytes.count
+        var spans = self.spans
+        spans.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        defer { self.spans = spans }
+        var p = start
+        var lines = 0
+        var problem: Problem?
+        while true {
+            if p < count, bytes[p] == quote {
+                p += 1
+                let contentStart = p
+                var escaped = false
+                var contentEnd = -1
+                while contentEnd < 0 {
+                    if p == count {
+                        guard final else { return nil }
+                        problem = .unterminatedQuote
+                        contentEnd = count
+                        break
+                    }
+                    let b = bytes[p]
+                    if b == quote {
+                        if p + 1 == count, !final { return nil }
+                        if p + 1 < count, bytes[p + 1] == quote {
+                            escaped = true
+                            p += 2
+                            continue
+                        }
+                        contentEnd = p
+                        p += 1
+                    } else {
+                        if b == lf || (b == cr && (p + 1 == count || bytes[p + 1] != lf)) { lines += 1 }
+                        p += 1
+                    }
+                }
+                if escaped {
+                    let scratchStart = scratch.count
+                    var k = contentStart
+                    while k < contentEnd {
+                        scratch.append(bytes[k])
+                        k += bytes[k] == quote ? 2 : 1
+                    }
+                    spans.append(Span(start: scratchStart, end: scratch.count, inScratch: true))
+                } else {
+                    spans.append(Span(start: contentStart, end: contentEnd, inScratch: false))
+                }
+                if p < count, bytes[p] != delimiter, bytes[p] != lf, bytes[p] != cr {
+                    problem = problem ?? .textAfterClosingQuote
+                    while p < count, bytes[p] != delimiter, bytes[p] != lf, bytes[p] != cr { p += 1 }
+                }
+            } else {
+                let fieldStart = p
+                while p < count {
+                    let b = bytes[p]
+                    if b == delimiter || b == lf || b == cr { break }
+                    p += 1
+                }
+                spans.append(Span(start: fieldStart, end: p, inScratch: false))
+            }
+            if p == count {
+                guard final else { return nil }
+                return (count, count, lines, problem)
+            }
+            let b = bytes[p]
+            if b == delimiter {
+                p += 1
+                continue
+            }
+            if b == lf { return (p, p + 1, lines + 1, problem) }
+            // CR: a CRLF pair or a lone CR.
+            if p + 1 == count {
+                guard final else { return nil }
+                return (p, p + 1, lines + 1, problem)
+            }
+            return (p, bytes[p + 1] == lf ? p + 2 : p + 1, lines + 1, problem)
+        }
+    }
+}
+
+/// One record handed out by `CSVScanner`; its buffers are valid only inside the callback.
+public struct CSVRecord {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let scratch: UnsafeBufferPointer<UInt8>
+    let spans: [CSVScanner.Span]
+    /// Physical line of the record's first line.
+    public let line: Int
+    /// The record as it stands in the (decoded) file, without its line terminator.
+    public let raw: UnsafeBufferPointer<UInt8>
+    public let problem: CSVScanner.Problem?
+
+    public var fieldCount: Int { spans.count }
+
+    /// The unquoted, unescaped bytes of field `index`.
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let span = spans[index]
+        let base = span.inScratch ? scratch : bytes
+        return UnsafeBufferPointer(rebasing: base[span.start..<span.end])
+    }
+
+    public func string(_ index: Int) -> String {
+        String(decoding: field(index), as: UTF8.self)
+    }
+
+    /// True when every field is empty or spaces: a blank line, or a row of bare delimiters as
+    /// spreadsheets export empty rows.
+    public var isBlank: Bool {
+        for index in 0..<spans.count {
+            for byte in field(index) where byte != 0x20 && byte != 0x09 { return false }
+        }
+        return true
+    }
+}

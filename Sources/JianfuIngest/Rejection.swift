@@ -1,0 +1,42 @@
+/// Why a row or cell was not kept (SPEC §5). The raw value is the stable code written to
+/// `rejected.csv`'s `reason` column, so dashboards can count by it.
+public enum RejectionReason: String, Sendable, CaseIterable {
+    case badPeriod = "bad_period"
+    case wrongGranularity = "wrong_granularity"
+    case futurePeriod = "future_period"
+    case badValue = "bad_value"
+    case negativeCount = "negative_count"
+    case emptyValue = "empty_value"
+    case emptyUnit = "empty_unit"
+    case unknownMetric = "unknown_metric"
+    case unknownUnit = "unknown_unit"
+    case duplicateKey = "duplicate_key"
+    case undecodable = "undecodable"
+    case malformedRow = "malformed_row"
+}
+
+/// One rejected row or wide cell: where it was, why, and the row as it was in the file.
+public struct Rejection: Sendable, Equatable {
+    public var source: String
+    /// Physical line of the record's first line; the header is line 1.
+    public var line: Int
+    /// The column (as named in the file) the problem is in; empty when it is the whole row.
+    public var field: String
+    public var reason: RejectionReason
+    /// A sentence for people: what was found and what was expected.
+    public var message: String
+    /// The row's text as decoded from the file (undecodable bytes shown as U+FFFD).
+    public var raw: String
+    /// True when this rejects one cell of a wide row, not the row.
+    public var isCell: Bool
+
+    public init(source: String, line: Int, field: String, reason: RejectionReason, message: String, raw: String, isCell: Bool = false) {
+        self.source = source
+        self.line = line
+        self.field = field
+        self.reason = reason
+        self.message = message
+        self.raw = raw
+        self.isCell = isCell
+    }
+}

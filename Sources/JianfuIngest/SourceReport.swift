@@ -1,0 +1,27 @@
+/// What reading one source found: the per-source data-quality totals of SPEC §5.
+public struct SourceReport: Sendable, Equatable {
+    public var name: String
+    public var path: String
+    public var kind: SourceKind
+    public var encoding: SourceEncoding = .auto
+    /// Data rows read (header and blank lines excluded).
+    public var rowsRead = 0
+    /// Rows of which no observation was kept.
+    public var rowsRejected = 0
+    /// Single wide cells rejected while the rest of their row was kept.
+    public var cellsRejected = 0
+    public var blankLines = 0
+    /// Observations stored from this source.
+    public var observations = 0
+    /// Keys this source gave that an earlier source had given too (the later wins).
+    public var overrides = 0
+    /// Distinct periods (canonical spelling) seen, per metric id.
+    public var firstPeriod: [String: String] = [:]
+    public var lastPeriod: [String: String] = [:]
+
+    public init(name: String, path: String, kind: SourceKind) {
+        self.name = name
+        self.path = path
+        self.kind = kind
+    }
+}

@@ -1,0 +1,109 @@
+/// Turns a source's raw bytes into UTF-8, chunk by chunk (SPEC §1 "Encodings").
+///
+/// `auto`: a UTF-8 BOM means UTF-8; otherwise the decision waits for the first non-ASCII byte
+/// (ASCII reads the same either way) and looks at up to 64 KiB from there: valid UTF-8 means
+/// UTF-8, anything else GB18030. A UTF-8 BOM at the start is dropped in every mode.
+public final class TextDecoder {
+    private enum State { case undecided, utf8, gb18030(GB18030Decoder) }
+    private var state: State
+    private var atStart = true
+    private var pendingStart: [UInt8] = []
+    public private(set) var detected: SourceEncoding
+
+    public init(_ encoding: SourceEncoding) throws {
+        detected = encoding
+        switch encoding {
+        case .auto: state = .undecided
+        case .utf8: state = .utf8
+        case .gb18030: state = .gb18030(try GB18030Decoder())
+        }
+    }
+
+    /// Decodes one chunk, appending UTF-8 to `output`.
+    public func decode(_ chunk: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) throws {
+        var bytes = chunk
+        if atStart {
+            // The BOM may be split across chunks; hold up to 3 bytes until it is decided.
+            if !pendingStart.isEmpty || bytes.count < 3 {
+                pendingStart.append(contentsOf: bytes)
+                if pendingStart.count < 3 && !final { return }
+                let held = pendingStart
+                pendingStart = []
+                atStart = false
+                try held.withUnsafeBytes { raw in try decodeBody(dropBOM(raw), into: &output, final: final) }
+                return
+            }
+            atStart = false
+            bytes = dropBOM(bytes)
+        }
+        try decodeBody(bytes, into: &output, final: final)
+    }
+
+    private func dropBOM(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            if case .undecided = state {
+                state = .utf8
+                detected = .utf8
+            }
+            return UnsafeRawBufferPointer(rebasing: bytes[3...])
+        }
+        return bytes
+    }
+
+    private func decodeBody(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) throws {
+        if case .undecided = state, let first = bytes.firstIndex(where: { $0 >= 0x80 }) {
+            let window = UnsafeRawBufferPointer(rebasing: bytes[first..<min(bytes.count, first + 65536)])
+            if UTF8Validation.isValid(window, allowTruncatedEnd: window.count < bytes.count - first || !final) {
+                state = .utf8
+                detected = .utf8
+            } else {
+                state = .gb18030(try GB18030Decoder())
+                detected = .gb18030
+            }
+        }
+        switch state {
+        case .undecided, .utf8:
+            output.append(contentsOf: bytes)
+        case .gb18030(let decoder):
+            decoder.decode(bytes, into: &output, final: final)
+        }
+    }
+}
+
+/// UTF-8 validity checks on bytes (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
+public enum UTF8Validation {
+    /// Whether `bytes` are valid UTF-8; with `allowTruncatedEnd`, a sequence cut short by the end
+    /// of the buffer is accepted (the rest is in the next chunk).
+    public static func isValid(_ bytes: UnsafeRawBufferPointer, allowTruncatedEnd: Bool = false) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return false
+            }
+            for k in 1..<length {
+                if i + k >= n { return allowTruncatedEnd }
+                let b = bytes[i + k]
+                if k == 1 ? (b < lower || b > upper) : (b < 0x80 || b > 0xBF) { return false }
+            }
+            i += length
+        }
+        return true
+    }
+
+    /// The bytes as a `String`, each invalid sequence shown as U+FFFD.
+    public static func repairing(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+}

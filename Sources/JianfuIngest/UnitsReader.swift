@@ -1,0 +1,80 @@
+import JianfuModel
+
+/// Reads a units source (SPEC §1 "Units"): `unit_id,name,category,parent_id,responsible`,
+/// headers mappable, all but `unit_id` optional.
+public enum UnitsReader {
+    public struct Result: Sendable {
+        public var units: [Unit] = []
+        public var rejections: [Rejection] = []
+        public var report: SourceReport
+    }
+
+    public static func read(_ spec: SourceSpec) throws -> Result {
+        var result = Result(report: SourceReport(name: spec.name, path: spec.path, kind: .units))
+        var seen: [String: Int] = [:]
+        var columns: (id: Int, name: Int?, category: Int?, parent: Int?, responsible: Int?)?
+        var headerCount = 0
+        result.report.encoding = try RecordReader.forEachRecord(spec) { record in
+            if columns == nil {
+                let header = Header(record)
+                headerCount = header.names.count
+                columns = (
+                    try header.requiredColumn(for: "unit_id", in: spec), try header.column(for: "name", in: spec),
+                    try header.column(for: "category", in: spec), try header.column(for: "parent_id", in: spec),
+                    try header.column(for: "responsible", in: spec)
+                )
+                return
+            }
+            guard let columns else { return }
+            if record.isBlank {
+                result.report.blankLines += 1
+                return
+            }
+            result.report.rowsRead += 1
+            func reject(_ reason: RejectionReason, _ field: String, _ message: String) {
+                result.rejections.append(Rejection(
+                    source: spec.name, line: record.line, field: field, reason: reason, message: message,
+                    raw: UTF8Validation.repairing(record.raw)))
+                result.report.rowsRejected += 1
+            }
+            if let problem = rowProblem(record, headerCount: headerCount) {
+                return reject(problem.0, "", problem.1)
+            }
+            let id = record.string(columns.id).trimmingSpaces
+            guard !id.isEmpty else {
+                return reject(.emptyUnit, spec.header(for: "unit_id"), "the unit id is empty")
+            }
+            if let first = seen[id] {
+                return reject(.duplicateKey, spec.header(for: "unit_id"), "unit \(id) is listed twice; the first (line \(first)) is kept")
+            }
+            seen[id] = record.line
+            func text(_ column: Int?) -> String { column.map { record.string($0).trimmingSpaces } ?? "" }
+            let parent = text(columns.parent)
+            result.units.append(Unit(
+                id: id, name: text(columns.name), category: text(columns.category),
+                parentID: parent.isEmpty ? nil : parent, responsible: text(columns.responsible)))
+        }
+        if columns == nil { throw IngestError.empty(source: spec.name, path: spec.path) }
+        return result
+    }
+
+    /// A row that cannot be read field by field: malformed quoting, a field count unlike the
+    /// header's, or bytes that do not decode.
+    static func rowProblem(_ record: CSVRecord, headerCount: Int) -> (RejectionReason, String)? {
+        switch record.problem {
+        case .unterminatedQuote?:
+            return (.malformedRow, "a quoted field is not closed before the end of the file")
+        case .textAfterClosingQuote?:
+            return (.malformedRow, "text follows a closing quote inside a field")
+        case nil:
+            break
+        }
+        if record.fieldCount != headerCount {
+            return (.malformedRow, "expected \(headerCount) fields as in the header, found \(record.fieldCount)")
+        }
+        if record.raw.hasNonASCII, !UTF8Validation.isValid(UnsafeRawBufferPointer(record.raw)) {
+            return (.undecodable, "the row holds bytes that are not valid in the file's encoding")
+        }
+        return nil
+    }
+}

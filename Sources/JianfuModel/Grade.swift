@@ -1,0 +1,16 @@
+/// A named band of composite scores (SPEC §2 `grades:`); the first whose `min` ≤ composite wins.
+public struct Grade: Sendable, Equatable {
+    public let name: String
+    public let min: Double
+
+    public init(name: String, min: Double) {
+        self.name = name
+        self.min = min
+    }
+
+    /// The default bands of SPEC §2.
+    public static let defaults: [Grade] = [
+        Grade(name: "好", min: 90), Grade(name: "较好", min: 75),
+        Grade(name: "一般", min: 60), Grade(name: "差", min: 0),
+    ]
+}
