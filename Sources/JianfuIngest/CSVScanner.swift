@@ -1,3 +1,4 @@
+import JianfuModel
 /// A streaming RFC 4180 record scanner over UTF-8 bytes.
 ///
 /// Invariants:

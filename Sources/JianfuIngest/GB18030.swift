@@ -1,3 +1,4 @@
+import JianfuModel
 import Glibc
 
 /// A streaming GB18030 → UTF-8 decoder over Glibc's `iconv` (GBK is a subset of GB18030).

@@ -1,3 +1,4 @@
+import JianfuModel
 /// The header line of a CSV source and where each field's column is (SPEC §2 `columns:`).
 public struct Header: Sendable {
     public let names: [String]

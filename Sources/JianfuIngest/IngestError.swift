@@ -1,3 +1,4 @@
+import JianfuModel
 /// A problem that stops a source from being read at all. Problems with single rows are not
 /// errors: they become `Rejection`s (SPEC §5).
 public enum IngestError: Error, Equatable, Sendable {

@@ -99,7 +99,7 @@ public struct ObservationReader {
                 case .invalid:
                     return rejectRow(.badValue, valueField, "'\(record.string(cols.value))' is not a plain decimal number")
                 case .negative(let v) where metrics[m].isCount:
-                    return rejectRow(.negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative (\(v))")
+                    return rejectRow(.negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative: '\(record.string(cols.value).trimmingSpaces)'")
                 case .value(let v), .negative(let v):
                     switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                     case .duplicate(let firstLine):
@@ -137,7 +137,7 @@ public struct ObservationReader {
                     case .invalid:
                         rejectCell(.badValue, "'\(record.string(column))' in \(header) is not a plain decimal number")
                     case .negative(let v) where metrics[m].isCount:
-                        rejectCell(.negativeCount, "\(header) is a count and cannot be negative (\(v))")
+                        rejectCell(.negativeCount, "\(header) is a count and cannot be negative: '\(record.string(column).trimmingSpaces)'")
                     case .value(let v), .negative(let v):
                         switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                         case .duplicate(let firstLine):

@@ -1,3 +1,4 @@
+import JianfuModel
 import Glibc
 
 /// Reads a source file in large chunks, decodes it to UTF-8 and hands out its CSV records:

@@ -1,3 +1,4 @@
+import JianfuModel
 /// Turns a source's raw bytes into UTF-8, chunk by chunk (SPEC §1 "Encodings").
 ///
 /// `auto`: a UTF-8 BOM means UTF-8; otherwise the decision waits for the first non-ASCII byte

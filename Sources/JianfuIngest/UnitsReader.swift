@@ -4,7 +4,7 @@ import JianfuModel
 /// headers mappable, all but `unit_id` optional.
 public enum UnitsReader {
     public struct Result: Sendable {
-        public var units: [Unit] = []
+        public var units: [MonitoredUnit] = []
         public var rejections: [Rejection] = []
         public var report: SourceReport
     }
@@ -50,7 +50,7 @@ public enum UnitsReader {
             seen[id] = record.line
             func text(_ column: Int?) -> String { column.map { record.string($0).trimmingSpaces } ?? "" }
             let parent = text(columns.parent)
-            result.units.append(Unit(
+            result.units.append(MonitoredUnit(
                 id: id, name: text(columns.name), category: text(columns.category),
                 parentID: parent.isEmpty ? nil : parent, responsible: text(columns.responsible)))
         }

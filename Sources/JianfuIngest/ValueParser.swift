@@ -1,3 +1,4 @@
+import JianfuModel
 import Glibc
 
 /// Reads observation values (SPEC §1 "Values") from bytes: a plain decimal — digits, optionally

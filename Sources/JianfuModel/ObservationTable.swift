@@ -11,6 +11,13 @@ public struct ObservationTable: Sendable {
         public var line: UInt32
         public var source: UInt16
         public var value: Double
+
+        public init(ordinal: Int32, line: UInt32 = 0, source: UInt16 = 0, value: Double) {
+            self.ordinal = ordinal
+            self.line = line
+            self.source = source
+            self.value = value
+        }
     }
 
     /// What `insert` did with a value.

@@ -1,5 +1,5 @@
 /// A monitored unit (监测点) from the units source (SPEC §1 "Units").
-public struct Unit: Sendable, Equatable {
+public struct MonitoredUnit: Sendable, Equatable {
     public let id: String
     public var name: String
     /// Drives 分类指导: targets, caps and weights per category. Empty when not declared.

@@ -1,0 +1,57 @@
+import JianfuModel
+
+/// Computes every indicator of a run from the observation table (SPEC §3, §4, §6 alerts).
+public enum Evaluator {
+    /// `units[i]` describes the table's unit `i`; `hierarchy` is built over the same indices.
+    /// Returns `nil` when there is no data at all to place the evaluation window.
+    public static func evaluate(
+        table: ObservationTable, units: [MonitoredUnit], hierarchy: Hierarchy, settings: EvaluationSettings
+    ) -> Evaluation? {
+        guard let windows = Windows(settings: settings, latestMonth: Windows.latestMonth(in: table)) else { return nil }
+        let metrics = settings.metrics
+        let rollups = metrics.indices.map { m in
+            RollUp.series(of: metrics[m], leaves: table.series[m], hierarchy: hierarchy)
+        }
+        let end = windows.evaluation.last
+        var evaluations: [UnitEvaluation] = []
+        var allSeries: [[[ObservationTable.Entry]]] = []
+        evaluations.reserveCapacity(units.count)
+        for (u, unit) in units.enumerated() {
+            let isRollup = hierarchy.hasDescendants(u)
+            let override = settings.override(for: unit.category)
+            var rows: [MetricIndicators] = []
+            var unitSeries: [[ObservationTable.Entry]] = []
+            var lastReported: Int?
+            for (m, metric) in metrics.enumerated() {
+                let series = rollups[m][u] ?? table.series[m][u]
+                let g = metric.granularity
+                let rebound = Rebound(series, metric: metric, windowEnd: end, rule: settings.rebound)
+                rows.append(MetricIndicators(
+                    baseline: Level(series, over: windows.baseline.ordinals(at: g)),
+                    current: Level(series, over: windows.evaluation.ordinals(at: g)),
+                    prior: Level(series, over: windows.prior.ordinals(at: g)),
+                    rule: override.rule(for: metric), rebound: rebound, direction: metric.direction))
+                let endOrdinal = Int32(Period.ordinal(ofMonth: end, at: g))
+                let position = ObservationTable.lowerBound(series, endOrdinal + 1)
+                if position > 0 {
+                    let month = Period(g, ordinal: Int(series[position - 1].ordinal)).lastMonthOrdinal
+                    lastReported = max(lastReported ?? month, min(month, end))
+                }
+                unitSeries.append(series)
+            }
+            let rebounds = rows.filter(\.rebound.isRebound).count
+            let composite = Composite.composite(
+                scores: zip(rows, metrics).map { ($0.score, override.weight(for: $1)) },
+                rebounds: rebounds, penalty: settings.rebound.penalty)
+            evaluations.append(UnitEvaluation(
+                unit: unit, isRollup: isRollup, metrics: rows, composite: composite,
+                grade: Composite.grade(composite, grades: settings.grades), rank: nil,
+                rebounds: rebounds, lastReportedMonth: lastReported))
+            allSeries.append(unitSeries)
+        }
+        let ranks = Rank.ranks(evaluations.map { ($0.unit.category, $0.composite) })
+        for i in evaluations.indices { evaluations[i].rank = ranks[i] }
+        let alerts = Alerts.collect(evaluations, settings: settings, windows: windows)
+        return Evaluation(settings: settings, windows: windows, units: evaluations, alerts: alerts, series: allSeries)
+    }
+}

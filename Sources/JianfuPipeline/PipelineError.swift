@@ -1,0 +1,33 @@
+/// A pipeline file that cannot be used (SPEC §2): every case names the file and line, and the
+/// key where it applies. The CLI maps the whole family to exit code 2.
+public enum PipelineError: Error, Equatable, Sendable {
+    /// The file cannot be read.
+    case unreadable(file: String, reason: String)
+    /// The YAML itself is broken.
+    case syntax(file: String, line: Int, message: String)
+    /// A key that is not part of the contract at this place, with the closest known key.
+    case unknownKey(file: String, line: Int, key: String, context: String, suggestion: String?)
+    /// A required key is absent from the mapping that starts at `line`.
+    case missingKey(file: String, line: Int, key: String, context: String)
+    /// A key whose value has the wrong shape or is out of range; `expected` says what is.
+    case invalidValue(file: String, line: Int, key: String, expected: String, found: String)
+}
+
+extension PipelineError: CustomStringConvertible {
+    /// One line: `FILE:LINE: key 'KEY': what is wrong; what is expected`.
+    public var description: String {
+        switch self {
+        case .unreadable(let file, let reason):
+            return "\(file): cannot read the pipeline file: \(reason)"
+        case .syntax(let file, let line, let message):
+            return "\(file):\(line): not valid YAML: \(message)"
+        case .unknownKey(let file, let line, let key, let context, let suggestion):
+            let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
+            return "\(file):\(line): unknown key '\(key)' in \(context)\(hint)"
+        case .missingKey(let file, let line, let key, let context):
+            return "\(file):\(line): \(context) needs the key '\(key)'"
+        case .invalidValue(let file, let line, let key, let expected, let found):
+            return "\(file):\(line): key '\(key)': expected \(expected), found \(found)"
+        }
+    }
+}

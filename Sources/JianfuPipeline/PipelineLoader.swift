@@ -1,0 +1,92 @@
+import Foundation
+import JianfuIndicators
+import JianfuIngest
+import JianfuModel
+import Yams
+
+/// Reads and checks a pipeline file (SPEC §2).
+///
+/// The keys are a public contract: every key of SPEC §2 is read, any other key is refused with
+/// the closest known one (`unknownKey`), and a value of the wrong shape says what is expected
+/// (`invalidValue`). `state:` (SPEC §8) is accepted and not yet used. Each section has its own
+/// reader (`SourcesSection`, `MetricsSection`, `WindowsSection`, `ReboundSection`,
+/// `CategoriesSection`, `GradesSection`, `OutputsSection`); this type reads the file and puts
+/// them together.
+public enum PipelineLoader {
+    /// The keys of the top level, in SPEC §2 order.
+    static let keys = [
+        "name", "sources", "metrics", "baseline", "evaluation", "rebound", "categories", "stale_after",
+        "grades", "max_rejected", "derive_parents", "outputs", "state",
+    ]
+
+    /// Loads the pipeline at `path`. Throws `PipelineError` naming `path` as given, the line and
+    /// the key.
+    public static func load(path: String) throws -> PipelineConfig {
+        let root = try compose(read(path), file: path)
+        let top = try root.mapping("a mapping of pipeline keys such as sources, metrics, baseline")
+        try top.allowOnly(keys)
+        let location = PipelineLocation(path: path)
+
+        let sourcesNode = try top.required("sources")
+        let metricsNode = try top.required("metrics")
+        let baselineNode = try top.required("baseline")
+        let metrics = try MetricsSection.read(metricsNode)
+        let sources = try SourcesSection.read(sourcesNode, metrics: metrics, location: location)
+        let baseline = try WindowsSection.baseline(baselineNode)
+        let evaluation = try WindowsSection.evaluation(top["evaluation"])
+        try WindowsSection.checkOrder(baseline: baseline, evaluation: evaluation, baselineNode: baselineNode)
+        let settings = EvaluationSettings(
+            metrics: metrics, baseline: baseline, evaluation: evaluation,
+            rebound: try ReboundSection.read(top["rebound"]),
+            categories: try CategoriesSection.read(top["categories"], metrics: metrics),
+            grades: try GradesSection.read(top["grades"]),
+            staleAfter: try top["stale_after"]?.integer("a whole number of months ≥ 1") { $0 >= 1 })
+        _ = try top["state"]?.text("a file path for the state store")
+        let outputs = try OutputsSection.read(top["outputs"], location: location)
+
+        return PipelineConfig(
+            file: location.file,
+            name: try name(top["name"]) ?? location.baseName,
+            sources: sources,
+            settings: settings,
+            deriveParents: try top["derive_parents"]?.bool() ?? false,
+            maxRejected: try top["max_rejected"]?.number("a share between 0 and 1, such as 0.01") { (0...1).contains($0) },
+            outputDirectory: outputs.directory,
+            formats: outputs.formats)
+    }
+
+    private static func name(_ node: ConfigNode?) throws -> String? {
+        guard let node else { return nil }
+        let name = try node.text("a pipeline name")
+        guard !name.isEmpty else { throw node.invalid("a pipeline name") }
+        return name
+    }
+
+    /// The file's text, UTF-8, without the byte-order mark Windows editors put first.
+    private static func read(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw PipelineError.unreadable(file: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw PipelineError.unreadable(file: path, reason: "it is a folder") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PipelineError.unreadable(file: path, reason: "permission denied")
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw PipelineError.unreadable(file: path, reason: "not UTF-8 text")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text
+    }
+
+    /// The document's root node; an empty document is an empty mapping, so that it is reported
+    /// as missing `sources`.
+    private static func compose(_ text: String, file: String) throws -> ConfigNode {
+        do {
+            let node = try Yams.compose(yaml: text) ?? Node([(Node, Node)]())
+            return ConfigNode(node: node, file: file, path: "", line: node.mark?.line ?? 1)
+        } catch let error as YamlError {
+            throw YAMLSyntax.error(error, file: file)
+        }
+    }
+}

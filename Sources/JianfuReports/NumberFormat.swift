@@ -1,0 +1,46 @@
+/// How every number is written (SPEC §6): full precision in the shortest form that reads back
+/// to the same `Double`, `.` as decimal point, no exponent, no thousands separators; whole
+/// numbers without a fraction (`12`, not `12.0`).
+public enum NumberFormat {
+    public static func format(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 {
+            return value == 0 ? "0" : String(Int64(value))
+        }
+        let shortest = value.description
+        guard let e = shortest.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return shortest }
+        // Expand `d.ddde±x` into plain decimal notation.
+        let exponent = Int(shortest[shortest.index(after: e)...])!
+        var mantissa = String(shortest[..<e])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa.removeFirst() }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let intPart = String(parts[0])
+        let fracPart = parts.count > 1 ? String(parts[1]) : ""
+        var digits = intPart + fracPart
+        var point = intPart.count + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: 1 - point) + digits
+            point = 1
+        } else if point > digits.count {
+            digits += String(repeating: "0", count: point - digits.count)
+        }
+        var result = String(digits.prefix(point))
+        var fraction = String(digits.dropFirst(point))
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        if !fraction.isEmpty { result += "." + fraction }
+        return (negative ? "-" : "") + result
+    }
+
+    /// An optional number: empty when missing.
+    public static func format(_ value: Double?) -> String {
+        value.map { format($0) } ?? ""
+    }
+
+    public static func format(_ value: Bool?) -> String {
+        value.map { $0 ? "true" : "false" } ?? ""
+    }
+
+    public static func format(_ value: Int?) -> String {
+        value.map { String($0) } ?? ""
+    }
+}

@@ -1,0 +1,66 @@
+import JianfuIndicators
+import JianfuModel
+
+/// `metrics.prom` (SPEC §6): the headline numbers in the Prometheus text exposition format
+/// (version 0.0.4), for node_exporter's textfile collector. Every family has HELP and TYPE;
+/// every series carries `pipeline="NAME"`.
+/// Related documentation: <https://prometheus.io/docs/instrumenting/exposition_formats/>
+public struct PrometheusWriter: ReportWriter {
+    public let fileName = "metrics.prom"
+    public init() {}
+
+    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+        let headline = Headline(evaluation)
+        let pipeline = "pipeline=\"\(Self.escape(run.pipelineName))\""
+        func family(_ name: String, _ help: String, _ samples: [(labels: String, value: Double?)]) {
+            out.write("# HELP \(name) \(help)\n# TYPE \(name) gauge\n")
+            for sample in samples {
+                guard let value = sample.value else { continue }
+                let labels = sample.labels.isEmpty ? pipeline : pipeline + "," + sample.labels
+                out.write("\(name){\(labels)} \(NumberFormat.format(value))\n")
+            }
+        }
+        func metricLabel(_ t: Headline.MetricTotals) -> String { "metric=\"\(Self.escape(t.metric.id))\"" }
+        family("jianfu_last_run_timestamp_seconds", "Start time of the last successful run (Unix seconds).", [("", run.startedAtEpoch)])
+        family("jianfu_units", "Units evaluated, by kind (leaf or rollup).", [
+            ("kind=\"leaf\"", Double(headline.leafUnits)), ("kind=\"rollup\"", Double(headline.rollupUnits)),
+        ])
+        family("jianfu_metric_baseline_total", "Baseline level summed over leaf units.",
+               headline.metrics.map { (metricLabel($0), $0.baselineUnits > 0 ? $0.baseline : nil) })
+        family("jianfu_metric_current_total", "Evaluation-window level summed over leaf units.",
+               headline.metrics.map { (metricLabel($0), $0.currentUnits > 0 ? $0.current : nil) })
+        family("jianfu_metric_reduction_rate", "Reduction of the summed level against the baseline (down metrics).",
+               headline.metrics.map { (metricLabel($0), $0.reductionRate) })
+        family("jianfu_metric_yoy_rate", "Change of the summed level against the prior year.",
+               headline.metrics.map { (metricLabel($0), $0.yoyRate) })
+        family("jianfu_metric_units_met", "Units meeting the metric's target or cap.",
+               headline.metrics.map { (metricLabel($0), Double($0.unitsMet)) })
+        family("jianfu_metric_units_judged", "Units whose target or cap could be judged.",
+               headline.metrics.map { (metricLabel($0), Double($0.unitsJudged)) })
+        family("jianfu_metric_rebounds", "Units whose metric rebounds.",
+               headline.metrics.map { (metricLabel($0), Double($0.rebounds)) })
+        family("jianfu_units_by_grade", "Units per grade.",
+               headline.gradeCounts.map { ("grade=\"\(Self.escape($0.grade.name))\"", Double($0.units)) })
+        family("jianfu_alerts", "Alerts per rule.",
+               headline.alertCounts.map { ("rule=\"\($0.rule.rawValue)\"", Double($0.count)) })
+        let quality = run.quality
+        family("jianfu_rows_read", "Data rows read from observation sources.", [("", Double(quality.rowsRead))])
+        family("jianfu_rows_rejected", "Rows of which no observation was kept.", [("", Double(quality.rowsRejected))])
+        family("jianfu_cells_rejected", "Single wide cells rejected.", [("", Double(quality.cellsRejected))])
+        family("jianfu_observations", "Observations kept.", [("", Double(quality.observations))])
+    }
+
+    /// Label value escaping of the text format: backslash, double quote and line feed.
+    public static func escape(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n", "\r\n": out += "\\n"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

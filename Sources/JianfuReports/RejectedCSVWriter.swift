@@ -1,0 +1,26 @@
+import JianfuIndicators
+import JianfuModel
+
+/// `rejected.csv` (SPEC §5): one line per rejected row or wide cell, with the source, the
+/// physical line, the column, the reason code, a sentence, and the raw row as it was read.
+public struct RejectedCSVWriter: ReportWriter {
+    public static let header = ["source", "line", "field", "reason", "message", "raw"]
+    public let fileName = "rejected.csv"
+    public init() {}
+
+    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+        Self.write(run.rejections, to: out)
+    }
+
+    /// Written without an evaluation too: a run stopped by the data-quality gate still says why.
+    public static func write(_ rejections: [Rejection], to out: OutputBuffer) {
+        out.write(bytes: CSVOutput.byteOrderMark)
+        CSVOutput.row(header, to: out)
+        for r in rejections {
+            CSVOutput.row([
+                CSVOutput.text(r.source), String(r.line), CSVOutput.text(r.field), r.reason.rawValue,
+                CSVOutput.text(r.message), CSVOutput.text(r.raw),
+            ], to: out)
+        }
+    }
+}

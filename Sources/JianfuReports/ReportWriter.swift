@@ -1,0 +1,69 @@
+import JianfuIndicators
+import JianfuModel
+
+/// What the writers need besides the evaluation: the run and its data quality (SPEC §5, §6).
+public struct RunInfo: Sendable {
+    public var runID: String
+    /// ISO 8601 UTC.
+    public var startedAt: String
+    /// Seconds since the epoch.
+    public var startedAtEpoch: Double
+    public var pipelineName: String
+    public var pipelineFile: String
+    public var jianfuVersion: String
+    public var sources: [SourceReport]
+    public var rejections: [Rejection]
+    public var maxRejected: Double?
+
+    public init(
+        runID: String, startedAt: String, startedAtEpoch: Double, pipelineName: String, pipelineFile: String,
+        jianfuVersion: String, sources: [SourceReport], rejections: [Rejection], maxRejected: Double?
+    ) {
+        self.runID = runID
+        self.startedAt = startedAt
+        self.startedAtEpoch = startedAtEpoch
+        self.pipelineName = pipelineName
+        self.pipelineFile = pipelineFile
+        self.jianfuVersion = jianfuVersion
+        self.sources = sources
+        self.rejections = rejections
+        self.maxRejected = maxRejected
+    }
+
+    /// Run totals over the observation sources (SPEC §5).
+    public var quality: DataQuality { DataQuality(sources: sources.filter { $0.kind == .observations }) }
+}
+
+/// The data-quality totals of a run (SPEC §5): rows read, rows rejected (no observation kept),
+/// cells rejected, blank lines.
+public struct DataQuality: Sendable, Equatable {
+    public var rowsRead = 0
+    public var rowsRejected = 0
+    public var cellsRejected = 0
+    public var blankLines = 0
+    public var observations = 0
+    public var overrides = 0
+
+    public init(sources: [SourceReport]) {
+        for s in sources {
+            rowsRead += s.rowsRead
+            rowsRejected += s.rowsRejected
+            cellsRejected += s.cellsRejected
+            blankLines += s.blankLines
+            observations += s.observations
+            overrides += s.overrides
+        }
+    }
+
+    /// The share that `max_rejected` is compared with: rejected rows and cells over rows read.
+    public var rejectedShare: Double {
+        rowsRead == 0 ? 0 : Double(rowsRejected + cellsRejected) / Double(rowsRead)
+    }
+}
+
+/// One output file of a run. Writers are deterministic: fixed column order, fixed number format.
+public protocol ReportWriter {
+    /// The file name inside the output directory, e.g. `indicators.csv`.
+    var fileName: String { get }
+    func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer)
+}

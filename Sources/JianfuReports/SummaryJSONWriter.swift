@@ -1,0 +1,80 @@
+import JianfuIndicators
+import JianfuModel
+
+/// `summary.json` (SPEC §6), schema `jianfu.summary/1`, documented in the README. Keys are
+/// only ever added within a schema version, never renamed or removed.
+public struct SummaryJSONWriter: ReportWriter {
+    public static let schema = "jianfu.summary/1"
+    public let fileName = "summary.json"
+    public init() {}
+
+    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+        let headline = Headline(evaluation)
+        let windows = evaluation.windows
+        func window(_ w: MonthWindow) -> JSON {
+            .object([("from", .string(w.firstMonth.description)), ("to", .string(w.lastMonth.description))])
+        }
+        let metrics: [JSON] = headline.metrics.map { t in
+            .object([
+                ("id", .string(t.metric.id)), ("label", .string(t.metric.label)),
+                ("direction", .string(t.metric.direction.rawValue)), ("granularity", .string(t.metric.granularity.rawValue)),
+                ("baseline_total", .number(t.baselineUnits > 0 ? t.baseline : nil)),
+                ("current_total", .number(t.currentUnits > 0 ? t.current : nil)),
+                ("prior_total", .number(t.priorUnits > 0 ? t.prior : nil)),
+                ("reduction_rate", .number(t.reductionRate)), ("yoy_rate", .number(t.yoyRate)),
+                ("baseline_units", .int(t.baselineUnits)), ("current_units", .int(t.currentUnits)),
+                ("units_met", .int(t.unitsMet)), ("units_judged", .int(t.unitsJudged)), ("rebounds", .int(t.rebounds)),
+            ])
+        }
+        let grades: [JSON] = headline.gradeCounts.map {
+            .object([("name", .string($0.grade.name)), ("min", .number($0.grade.min)), ("units", .int($0.units))])
+        }
+        let categories: [JSON] = headline.categories.map { c in
+            .object([
+                ("name", .string(c.category)), ("units", .int(c.units)), ("mean_composite", .number(c.meanComposite)),
+                ("grades", .object(zip(evaluation.settings.grades, c.grades).map { ($0.name, .int($1)) })),
+            ])
+        }
+        let quality = run.quality
+        var byReason: [(String, JSON)] = []
+        for reason in RejectionReason.allCases {
+            let n = run.rejections.filter { $0.reason == reason }.count
+            if n > 0 { byReason.append((reason.rawValue, .int(n))) }
+        }
+        let sources: [JSON] = run.sources.map { s in
+            .object([
+                ("name", .string(s.name)), ("kind", .string(s.kind.rawValue)), ("path", .string(s.path)),
+                ("encoding", .string(s.encoding.rawValue)), ("rows_read", .int(s.rowsRead)),
+                ("rows_rejected", .int(s.rowsRejected)), ("cells_rejected", .int(s.cellsRejected)),
+                ("blank_lines", .int(s.blankLines)), ("observations", .int(s.observations)), ("overrides", .int(s.overrides)),
+            ])
+        }
+        let document = JSON.object([
+            ("schema", .string(Self.schema)),
+            ("pipeline", .object([("name", .string(run.pipelineName)), ("file", .string(run.pipelineFile))])),
+            ("run", .object([
+                ("id", .string(run.runID)), ("started_at", .string(run.startedAt)), ("jianfu_version", .string(run.jianfuVersion)),
+            ])),
+            ("windows", .object([
+                ("evaluation", window(windows.evaluation)), ("baseline", window(windows.baseline)), ("prior", window(windows.prior)),
+            ])),
+            ("units", .object([
+                ("total", .int(evaluation.units.count)), ("leaves", .int(headline.leafUnits)), ("rollups", .int(headline.rollupUnits)),
+            ])),
+            ("metrics", .array(metrics)),
+            ("grades", .array(grades)),
+            ("categories", .array(categories)),
+            ("rebounds", .object([("total", .int(headline.rebounds)), ("units", .int(headline.reboundingUnits))])),
+            ("alerts", .object(headline.alertCounts.map { ($0.rule.rawValue, .int($0.count)) })),
+            ("data_quality", .object([
+                ("rows_read", .int(quality.rowsRead)), ("rows_rejected", .int(quality.rowsRejected)),
+                ("cells_rejected", .int(quality.cellsRejected)), ("blank_lines", .int(quality.blankLines)),
+                ("observations", .int(quality.observations)), ("overrides", .int(quality.overrides)),
+                ("rejected_share", .number(quality.rejectedShare)), ("max_rejected", .number(run.maxRejected)),
+                ("by_reason", .object(byReason)), ("sources", .array(sources)),
+            ])),
+        ])
+        out.write(document.render())
+        out.write("\n")
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// `jianfu` (减负): evaluates how far the burden on grassroots units has really fallen.
+/// The executable only parses arguments, calls `JianfuPipeline` and maps errors to exit codes.
+@main
+struct Jianfu: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jianfu",
+        abstract: "Evaluate grassroots burden reduction (基层减负) against a baseline.",
+        discussion: """
+            Exit codes: 0 success, 1 failure, 2 bad pipeline or arguments, 3 data quality over its limit, \
+            4 another run holds the lock.
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ValidateCommand.self]
+    )
+}
+
+/// Options every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Log format on stderr: plain or json.")
+    var logFormat: LogFormat = .plain
+
+    @Flag(name: .shortAndLong, help: "Log only warnings and errors.")
+    var quiet = false
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// How log lines look on stderr: `plain` for people and cron mail, `json` (one object per line)
+/// for log collectors.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case plain, json
+}
+
+/// A `LogHandler` writing one line per message to stderr.
+struct StderrLogHandler: LogHandler {
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    let format: LogFormat
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let line: String
+        switch format {
+        case .plain:
+            line = "jianfu: \(event.level): \(event.message)\n"
+        case .json:
+            let time = ISO8601DateFormatter().string(from: Date())
+            var fields: [String: String] = ["time": time, "level": event.level.rawValue, "message": "\(event.message)"]
+            for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
+            let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
+            line = String(decoding: data, as: UTF8.self) + "\n"
+        }
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
+
+extension CommonOptions {
+    /// A logger for this invocation.
+    func makeLogger() -> Logger {
+        var logger = Logger(label: "jianfu") { _ in StderrLogHandler(format: logFormat) }
+        logger.logLevel = quiet ? .warning : .info
+        return logger
+    }
+}

@@ -1,0 +1,73 @@
+import JianfuIndicators
+import JianfuModel
+import Testing
+
+/// SPEC §4 roll-ups over the unit hierarchy.
+@Suite struct RollUpTests {
+    let documents = Metric(id: "documents", aggregate: .sum, rule: .target(0.3))
+    let survey = Metric(id: "survey", direction: .up, aggregate: .mean, rule: .target(80))
+
+    /// County C → townships T1, T2; T1 → villages V1, V2.
+    var units: [MonitoredUnit] {
+        [
+            MonitoredUnit(id: "C", category: "county"), MonitoredUnit(id: "T1", category: "township", parentID: "C"),
+            MonitoredUnit(id: "V1", category: "village", parentID: "T1"), MonitoredUnit(id: "V2", category: "village", parentID: "T1"),
+            MonitoredUnit(id: "T2", category: "township", parentID: "C"),
+        ]
+    }
+
+    @Test func sumsAndFlatMeans() throws {
+        var f = Fixture(metrics: [documents, survey], units: units)
+        f.add("V1", "documents", ["2024-01": 3, "2024-02": 1])
+        f.add("V2", "documents", ["2024-01": 4])
+        f.add("T1", "documents", ["2024-01": 10])
+        f.add("T2", "documents", ["2024-01": 5])
+        f.add("V1", "survey", ["2024-01": 80])
+        f.add("V2", "survey", ["2024-01": 90])
+        f.add("T2", "survey", ["2024-01": 70])
+        let e = try f.evaluate(EvaluationSettings(metrics: [documents, survey], baseline: baseline2018, evaluation: .lastMonths(2)))
+        let jan = Int32(month("2024-01")), feb = Int32(month("2024-02"))
+        let c = try #require(e.units.firstIndex { $0.unit.id == "C" })
+        let t1 = try #require(e.units.firstIndex { $0.unit.id == "T1" })
+        // T1 Jan = 10 + 3 + 4 = 17; Feb = 1 (only V1 reported). C Jan = 17 + 5 = 22.
+        #expect(e.series[t1][0].map(\.ordinal) == [jan, feb])
+        #expect(e.series[t1][0].map(\.value) == [17, 1])
+        #expect(e.series[c][0].map(\.value) == [22, 1])
+        // Survey: T1 = mean(80, 90) = 85; C = one flat mean over V1, V2, T2 = 80, not mean(85, 70) = 77.5.
+        #expect(e.series[t1][1].map(\.value) == [85])
+        #expect(e.series[c][1].map(\.value) == [80])
+        #expect(e.units[c].isRollup && e.units[t1].isRollup)
+        let v1 = try e.unit("V1"), t2 = try e.unit("T2")
+        #expect(!v1.isRollup && !t2.isRollup)
+        // The roll-up's current level is the mean over its reported months: (22 + 1) / 2.
+        #expect(try e.row("C", "documents").current == 11.5)
+        // Leaves keep their own series.
+        #expect(try e.row("T2", "documents").current == 5)
+    }
+
+    @Test func cycleIsRefused() {
+        let cyclic = [MonitoredUnit(id: "A", parentID: "B"), MonitoredUnit(id: "B", parentID: "A")]
+        #expect(throws: Hierarchy.CycleError.self) { try Hierarchy(units: cyclic) }
+        #expect(throws: Hierarchy.CycleError.self) { try Hierarchy(units: [MonitoredUnit(id: "S", parentID: "S")]) }
+    }
+
+    @Test func orphanParentIsARoot() throws {
+        let h = try Hierarchy(units: [MonitoredUnit(id: "A", parentID: "nowhere"), MonitoredUnit(id: "B", parentID: "A")])
+        #expect(h.parent == [nil, 0])
+        #expect(h.orphans.count == 1 && h.orphans[0].parentID == "nowhere")
+    }
+
+    @Test func parentsFromAdministrativeCodes() throws {
+        #expect(Hierarchy.derivedParent(of: "330106001001").prefix(2) == ["330106001", "330106001000"])
+        #expect(Hierarchy.derivedParent(of: "330106001000").prefix(2) == ["330106", "330106000000"])
+        #expect(Hierarchy.derivedParent(of: "330106").prefix(1) == ["3301"])
+        #expect(Hierarchy.derivedParent(of: "abc").isEmpty)
+        // Village → township (written short) → county (written padded).
+        let h = try Hierarchy(units: [
+            MonitoredUnit(id: "330106000000"), MonitoredUnit(id: "330106001"), MonitoredUnit(id: "330106001001"),
+        ], deriveFromCodes: true)
+        #expect(h.parent == [nil, 0, 1])
+        // Explicit parents win over derivation; without the flag nothing is derived.
+        #expect(try Hierarchy(units: [MonitoredUnit(id: "330106000000"), MonitoredUnit(id: "330106001000")]).parent == [nil, nil])
+    }
+}
