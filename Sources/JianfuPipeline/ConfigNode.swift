@@ -1,3 +1,4 @@
+import Foundation
 import JianfuModel
 import Yams
 
@@ -34,13 +35,17 @@ struct ConfigNode {
         .invalidValue(file: file, line: line, key: key, expected: expected, found: found ?? self.found)
     }
 
-    /// What the node holds, as `found` of an error: the scalar in quotes, or its kind.
+    /// What the node holds, as `found` of an error: the scalar in quotes, or its kind. Kept on
+    /// one line and short, as the error's description is one line.
     var found: String {
         switch node {
-        case .scalar(let scalar): isNull ? "nothing" : "'\(scalar.string)'"
-        case .mapping: "a mapping"
-        case .sequence: "a list"
-        case .alias: "an alias"
+        case .scalar(let scalar):
+            if isNull { return "nothing" }
+            let oneLine = scalar.string.replacingOccurrences(of: "\n", with: "\\n")
+            return "'" + (oneLine.count > 60 ? oneLine.prefix(57) + "..." : oneLine) + "'"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
         }
     }
 

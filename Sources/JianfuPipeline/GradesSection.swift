@@ -18,7 +18,7 @@ enum GradesSection {
             let minNode = try settings.required("min")
             let min = try minNode.number()
             if let previous = grades.last, min >= previous.min {
-                throw minNode.invalid("a min below the previous grade's (\(previous.name): \(previous.min)), highest first")
+                throw minNode.invalid("a min below the previous grade's, highest first", found: "\(minNode.found) after \(previous.name)")
             }
             grades.append(Grade(name: name, min: min))
         }

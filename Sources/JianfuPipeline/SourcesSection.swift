@@ -9,7 +9,8 @@ import JianfuModel
 /// Defaults: `kind: observations`, `layout: long`, `encoding: auto`, `delimiter: ","`. Accepted
 /// spellings: `encoding` `utf8` for `utf-8`, `gbk` and `gb2312` for `gb18030` (both are subsets
 /// of it); `delimiter` `tab`, `comma`, `semicolon` and the two characters `\t` (what a single-quoted
-/// `'\t'` holds) besides the characters themselves.
+/// `'\t'` holds) besides the characters themselves; a bare `,` cannot start a YAML value, so it is
+/// written `","` or `comma`.
 enum SourcesSection {
     static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns"]
     /// The fields of an observations source (SPEC §1), besides one per declared metric (wide).

@@ -33,7 +33,7 @@ enum WindowsSection {
             }
             return .lastMonths(try months.integer("a whole number ≥ 1") { $0 >= 1 })
         }
-        guard !mapping.isEmpty else { throw node.invalid(expected, found: "an empty mapping") }
+        guard !mapping.isEmpty else { throw node.invalid(expected, found: node.isNull ? "nothing" : "{}") }
         return .window(try window(mapping))
     }
 

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what jianfu needs beyond the Swift toolchain, on Debian (run as root, or with sudo):
+#   libcurl4-openssl-dev  libcurl for HTTP(S) sources (a SwiftPM system-library target links it)
+#   python3               the fixtures generator and the benchmark peers
+# Installs only what is missing; safe to run again.
+set -euo pipefail
+
+packages=(libcurl4-openssl-dev)
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null 2>&1 || { echo "setup: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
