@@ -38,6 +38,7 @@ let package = Package(
         ),
         .testTarget(name: "JianfuIngestTests", dependencies: ["JianfuIngest", "JianfuModel"]),
         .testTarget(name: "JianfuIndicatorsTests", dependencies: ["JianfuIndicators", "JianfuModel"]),
+        .testTarget(name: "JianfuReportsTests", dependencies: ["JianfuReports", "JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuPipelineTests", dependencies: ["JianfuPipeline", "JianfuReports", "JianfuModel"]),
         .testTarget(name: "JianfuEndToEndTests", dependencies: ["jianfu"]),
     ]
