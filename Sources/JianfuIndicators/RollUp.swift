@@ -7,7 +7,7 @@ public enum RollUp {
     /// The rolled-up series of `metric` for every unit with descendants, by unit index
     /// (`nil` for leaves, whose own series stands).
     public static func series(
-        of metric: Metric, leaves: [[ObservationTable.Entry]], hierarchy: Hierarchy
+        of metric: Metric, leaves: ObservationTable.MetricSeries, hierarchy: Hierarchy
     ) -> [[ObservationTable.Entry]?] {
         var result = [[ObservationTable.Entry]?](repeating: nil, count: leaves.count)
         var lo = Int32.max, hi = Int32.min

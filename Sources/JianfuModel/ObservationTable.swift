@@ -34,15 +34,44 @@ public struct ObservationTable: Sendable {
     public private(set) var units = ByteInterner()
     /// The first non-empty name a source gave each unit, by unit index.
     public private(set) var observedNames: [String] = []
-    /// `series[metric][unit]`, sorted by ordinal.
-    public private(set) var series: [[[Entry]]]
+    /// One sorted series per (unit, metric), at `unit * metrics.count + metric`: one flat level
+    /// of arrays, so an append touches one array header, not three.
+    private var storage: [[Entry]] = []
 
     public init(metrics: [Metric]) {
         self.metrics = metrics
-        self.series = Array(repeating: [], count: metrics.count)
     }
 
     public var unitCount: Int { units.count }
+
+    /// The series of every metric and unit: `series[metric][unit]`, sorted by ordinal.
+    public var series: SeriesView { SeriesView(storage: storage, metricCount: metrics.count, unitCount: units.count) }
+
+    /// Read access to the series as `series[metric][unit]`.
+    public struct SeriesView: RandomAccessCollection, Sendable {
+        let storage: [[Entry]]
+        let metricCount: Int
+        let unitCount: Int
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { metricCount }
+
+        public subscript(metric: Int) -> MetricSeries {
+            MetricSeries(storage: storage, metricCount: metricCount, metric: metric, unitCount: unitCount)
+        }
+    }
+
+    /// The series of one metric, by unit index.
+    public struct MetricSeries: RandomAccessCollection, Sendable {
+        let storage: [[Entry]]
+        let metricCount: Int
+        let metric: Int
+        let unitCount: Int
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { unitCount }
+        public subscript(unit: Int) -> [Entry] { storage[unit * metricCount + metric] }
+    }
 
     /// The index of a unit id, adding it if new.
     public mutating func unitIndex(_ id: UnsafeBufferPointer<UInt8>) -> Int32 {
@@ -68,26 +97,26 @@ public struct ObservationTable: Sendable {
 
     private mutating func addUnitSlot() {
         observedNames.append("")
-        for m in series.indices { series[m].append([]) }
+        storage.append(contentsOf: repeatElement([], count: metrics.count))
     }
 
     /// Stores one value. Within a source the first occurrence of a key is kept; across sources
     /// the later source wins.
     public mutating func insert(metric: Int, unit: Int32, ordinal: Int32, value: Double, source: UInt16, line: Int) -> InsertOutcome {
         let entry = Entry(ordinal: ordinal, line: UInt32(truncatingIfNeeded: line), source: source, value: value)
-        let u = Int(unit)
-        if let last = series[metric][u].last, last.ordinal >= ordinal {
-            let position = Self.lowerBound(series[metric][u], ordinal)
-            if position < series[metric][u].count, series[metric][u][position].ordinal == ordinal {
-                let existing = series[metric][u][position]
-                if existing.source == source { return .duplicate(firstLine: Int(existing.line)) }
-                series[metric][u][position] = entry
-                return .overrode
-            }
-            series[metric][u].insert(entry, at: position)
-        } else {
-            series[metric][u].append(entry)
+        let k = Int(unit) &* metrics.count &+ metric
+        guard let last = storage[k].last, last.ordinal >= ordinal else {
+            storage[k].append(entry)  // the common case: files come sorted by period
+            return .added
         }
+        let position = Self.lowerBound(storage[k], ordinal)
+        if position < storage[k].count, storage[k][position].ordinal == ordinal {
+            let existing = storage[k][position]
+            if existing.source == source { return .duplicate(firstLine: Int(existing.line)) }
+            storage[k][position] = entry
+            return .overrode
+        }
+        storage[k].insert(entry, at: position)
         return .added
     }
 

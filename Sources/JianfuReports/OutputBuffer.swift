@@ -1,4 +1,5 @@
 import Glibc
+import JianfuModel
 
 /// A byte stream the writers append to: buffered, flushed to a file descriptor in large
 /// writes, or kept in memory for tests.
@@ -28,6 +29,51 @@ public final class OutputBuffer {
 
     public func write(bytes more: [UInt8]) {
         bytes.append(contentsOf: more)
+        if descriptor != nil, bytes.count >= Self.flushSize { try? flush() }
+    }
+
+    public func write(byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    /// Writes a non-negative integer's decimal digits without building a `String`.
+    public func write(digits value: Int, minimumWidth: Int = 1) {
+        var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { buffer in
+            var n = value
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+                n /= 10
+            } while n > 0 || buffer.count - i < minimumWidth
+            bytes.append(contentsOf: buffer[i...])
+        }
+    }
+
+    /// Writes a number as `NumberFormat.format` does, without a `String` for whole numbers.
+    public func write(number value: Double) {
+        if value == value.rounded(), value >= 0, value < 1e15 {
+            write(digits: Int(value))
+        } else {
+            write(NumberFormat.format(value))
+        }
+    }
+
+    /// Writes a period in its canonical spelling (`2024-03`, `2024Q1`, `2024`).
+    public func write(period: Period) {
+        write(digits: period.year)
+        switch period.granularity {
+        case .month:
+            bytes.append(UInt8(ascii: "-"))
+            write(digits: period.ordinal % 12 + 1, minimumWidth: 2)
+        case .quarter:
+            bytes.append(UInt8(ascii: "Q"))
+            write(digits: period.ordinal % 4 + 1)
+        case .year:
+            break
+        }
     }
 
     /// Writes everything buffered to the descriptor.

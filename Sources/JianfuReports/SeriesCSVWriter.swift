@@ -11,13 +11,18 @@ public struct SeriesCSVWriter: ReportWriter {
     public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
+        // Millions of lines: bytes are appended directly, no `String` per line.
+        let metricIDs = evaluation.metrics.map { Array((CSVOutput.text($0.id) + ",").utf8) }
         for (u, unit) in evaluation.units.enumerated() {
-            let id = CSVOutput.text(unit.unit.id)
+            let id = Array((CSVOutput.text(unit.unit.id) + ",").utf8)
             for (m, metric) in evaluation.metrics.enumerated() {
-                let metricID = CSVOutput.text(metric.id)
                 for entry in evaluation.series[u][m] {
-                    let period = Period(metric.granularity, ordinal: Int(entry.ordinal))
-                    out.write("\(id),\(metricID),\(period),\(NumberFormat.format(entry.value))\n")
+                    out.write(bytes: id)
+                    out.write(bytes: metricIDs[m])
+                    out.write(period: Period(metric.granularity, ordinal: Int(entry.ordinal)))
+                    out.write(byte: UInt8(ascii: ","))
+                    out.write(number: entry.value)
+                    out.write(byte: UInt8(ascii: "\n"))
                 }
             }
         }
