@@ -168,6 +168,7 @@ public struct CSVRecord {
     /// True when every field is empty or spaces: a blank line, or a row of bare delimiters as
     /// spreadsheets export empty rows.
     public var isBlank: Bool {
+        if problem != nil { return false }
         for index in 0..<spans.count {
             for byte in field(index) where byte != 0x20 && byte != 0x09 { return false }
         }

@@ -9,6 +9,8 @@ public final class TextDecoder {
     private var state: State
     private var atStart = true
     private var pendingStart: [UInt8] = []
+    /// Bytes held back while `auto` has seen too little non-ASCII text to decide.
+    private var undecidedCarry: [UInt8] = []
     public private(set) var detected: SourceEncoding
 
     public init(_ encoding: SourceEncoding) throws {
@@ -52,16 +54,50 @@ public final class TextDecoder {
     }
 
     private func decodeBody(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) throws {
-        if case .undecided = state, let first = bytes.firstIndex(where: { $0 >= 0x80 }) {
-            let window = UnsafeRawBufferPointer(rebasing: bytes[first..<min(bytes.count, first + 65536)])
-            if UTF8Validation.isValid(window, allowTruncatedEnd: window.count < bytes.count - first || !final) {
-                state = .utf8
-                detected = .utf8
+        if case .undecided = state {
+            if undecidedCarry.isEmpty {
+                try decideOrHold(bytes, into: &output, final: final)
             } else {
-                state = .gb18030(try GB18030Decoder())
-                detected = .gb18030
+                let joined = undecidedCarry + Array(bytes)
+                undecidedCarry.removeAll()
+                try joined.withUnsafeBytes { try decideOrHold($0, into: &output, final: final) }
             }
+            return
         }
+        emit(bytes, into: &output, final: final)
+    }
+
+    /// In `auto` mode before the decision: ASCII passes through; from the first non-ASCII byte,
+    /// 64 KiB (or the rest of the input) decide. Fewer bytes than that, with more to come, are
+    /// held back, so a chunk ending just after a GB18030 lead byte is not mistaken for UTF-8
+    /// cut short.
+    private func decideOrHold(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) throws {
+        guard let first = bytes.firstIndex(where: { $0 >= 0x80 }) else {
+            output.append(contentsOf: bytes)
+            if final {
+                state = .utf8
+                detected = .utf8  // ASCII is UTF-8
+            }
+            return
+        }
+        let window = 65536
+        if bytes.count - first < window, !final {
+            output.append(contentsOf: bytes[..<first])
+            undecidedCarry.append(contentsOf: bytes[first...])
+            return
+        }
+        let sample = UnsafeRawBufferPointer(rebasing: bytes[first..<min(bytes.count, first + window)])
+        if UTF8Validation.isValid(sample, allowTruncatedEnd: sample.count == window) {
+            state = .utf8
+            detected = .utf8
+        } else {
+            state = .gb18030(try GB18030Decoder())
+            detected = .gb18030
+        }
+        emit(bytes, into: &output, final: final)
+    }
+
+    private func emit(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) {
         switch state {
         case .undecided, .utf8:
             output.append(contentsOf: bytes)

@@ -1,0 +1,94 @@
+import JianfuIndicators
+import JianfuModel
+
+/// The frame shared by `index.html` and the unit pages: `lang="zh-CN"`, `<meta charset>`, the
+/// inline style sheet, the masthead and the footer. No script, no external resource.
+enum ReportPage {
+    static func document(title: String, @HTMLBuilder body: () -> [HTMLNode]) -> HTMLNode {
+        .el("html", HTMLAttribute("lang", "zh-CN")) {
+            HTMLNode.el("head") {
+                HTMLNode.el("meta", HTMLAttribute("charset", "utf-8"))
+                HTMLNode.el("meta", HTMLAttribute("name", "viewport"), HTMLAttribute("content", "width=device-width, initial-scale=1"))
+                HTMLNode.el("title") { title }
+                HTMLNode.el("style") { HTMLNode.styleSheet(ReportStyle.css) }
+            }
+            HTMLNode.el("body") {
+                HTMLNode.el("div", .class("page")) { body() }
+            }
+        }
+    }
+
+    /// The red-ruled bulletin head: a kicker line, the title, a line of facts.
+    static func masthead(kicker: String, title: String, facts: [String]) -> HTMLNode {
+        .el("header", .class("masthead")) {
+            HTMLNode.el("div", .class("kicker")) { kicker }
+            HTMLNode.el("h1") { title }
+            HTMLNode.el("p", .class("meta")) {
+                for fact in facts { HTMLNode.el("span") { fact } }
+            }
+        }
+    }
+
+    /// The windows of a run, as the masthead states them.
+    static func windowFacts(_ windows: Windows) -> [String] {
+        [
+            "评估期 " + span(windows.evaluation),
+            "基线 " + span(windows.baseline),
+            "同比 " + span(windows.prior),
+        ]
+    }
+
+    static func span(_ window: MonthWindow) -> String {
+        "\(window.firstMonth) 至 \(window.lastMonth)"
+    }
+
+    /// Who made the page and from what: the only time shown is the run's start (pages are
+    /// deterministic otherwise).
+    static func footer(run: RunInfo) -> HTMLNode {
+        let file = run.pipelineFile.split(separator: "/").last.map(String.init) ?? run.pipelineFile
+        return .el("footer", .class("footer")) {
+            "由 jianfu \(run.jianfuVersion) 生成 · 流水线 \(run.pipelineName)（\(file)）· 运行 \(run.runID) · 开始于 \(run.startedAt)"
+        }
+    }
+
+    /// A headline number with its label.
+    static func figure(_ value: String, _ label: String, alert: Bool = false) -> HTMLNode {
+        .el("div", .class(alert ? "figure alert" : "figure")) {
+            HTMLNode.el("div", .class("value")) { value }
+            HTMLNode.el("div", .class("label")) { label }
+        }
+    }
+
+    /// A table cell; `numeric` right-aligns it.
+    static func cell(_ text: String, numeric: Bool = false, class extra: String? = nil) -> HTMLNode {
+        let cls = [numeric ? "num" : nil, extra].compactMap { $0 }.joined(separator: " ")
+        return cls.isEmpty ? .el("td") { text } : .el("td", .class(cls)) { text }
+    }
+
+    /// A header row.
+    static func head(_ titles: [String], numeric: Set<Int> = []) -> HTMLNode {
+        .el("thead") {
+            HTMLNode.el("tr") {
+                for (i, title) in titles.enumerated() {
+                    numeric.contains(i) ? HTMLNode.el("th", .class("num")) { title } : HTMLNode.el("th") { title }
+                }
+            }
+        }
+    }
+
+    /// ✓ / ✗ / — for `met`.
+    static func met(_ met: Bool?) -> HTMLNode {
+        switch met {
+        case true?: .el("td", .class("good"), .title("达标")) { "✓" }
+        case false?: .el("td", .class("bad"), .title("未达标")) { "✗" }
+        case nil: cell(DisplayNumber.missing)
+        }
+    }
+
+    /// The grade, coloured by its position among the pipeline's grades.
+    static func grade(_ grade: Grade?, grades: [Grade]) -> HTMLNode {
+        guard let grade else { return cell(DisplayNumber.missing) }
+        let index = grades.firstIndex(of: grade) ?? 0
+        return .el("td", .class("grade grade-\(min(index, 3))")) { grade.name }
+    }
+}
