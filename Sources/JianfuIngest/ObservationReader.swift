@@ -158,9 +158,14 @@ public struct ObservationReader {
                     // A repeated row: one rejection for the row, not one per cell.
                     rejectRow(.duplicateKey, "", "this unit and period were already given at line \(duplicateOf); the first is kept")
                 } else {
+                    // Each rejected cell gets its line in rejected.csv; a row that kept nothing
+                    // counts once, as a rejected row, not as rejected cells too.
                     rejections.append(contentsOf: cellRejections)
-                    report.cellsRejected += cellRejections.count
-                    if kept == 0, !cellRejections.isEmpty { report.rowsRejected += 1 }
+                    if kept == 0, !cellRejections.isEmpty {
+                        report.rowsRejected += 1
+                    } else {
+                        report.cellsRejected += cellRejections.count
+                    }
                 }
             }
         }

@@ -8,7 +8,8 @@ public struct SourceReport: Sendable, Equatable {
     public var rowsRead = 0
     /// Rows of which no observation was kept.
     public var rowsRejected = 0
-    /// Single wide cells rejected while the rest of their row was kept.
+    /// Single wide cells rejected in rows that kept at least one observation (a row that kept
+    /// nothing counts in `rowsRejected` instead).
     public var cellsRejected = 0
     public var blankLines = 0
     /// Observations stored from this source.

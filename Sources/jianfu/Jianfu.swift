@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `jianfu` (减负): evaluates how far the burden on grassroots units has really fallen.
 /// The executable only parses arguments, calls `JianfuPipeline` and maps errors to exit codes.
@@ -14,6 +15,20 @@ struct Jianfu: ParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, ValidateCommand.self]
     )
+
+    /// Runs the command; bad arguments exit 2 (SPEC §7), not ArgumentParser's usual 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(Exit.badPipeline)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every subcommand shares.

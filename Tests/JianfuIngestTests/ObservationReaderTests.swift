@@ -323,8 +323,9 @@ struct ObservationReaderTests {
         // Rows: lines 2-9 and 11 = 9; blank: line 10.
         #expect(report.rowsRead == 9)
         #expect(report.blankLines == 1)
-        // Cells: line 3 (1) + line 5 (2) + line 8 (3) = 6.
-        #expect(report.cellsRejected == 6)
+        // Cells rejected in rows that kept something: line 3 (1) + line 5 (2) = 3; line 8 kept
+        // nothing, so it counts as a rejected row, not as 3 cells.
+        #expect(report.cellsRejected == 3)
         // Rows with nothing kept: 6 (period), 7 (duplicate), 8 (every cell bad), 9 (no unit).
         #expect(report.rowsRejected == 4)
         // Kept: line 2 (3) + line 3 (2) + line 4 (1) + line 5 (1) = 7.
@@ -372,8 +373,8 @@ struct ObservationReaderTests {
         let (report, rejections) = try readObservations(spec, into: &table)
         #expect(table.series[0][0] == [Entry(ordinal: 24288, line: 2, source: 0, value: 1)])
         #expect(rejections.map(Rejected.init) == [Rejected(4, "documents", .badValue, isCell: true)])
-        #expect(report.cellsRejected == 1)
-        #expect(report.rowsRejected == 1)   // its only cell was rejected
+        #expect(report.cellsRejected == 0)  // its only cell was rejected: a rejected row
+        #expect(report.rowsRejected == 1)
     }
 
     @Test("wide: a later source overrides cell by cell")
