@@ -2,7 +2,8 @@
 import PackageDescription
 
 // jianfu (减负): a library core with a thin executable. Imports point one way:
-// jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports} → JianfuModel.
+// jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports} → JianfuModel;
+// JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources.
 let package = Package(
     name: "jianfu",
     platforms: [.macOS(.v13)],
@@ -16,14 +17,16 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "JianfuModel"),
+        .target(name: "JianfuHTTP", dependencies: ["CCurl"]),
         .target(name: "JianfuIngest", dependencies: ["JianfuModel"]),
         .target(name: "JianfuIndicators", dependencies: ["JianfuModel"]),
         .target(name: "JianfuReports", dependencies: ["JianfuModel", "JianfuIndicators"]),
         .target(
             name: "JianfuPipeline",
             dependencies: [
-                "JianfuModel", "JianfuIngest", "JianfuIndicators", "JianfuReports",
+                "JianfuModel", "JianfuIngest", "JianfuIndicators", "JianfuReports", "JianfuHTTP",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -41,5 +44,10 @@ let package = Package(
         .testTarget(name: "JianfuReportsTests", dependencies: ["JianfuReports", "JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuPipelineTests", dependencies: ["JianfuPipeline", "JianfuReports", "JianfuModel"]),
         .testTarget(name: "JianfuEndToEndTests", dependencies: ["jianfu"]),
+        .testTarget(
+            name: "JianfuHTTPTests",
+            dependencies: ["jianfu", "JianfuHTTP", "JianfuPipeline", "JianfuIngest", "JianfuModel"],
+            exclude: ["server.py"]
+        ),
     ]
 )

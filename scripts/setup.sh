@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs what jianfu needs beyond the Swift toolchain, on Debian (run as root, or with sudo):
 #   libcurl4-openssl-dev  libcurl for HTTP(S) sources (a SwiftPM system-library target links it)
-#   python3               the fixtures generator and the benchmark peers
+#   python3               the fixtures generator, the benchmark peers, scripts/render-check.sh
+#   chromium              headless rendering of the HTML reports (scripts/render-check.sh)
+#   fonts-wqy-microhei    a CJK font: without one every Chinese character renders as an empty box
+#   openssl               the HTTPS tests make a self-signed certificate with it
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev)
+packages=(libcurl4-openssl-dev fonts-wqy-microhei)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 
 missing=()
 for p in "${packages[@]}"; do

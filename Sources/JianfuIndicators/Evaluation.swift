@@ -44,9 +44,35 @@ public struct Evaluation: Sendable {
     /// Units in output order, leaves and roll-ups together.
     public let units: [UnitEvaluation]
     public let alerts: [Alert]
-    /// The values behind the trends: per unit (same order as `units`) and metric, the series the
-    /// indicators were computed from (roll-up values for roll-ups).
-    public let series: [[[ObservationTable.Entry]]]
+    /// The values behind the trends: `series[unit][metric]` (units in the order of `units`),
+    /// the series the indicators were computed from — roll-up values for roll-ups. Built on
+    /// access, so a run never holds every value twice.
+    public let series: SeriesAccess
+
+    /// `series[unit][metric]`.
+    public struct SeriesAccess: RandomAccessCollection, Sendable {
+        let table: ObservationTable
+        /// `rollups[metric][unit]`: the rolled-up series of units with descendants.
+        let rollups: [[[ObservationTable.Entry]?]]
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { table.unitCount }
+        public subscript(unit: Int) -> UnitSeries { UnitSeries(access: self, unit: unit) }
+
+        /// The series of `metric` for `unit`.
+        public func values(unit: Int, metric: Int) -> [ObservationTable.Entry] {
+            rollups[metric][unit] ?? table.entries(metric: metric, unit: unit)
+        }
+    }
+
+    /// The series of one unit, by metric.
+    public struct UnitSeries: RandomAccessCollection, Sendable {
+        let access: SeriesAccess
+        let unit: Int
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { access.table.metrics.count }
+        public subscript(metric: Int) -> [ObservationTable.Entry] { access.values(unit: unit, metric: metric) }
+    }
 
     public var metrics: [Metric] { settings.metrics }
 }

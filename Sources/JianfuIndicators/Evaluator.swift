@@ -9,21 +9,19 @@ public enum Evaluator {
     ) -> Evaluation? {
         guard let windows = Windows(settings: settings, latestMonth: Windows.latestMonth(in: table)) else { return nil }
         let metrics = settings.metrics
-        let rollups = metrics.indices.map { m in
+        let access = Evaluation.SeriesAccess(table: table, rollups: metrics.indices.map { m in
             RollUp.series(of: metrics[m], leaves: table.series[m], hierarchy: hierarchy)
-        }
+        })
         let end = windows.evaluation.last
         var evaluations: [UnitEvaluation] = []
-        var allSeries: [[[ObservationTable.Entry]]] = []
         evaluations.reserveCapacity(units.count)
         for (u, unit) in units.enumerated() {
             let isRollup = hierarchy.hasDescendants(u)
             let override = settings.override(for: unit.category)
             var rows: [MetricIndicators] = []
-            var unitSeries: [[ObservationTable.Entry]] = []
             var lastReported: Int?
             for (m, metric) in metrics.enumerated() {
-                let series = rollups[m][u] ?? table.series[m][u]
+                let series = access.values(unit: u, metric: m)
                 let g = metric.granularity
                 let rebound = Rebound(series, metric: metric, windowEnd: end, rule: settings.rebound)
                 rows.append(MetricIndicators(
@@ -37,7 +35,6 @@ public enum Evaluator {
                     let month = Period(g, ordinal: Int(series[position - 1].ordinal)).lastMonthOrdinal
                     lastReported = max(lastReported ?? month, min(month, end))
                 }
-                unitSeries.append(series)
             }
             let rebounds = rows.filter(\.rebound.isRebound).count
             let composite = Composite.composite(
@@ -47,11 +44,10 @@ public enum Evaluator {
                 unit: unit, isRollup: isRollup, metrics: rows, composite: composite,
                 grade: Composite.grade(composite, grades: settings.grades), rank: nil,
                 rebounds: rebounds, lastReportedMonth: lastReported))
-            allSeries.append(unitSeries)
         }
         let ranks = Rank.ranks(evaluations.map { ($0.unit.category, $0.composite) })
         for i in evaluations.indices { evaluations[i].rank = ranks[i] }
         let alerts = Alerts.collect(evaluations, settings: settings, windows: windows)
-        return Evaluation(settings: settings, windows: windows, units: evaluations, alerts: alerts, series: allSeries)
+        return Evaluation(settings: settings, windows: windows, units: evaluations, alerts: alerts, series: access)
     }
 }

@@ -10,6 +10,7 @@ public enum RollUp {
         of metric: Metric, leaves: ObservationTable.MetricSeries, hierarchy: Hierarchy
     ) -> [[ObservationTable.Entry]?] {
         var result = [[ObservationTable.Entry]?](repeating: nil, count: leaves.count)
+        guard leaves.indices.contains(where: hierarchy.hasDescendants) else { return result }
         var lo = Int32.max, hi = Int32.min
         for entries in leaves {
             if let first = entries.first, let last = entries.last {

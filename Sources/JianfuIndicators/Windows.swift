@@ -32,14 +32,12 @@ public struct Windows: Sendable, Equatable {
         var monthly: Int?
         var other: Int?
         for (m, metric) in table.metrics.enumerated() {
-            for entries in table.series[m] {
-                guard let last = entries.last else { continue }
-                let month = Period(metric.granularity, ordinal: Int(last.ordinal)).lastMonthOrdinal
-                if metric.granularity == .month {
-                    monthly = max(monthly ?? month, month)
-                } else {
-                    other = max(other ?? month, month)
-                }
+            guard let last = table.latestOrdinal(metric: m) else { continue }
+            let month = Period(metric.granularity, ordinal: Int(last)).lastMonthOrdinal
+            if metric.granularity == .month {
+                monthly = max(monthly ?? month, month)
+            } else {
+                other = max(other ?? month, month)
             }
         }
         return monthly ?? other

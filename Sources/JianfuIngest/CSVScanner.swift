@@ -29,30 +29,74 @@ public final class CSVScanner {
     /// Decoded bytes waiting to be scanned; decoders append here.
     public var pending: [UInt8] = []
     private var line = 1
-    private var spans: [Span] = []
-    private var scratch: [UInt8] = []
+    /// The physical line the next record starts on; `nextLine - 1` lines have been consumed.
+    public var nextLine: Int { line }
+    // The fields of the record being scanned, and the unescaped text of its quoted fields that
+    // held `""`: reused buffers managed by hand, so a record costs no allocation and no
+    // reference counting.
+    private var spans: UnsafeMutablePointer<Span>
+    private var spanCount = 0
+    private var spanCapacity = 64
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCount = 0
+    private var scratchCapacity = 4096
 
     public init(delimiter: UInt8 = UInt8(ascii: ",")) {
         self.delimiter = delimiter
+        spans = .allocate(capacity: spanCapacity)
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    deinit {
+        spans.deallocate()
+        scratch.deallocate()
     }
 
     /// Hands every complete record in `pending` to `body`; with `final`, the tail too.
+    ///
+    /// The bytes are checked for valid UTF-8 once per call; when they are valid, every record is
+    /// marked so (`isKnownValidUTF8`) and readers skip their per-row check.
     public func scan(final: Bool, _ body: (CSVRecord) throws -> Void) rethrows {
         var consumed = 0
         try pending.withUnsafeBufferPointer { bytes in
+            let valid = UTF8Validation.isValid(UnsafeRawBufferPointer(bytes), allowTruncatedEnd: !final)
             while consumed < bytes.count {
                 guard let (end, next, lines, problem) = scanRecord(bytes, from: consumed, final: final) else { break }
-                try scratch.withUnsafeBufferPointer { scratchBytes in
-                    let record = CSVRecord(
-                        bytes: bytes, scratch: scratchBytes, spans: spans, line: line,
-                        raw: UnsafeBufferPointer(rebasing: bytes[consumed..<end]), problem: problem)
-                    try body(record)
-                }
+                let record = CSVRecord(
+                    bytes: bytes, scratch: UnsafeBufferPointer(start: scratch, count: scratchCount),
+                    spans: UnsafeBufferPointer(start: spans, count: spanCount), line: line,
+                    raw: UnsafeBufferPointer(rebasing: bytes[consumed..<end]), problem: problem,
+                    isKnownValidUTF8: valid)
+                try body(record)
                 line += lines
                 consumed = next
             }
         }
         pending.removeSubrange(0..<consumed)
+    }
+
+    private func appendSpan(_ span: Span) {
+        if spanCount == spanCapacity {
+            let bigger = UnsafeMutablePointer<Span>.allocate(capacity: spanCapacity * 2)
+            bigger.moveInitialize(from: spans, count: spanCount)
+            spans.deallocate()
+            spans = bigger
+            spanCapacity *= 2
+        }
+        spans[spanCount] = span
+        spanCount += 1
+    }
+
+    private func appendScratch(_ byte: UInt8) {
+        if scratchCount == scratchCapacity {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity * 2)
+            bigger.moveInitialize(from: scratch, count: scratchCount)
+            scratch.deallocate()
+            scratch = bigger
+            scratchCapacity *= 2
+        }
+        scratch[scratchCount] = byte
+        scratchCount += 1
     }
 
     /// Scans one record starting at `start`. Returns the end of its content, where the next
@@ -62,10 +106,8 @@ public final class CSVScanner {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         let delimiter = self.delimiter
         let count = bytes.count
-        var spans = self.spans
-        spans.removeAll(keepingCapacity: true)
-        scratch.removeAll(keepingCapacity: true)
-        defer { self.spans = spans }
+        spanCount = 0
+        scratchCount = 0
         var p = start
         var lines = 0
         var problem: Problem?
@@ -98,15 +140,15 @@ public final class CSVScanner {
                     }
                 }
                 if escaped {
-                    let scratchStart = scratch.count
+                    let scratchStart = scratchCount
                     var k = contentStart
                     while k < contentEnd {
-                        scratch.append(bytes[k])
+                        appendScratch(bytes[k])
                         k += bytes[k] == quote ? 2 : 1
                     }
-                    spans.append(Span(start: scratchStart, end: scratch.count, inScratch: true))
+                    appendSpan(Span(start: scratchStart, end: scratchCount, inScratch: true))
                 } else {
-                    spans.append(Span(start: contentStart, end: contentEnd, inScratch: false))
+                    appendSpan(Span(start: contentStart, end: contentEnd, inScratch: false))
                 }
                 if p < count, bytes[p] != delimiter, bytes[p] != lf, bytes[p] != cr {
                     problem = problem ?? .textAfterClosingQuote
@@ -119,7 +161,7 @@ public final class CSVScanner {
                     if b == delimiter || b == lf || b == cr { break }
                     p += 1
                 }
-                spans.append(Span(start: fieldStart, end: p, inScratch: false))
+                appendSpan(Span(start: fieldStart, end: p, inScratch: false))
             }
             if p == count {
                 guard final else { return nil }
@@ -145,12 +187,14 @@ public final class CSVScanner {
 public struct CSVRecord {
     let bytes: UnsafeBufferPointer<UInt8>
     let scratch: UnsafeBufferPointer<UInt8>
-    let spans: [CSVScanner.Span]
+    let spans: UnsafeBufferPointer<CSVScanner.Span>
     /// Physical line of the record's first line.
     public let line: Int
     /// The record as it stands in the (decoded) file, without its line terminator.
     public let raw: UnsafeBufferPointer<UInt8>
     public let problem: CSVScanner.Problem?
+    /// True when the whole chunk this record came from is valid UTF-8.
+    public let isKnownValidUTF8: Bool
 
     public var fieldCount: Int { spans.count }
 

@@ -16,6 +16,11 @@ public enum IngestError: Error, Equatable, Sendable {
     case mixedGranularity(source: String, path: String, first: String, other: String)
     /// The encoding cannot be set up (iconv missing GB18030).
     case encodingUnavailable(String)
+    /// A JSON source whose text is not JSON (RFC 8259); `line` and `column` (bytes) are where
+    /// the first error is. Nothing of the source is kept.
+    case badJSON(source: String, path: String, line: Int, column: Int, reason: String)
+    /// A JSON source with no array of records where `json_path` points (empty: the top level).
+    case jsonShape(source: String, path: String, jsonPath: String, reason: String)
 }
 
 extension IngestError: CustomStringConvertible {
@@ -35,6 +40,10 @@ extension IngestError: CustomStringConvertible {
             "source \(source): \(path):1: metrics \(first) and \(other) have different granularities; the metrics of one wide source must share one"
         case .encodingUnavailable(let name):
             "the system's iconv cannot decode \(name)"
+        case .badJSON(let source, let path, let line, let column, let reason):
+            "source \(source): \(path):\(line):\(column): not valid JSON: \(reason)"
+        case .jsonShape(let source, let path, let jsonPath, let reason):
+            "source \(source): \(path): no records where json_path \(jsonPath.isEmpty ? "(not set)" : "'\(jsonPath)'") points: \(reason)"
         }
     }
 }

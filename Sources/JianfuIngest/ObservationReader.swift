@@ -1,9 +1,15 @@
+import Dispatch
+import Glibc
 import JianfuModel
 
 /// Reads an observations source (long or wide, SPEC §1) into an `ObservationTable`, turning
-/// every row it cannot keep into a `Rejection` (SPEC §5). Nothing here allocates per row on the
-/// good path: ids are interned from bytes, periods and values parsed from bytes.
-public struct ObservationReader {
+/// every row it cannot keep into a `Rejection` (SPEC §5).
+///
+/// A large file is read by several threads at once, each over a stretch of the file that starts
+/// after a line break (`ParallelFileReader`); the result is the same as one sequential pass —
+/// same observations, same rejections in the same order with the same line numbers — and the
+/// reader falls back to one pass whenever it cannot prove that.
+public struct ObservationReader: Sendable {
     public let spec: SourceSpec
     /// This source's position in the pipeline: later sources override earlier ones.
     public let sourceIndex: UInt16
@@ -11,222 +17,61 @@ public struct ObservationReader {
     public let unitsDeclared: Bool
     /// Month ordinal of the latest month a period may reach; later ones are rejected.
     public let latestMonth: Int
+    /// Threads to use for a large file; 1 reads sequentially.
+    public var threads: Int
+    /// Files smaller than this are read sequentially: threads would not pay.
+    public var parallelMinimumSize = 16 << 20
 
-    public init(spec: SourceSpec, sourceIndex: UInt16, unitsDeclared: Bool, latestMonth: Int) {
+    public init(spec: SourceSpec, sourceIndex: UInt16, unitsDeclared: Bool, latestMonth: Int, threads: Int? = nil) {
         self.spec = spec
         self.sourceIndex = sourceIndex
         self.unitsDeclared = unitsDeclared
         self.latestMonth = latestMonth
-    }
-
-    private struct Columns {
-        var unit = 0
-        var period = 0
-        var name: Int?
-        // long
-        var metric = 0
-        var value = 0
-        // wide: (column, metric index)
-        var metricColumns: [(column: Int, metric: Int)] = []
-        var count = 0
+        self.threads = threads ?? ProcessInfoCores.active
     }
 
     /// Reads the whole source, appending its rejections to `rejections`.
     public func read(into table: inout ObservationTable, rejections: inout [Rejection]) throws -> SourceReport {
-        var report = SourceReport(name: spec.name, path: spec.path, kind: .observations)
-        var columns: Columns?
-        let metrics = table.metrics
-        let metricNames = metrics.map { (Array($0.id.utf8), Array($0.label.utf8)) }
-        var firstOrdinal = [Int32](repeating: .max, count: metrics.count)
-        var lastOrdinal = [Int32](repeating: .min, count: metrics.count)
-        var cellRejections: [Rejection] = []
-
-        report.encoding = try RecordReader.forEachRecord(spec) { record in
-            guard let cols = columns else {
-                columns = try resolveColumns(Header(record), metrics: metrics)
-                return
-            }
-            if record.isBlank {
-                report.blankLines += 1
-                return
-            }
-            report.rowsRead += 1
-            func rejectRow(_ reason: RejectionReason, _ field: String, _ message: String) {
-                rejections.append(Rejection(
-                    source: spec.name, line: record.line, field: field, reason: reason, message: message,
-                    raw: UTF8Validation.repairing(record.raw)))
-                report.rowsRejected += 1
-            }
-            if let (reason, message) = UnitsReader.rowProblem(record, headerCount: cols.count) {
-                return rejectRow(reason, "", message)
-            }
-            // Unit.
-            let unitBytes = record.field(cols.unit).trimmed
-            if unitBytes.isEmpty {
-                return rejectRow(.emptyUnit, spec.header(for: "unit_id"), "the unit id is empty")
-            }
-            let unit: Int32
-            if unitsDeclared {
-                guard let known = table.units.lookup(unitBytes) else {
-                    return rejectRow(.unknownUnit, spec.header(for: "unit_id"),
-                                     "unit '\(String(decoding: unitBytes, as: UTF8.self))' is not in the units source")
-                }
-                unit = known
+        if threads > 1, let parallel = try ParallelFileReader(reader: self, threads: threads),
+           let result = try parallel.read(table) {
+            table = result.table
+            rejections += result.rejections
+            return result.report
+        }
+        var owned = ObservationTable(metrics: table.metrics)
+        swap(&owned, &table)
+        var ingestor: RowIngestor?
+        let encoding = try RecordReader.forEachRecord(spec) { record in
+            if ingestor == nil {
+                let columns = try RowIngestor.resolveColumns(Header(record), spec: spec, metrics: owned.metrics)
+                ingestor = RowIngestor(reader: self, columns: columns, table: owned)
+                owned = ObservationTable(metrics: [])
             } else {
-                unit = table.unitIndex(unitBytes)
-            }
-            if let nameColumn = cols.name, !table.hasName(unit: unit) {
-                let name = record.field(nameColumn).trimmed
-                if !name.isEmpty { table.noteName(String(decoding: name, as: UTF8.self), unit: unit) }
-            }
-
-            switch spec.layout {
-            case .long:
-                let metricBytes = record.field(cols.metric).trimmed
-                guard let m = metricNames.firstIndex(where: { Self.equal(metricBytes, $0.0) || Self.equal(metricBytes, $0.1) }) else {
-                    return rejectRow(.unknownMetric, spec.header(for: "metric"),
-                                     "metric '\(String(decoding: metricBytes, as: UTF8.self))' is not declared in the pipeline")
-                }
-                let periodOutcome = period(record.field(cols.period), metric: metrics[m])
-                guard case .success(let ordinal) = periodOutcome else {
-                    if case .failure(let failure) = periodOutcome { rejectRow(failure.reason, spec.header(for: "period"), failure.message) }
-                    return
-                }
-                let valueField = spec.header(for: "value")
-                switch ValueParser.parse(record.field(cols.value)) {
-                case .empty:
-                    return rejectRow(.emptyValue, valueField, "the value is empty")
-                case .invalid:
-                    return rejectRow(.badValue, valueField, "'\(record.string(cols.value))' is not a plain decimal number")
-                case .negative(let v) where metrics[m].isCount:
-                    return rejectRow(.negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative: '\(record.string(cols.value).trimmingSpaces)'")
-                case .value(let v), .negative(let v):
-                    switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
-                    case .duplicate(let firstLine):
-                        return rejectRow(.duplicateKey, "", "\(metrics[m].id) for this unit and period was already given at line \(firstLine); the first is kept")
-                    case .overrode:
-                        report.overrides += 1
-                        fallthrough
-                    case .added:
-                        report.observations += 1
-                        firstOrdinal[m] = min(firstOrdinal[m], ordinal)
-                        lastOrdinal[m] = max(lastOrdinal[m], ordinal)
-                    }
-                }
-
-            case .wide:
-                // All metric columns of a wide source share a granularity (checked on the header).
-                let periodOutcome = period(record.field(cols.period), metric: metrics[cols.metricColumns[0].metric])
-                guard case .success(let ordinal) = periodOutcome else {
-                    if case .failure(let failure) = periodOutcome { rejectRow(failure.reason, spec.header(for: "period"), failure.message) }
-                    return
-                }
-                var kept = 0
-                var duplicateOf = 0
-                cellRejections.removeAll(keepingCapacity: true)
-                for (column, m) in cols.metricColumns {
-                    let header = spec.header(for: metrics[m].id)
-                    func rejectCell(_ reason: RejectionReason, _ message: String) {
-                        cellRejections.append(Rejection(
-                            source: spec.name, line: record.line, field: header, reason: reason, message: message,
-                            raw: UTF8Validation.repairing(record.raw), isCell: true))
-                    }
-                    switch ValueParser.parse(record.field(column)) {
-                    case .empty:
-                        continue
-                    case .invalid:
-                        rejectCell(.badValue, "'\(record.string(column))' in \(header) is not a plain decimal number")
-                    case .negative(let v) where metrics[m].isCount:
-                        rejectCell(.negativeCount, "\(header) is a count and cannot be negative: '\(record.string(column).trimmingSpaces)'")
-                    case .value(let v), .negative(let v):
-                        switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
-                        case .duplicate(let firstLine):
-                            duplicateOf = firstLine
-                            rejectCell(.duplicateKey, "\(header) for this unit and period was already given at line \(firstLine); the first is kept")
-                        case .overrode:
-                            report.overrides += 1
-                            fallthrough
-                        case .added:
-                            kept += 1
-                            report.observations += 1
-                            firstOrdinal[m] = min(firstOrdinal[m], ordinal)
-                            lastOrdinal[m] = max(lastOrdinal[m], ordinal)
-                        }
-                    }
-                }
-                if kept == 0, !cellRejections.isEmpty, cellRejections.allSatisfy({ $0.reason == .duplicateKey }) {
-                    // A repeated row: one rejection for the row, not one per cell.
-                    rejectRow(.duplicateKey, "", "this unit and period were already given at line \(duplicateOf); the first is kept")
-                } else {
-                    // Each rejected cell gets its line in rejected.csv; a row that kept nothing
-                    // counts once, as a rejected row, not as rejected cells too.
-                    rejections.append(contentsOf: cellRejections)
-                    if kept == 0, !cellRejections.isEmpty {
-                        report.rowsRejected += 1
-                    } else {
-                        report.cellsRejected += cellRejections.count
-                    }
-                }
+                ingestor!.consume(record)
             }
         }
-        guard columns != nil else { throw IngestError.empty(source: spec.name, path: spec.path) }
-        for m in metrics.indices where firstOrdinal[m] <= lastOrdinal[m] {
-            report.firstPeriod[metrics[m].id] = Period(metrics[m].granularity, ordinal: Int(firstOrdinal[m])).description
-            report.lastPeriod[metrics[m].id] = Period(metrics[m].granularity, ordinal: Int(lastOrdinal[m])).description
+        guard var ingestor else {
+            swap(&owned, &table)
+            throw IngestError.empty(source: spec.name, path: spec.path)
+        }
+        ingestor.report.encoding = encoding
+        swap(&ingestor.table, &table)
+        rejections += ingestor.rejections
+        return Self.finish(ingestor.report, first: ingestor.firstOrdinal, last: ingestor.lastOrdinal, metrics: table.metrics)
+    }
+
+    /// Fills in the periods found per metric.
+    static func finish(_ report: SourceReport, first: [Int32], last: [Int32], metrics: [Metric]) -> SourceReport {
+        var report = report
+        for m in metrics.indices where first[m] <= last[m] {
+            report.firstPeriod[metrics[m].id] = Period(metrics[m].granularity, ordinal: Int(first[m])).description
+            report.lastPeriod[metrics[m].id] = Period(metrics[m].granularity, ordinal: Int(last[m])).description
         }
         return report
     }
+}
 
-    private struct PeriodFailure: Error {
-        var reason: RejectionReason
-        var message: String
-    }
-
-    /// Reads a period field at `metric`'s granularity.
-    private func period(_ raw: UnsafeBufferPointer<UInt8>, metric: Metric) -> Result<Int32, PeriodFailure> {
-        guard let period = PeriodParser.parse(raw) else {
-            return .failure(PeriodFailure(reason: .badPeriod, message: "'\(String(decoding: raw, as: UTF8.self))' is not a period (expected e.g. 2024-03, 2024Q1 or 2024)"))
-        }
-        guard period.granularity == metric.granularity else {
-            return .failure(PeriodFailure(reason: .wrongGranularity, message: "'\(String(decoding: raw, as: UTF8.self))' is a \(period.granularity) but \(metric.id) is reported by \(metric.granularity)"))
-        }
-        guard period.firstMonthOrdinal <= latestMonth else {
-            return .failure(PeriodFailure(reason: .futurePeriod, message: "\(period) is later than the current month \(Period(.month, ordinal: latestMonth))"))
-        }
-        return .success(Int32(period.ordinal))
-    }
-
-    private func resolveColumns(_ header: Header, metrics: [Metric]) throws -> Columns {
-        var columns = Columns()
-        columns.count = header.names.count
-        columns.unit = try header.requiredColumn(for: "unit_id", in: spec)
-        columns.period = try header.requiredColumn(for: "period", in: spec)
-        columns.name = try header.column(for: "unit_name", in: spec)
-        switch spec.layout {
-        case .long:
-            columns.metric = try header.requiredColumn(for: "metric", in: spec)
-            columns.value = try header.requiredColumn(for: "value", in: spec)
-        case .wide:
-            for (m, metric) in metrics.enumerated() {
-                if let column = try header.column(for: metric.id, in: spec) {
-                    columns.metricColumns.append((column, m))
-                }
-            }
-            guard let first = columns.metricColumns.first else {
-                throw IngestError.noMetricColumns(source: spec.name, path: spec.path, expected: metrics.map { spec.header(for: $0.id) })
-            }
-            let granularity = metrics[first.metric].granularity
-            if let other = columns.metricColumns.first(where: { metrics[$0.metric].granularity != granularity }) {
-                throw IngestError.mixedGranularity(
-                    source: spec.name, path: spec.path, first: metrics[first.metric].id, other: metrics[other.metric].id)
-            }
-        }
-        return columns
-    }
-
-    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
-        guard bytes.count == other.count else { return false }
-        for i in 0..<other.count where bytes[i] != other[i] { return false }
-        return true
-    }
+/// The number of cores this process may use.
+enum ProcessInfoCores {
+    static var active: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

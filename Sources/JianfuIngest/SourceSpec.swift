@@ -4,26 +4,38 @@ import JianfuModel
 public struct SourceSpec: Sendable {
     public var name: String
     public var kind: SourceKind
-    /// Absolute path of the file.
+    /// Where the source is, as messages and the summary name it: the absolute path of the file,
+    /// or the URL of an HTTP source.
     public var path: String
+    /// Where the bytes are read from: by default the file at `path`; a JSON source renders its
+    /// records as CSV (`JSONRecordSource`); an HTTP source reads the copy it fetched.
+    public var bytes: any ByteSource
     public var layout: Layout
     public var encoding: SourceEncoding
     public var delimiter: UInt8
     /// Field name → header in the file. A field not mapped is looked up under its own name.
     public var columns: [String: String]
 
+    /// `bytes` defaults to the file at `path`.
     public init(
-        name: String, kind: SourceKind = .observations, path: String, layout: Layout = .long,
-        encoding: SourceEncoding = .auto, delimiter: UInt8 = UInt8(ascii: ","), columns: [String: String] = [:]
+        name: String, kind: SourceKind = .observations, path: String, bytes: (any ByteSource)? = nil,
+        layout: Layout = .long, encoding: SourceEncoding = .auto, delimiter: UInt8 = UInt8(ascii: ","),
+        columns: [String: String] = [:]
     ) {
         self.name = name
         self.kind = kind
         self.path = path
+        self.bytes = bytes ?? FileByteSource(path: path, sourceName: name)
         self.layout = layout
         self.encoding = encoding
         self.delimiter = delimiter
         self.columns = columns
     }
+
+    /// The local file the bytes are read from as they stand (`path`, or the fetched copy of an
+    /// HTTP source), or `nil` when they are rendered from something else (a JSON source). A
+    /// reader that opens the file itself must open this one, not `path`.
+    public var filePath: String? { (bytes as? FileByteSource)?.path }
 
     /// The header a field is read from.
     public func header(for field: String) -> String { columns[field] ?? field }

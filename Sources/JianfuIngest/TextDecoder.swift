@@ -13,8 +13,11 @@ public final class TextDecoder {
     private var undecidedCarry: [UInt8] = []
     public private(set) var detected: SourceEncoding
 
-    public init(_ encoding: SourceEncoding) throws {
+    /// `atFileStart: false` reads bytes from the middle of a file: a BOM there is data, not a
+    /// byte order mark.
+    public init(_ encoding: SourceEncoding, atFileStart: Bool = true) throws {
         detected = encoding
+        atStart = atFileStart
         switch encoding {
         case .auto: state = .undecided
         case .utf8: state = .utf8
@@ -115,6 +118,9 @@ public enum UTF8Validation {
         var i = 0
         let n = bytes.count
         while i < n {
+            // ASCII runs eight bytes at a time.
+            while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { break }
             let b0 = bytes[i]
             if b0 < 0x80 { i += 1; continue }
             let length: Int

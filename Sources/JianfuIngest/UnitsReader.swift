@@ -72,7 +72,7 @@ public enum UnitsReader {
         if record.fieldCount != headerCount {
             return (.malformedRow, "expected \(headerCount) fields as in the header, found \(record.fieldCount)")
         }
-        if record.raw.hasNonASCII, !UTF8Validation.isValid(UnsafeRawBufferPointer(record.raw)) {
+        if !record.isKnownValidUTF8, record.raw.hasNonASCII, !UTF8Validation.isValid(UnsafeRawBufferPointer(record.raw)) {
             return (.undecodable, "the row holds bytes that are not valid in the file's encoding")
         }
         return nil

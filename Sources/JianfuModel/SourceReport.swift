@@ -12,6 +12,8 @@ public struct SourceReport: Sendable, Equatable {
     /// nothing counts in `rowsRejected` instead).
     public var cellsRejected = 0
     public var blankLines = 0
+    /// Threads that read the source: 1 is one sequential pass.
+    public var threads = 1
     /// Observations stored from this source.
     public var observations = 0
     /// Keys this source gave that an earlier source had given too (the later wins).

@@ -2,6 +2,7 @@ import Foundation
 import JianfuIndicators
 import JianfuIngest
 import JianfuModel
+import Logging
 
 /// The ingest stage of a run: every source read into one observation table, the units and
 /// their hierarchy, and what each source held (SPEC §1, §4, §5).
@@ -15,16 +16,22 @@ public struct Ingestion: Sendable {
     /// Units whose `parent_id` names no unit (they are treated as roots).
     public var orphanWarnings: [String]
 
-    /// Reads every source of `config`: units sources first (so data rows can be checked against
-    /// them), then the observation sources in pipeline order (later sources override earlier
-    /// ones). Periods after `latestMonth` are rejected as future.
-    public static func run(_ config: PipelineConfig, latestMonth: Int) throws -> Ingestion {
+    /// Reads every source of `config`: HTTP sources are fetched first (into local copies, so a
+    /// network fault stops the run before any row is read), then units sources are read (so
+    /// data rows can be checked against them), then the observation sources in pipeline order
+    /// (later sources override earlier ones). Periods after `latestMonth` are rejected as
+    /// future. `logger` hears the fetches (retries, 304s, `insecure` warnings).
+    public static func run(
+        _ config: PipelineConfig, latestMonth: Int,
+        logger: Logger = Logger(label: "jianfu", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws -> Ingestion {
+        let sources = try config.sources.map { try $0.fetched(logger: logger) }
         var table = ObservationTable(metrics: config.settings.metrics)
         var reports: [SourceReport] = []
         var rejections: [Rejection] = []
         var declared: [MonitoredUnit] = []
         var declaredIndex: [String: Int] = [:]
-        for spec in config.sources where spec.kind == .units {
+        for spec in sources where spec.kind == .units {
             let result = try UnitsReader.read(spec)
             for unit in result.units {
                 if let i = declaredIndex[unit.id] {
@@ -37,10 +44,14 @@ public struct Ingestion: Sendable {
             rejections += result.rejections
             reports.append(result.report)
         }
-        let unitsDeclared = !config.sources.filter { $0.kind == .units }.isEmpty
+        let unitsDeclared = !sources.filter { $0.kind == .units }.isEmpty
         for unit in declared { _ = table.unitIndex(unit.id) }
-        for (i, spec) in config.sources.enumerated() where spec.kind == .observations {
-            let reader = ObservationReader(spec: spec, sourceIndex: UInt16(i), unitsDeclared: unitsDeclared, latestMonth: latestMonth)
+        for (i, spec) in sources.enumerated() where spec.kind == .observations {
+            // A rendered source (JSON) is read in one pass: the parallel reader cuts a file's own
+            // bytes, which are not CSV there.
+            let reader = ObservationReader(
+                spec: spec, sourceIndex: UInt16(i), unitsDeclared: unitsDeclared, latestMonth: latestMonth,
+                threads: spec.filePath == nil ? 1 : nil)
             reports.append(try reader.read(into: &table, rejections: &rejections))
         }
         // Reports in pipeline order.

@@ -1,10 +1,12 @@
 /// Reads `outputs:` (SPEC §2, §6): the report folder, relative to the pipeline file, and the
 /// formats to write. Defaults: `dir: ../reports/NAME` with NAME the pipeline file's name without
-/// extension, all four formats.
+/// extension, all four formats. `sync: true` (an addition) flushes the report to disk before it
+/// is swapped into place, for durability across a power loss; off by default, since the swap
+/// alone already protects readers from a killed run and flushing hundreds of MB costs seconds.
 enum OutputsSection {
-    static let keys = ["dir", "formats"]
+    static let keys = ["dir", "formats", "sync"]
 
-    static func read(_ node: ConfigNode?, location: PipelineLocation) throws -> (directory: String, formats: Set<OutputFormat>) {
+    static func read(_ node: ConfigNode?, location: PipelineLocation) throws -> (directory: String, formats: Set<OutputFormat>, sync: Bool) {
         let settings = try node?.mapping("{dir: PATH, formats: [csv, json, prom, html]}")
         try settings?.allowOnly(keys)
         let directory = try settings?["dir"].map { dir in
@@ -12,7 +14,8 @@ enum OutputsSection {
             guard !text.isEmpty else { throw dir.invalid("a folder path, relative to the pipeline file") }
             return text
         } ?? "../reports/\(location.baseName)"
-        return (location.resolve(directory), try settings?["formats"].map(formats) ?? Set(OutputFormat.allCases))
+        return (location.resolve(directory), try settings?["formats"].map(formats) ?? Set(OutputFormat.allCases),
+                try settings?["sync"]?.bool() ?? false)
     }
 
     private static func formats(_ node: ConfigNode) throws -> Set<OutputFormat> {

@@ -25,11 +25,13 @@ public struct PipelineConfig: Sendable {
     /// `outputs.dir`, absolute.
     public var outputDirectory: String
     public var formats: Set<OutputFormat>
+    /// `outputs.sync`: flush the report to disk before swapping it into place.
+    public var syncOutputs: Bool
 
     public init(
         file: String, name: String, sources: [SourceSpec], settings: EvaluationSettings,
         deriveParents: Bool = false, maxRejected: Double? = nil, outputDirectory: String,
-        formats: Set<OutputFormat> = Set(OutputFormat.allCases)
+        formats: Set<OutputFormat> = Set(OutputFormat.allCases), syncOutputs: Bool = false
     ) {
         self.file = file
         self.name = name
@@ -39,5 +41,6 @@ public struct PipelineConfig: Sendable {
         self.maxRejected = maxRejected
         self.outputDirectory = outputDirectory
         self.formats = formats
+        self.syncOutputs = syncOutputs
     }
 }

@@ -52,7 +52,8 @@ public enum PipelineLoader {
             deriveParents: try top["derive_parents"]?.bool() ?? false,
             maxRejected: try top["max_rejected"]?.number("a share between 0 and 1, such as 0.01") { (0...1).contains($0) },
             outputDirectory: outputs.directory,
-            formats: outputs.formats)
+            formats: outputs.formats,
+            syncOutputs: outputs.sync)
     }
 
     private static func name(_ node: ConfigNode?) throws -> String? {

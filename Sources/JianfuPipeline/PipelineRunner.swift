@@ -29,7 +29,7 @@ public struct PipelineRunner {
 
     /// Reads every source.
     public func ingest() throws -> Ingestion {
-        let ingestion = try Ingestion.run(config, latestMonth: currentMonth)
+        let ingestion = try Ingestion.run(config, latestMonth: currentMonth, logger: logger)
         for report in ingestion.reports {
             logger.info("source \(report.name): \(report.rowsRead) rows read, \(report.rowsRejected) rejected, \(report.cellsRejected) cells rejected, \(report.blankLines) blank lines (\(report.encoding.rawValue))")
         }
@@ -47,7 +47,10 @@ public struct PipelineRunner {
     /// The nightly job: ingest, check the data-quality gate, evaluate, write every output
     /// atomically.
     public func run() throws -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
         let ingestion = try ingest()
+        let ingested = clock.now
         let runInfo = makeRunInfo(ingestion)
         let quality = runInfo.quality
         if let limit = config.maxRejected, quality.rejectedShare > limit {
@@ -60,13 +63,17 @@ public struct PipelineRunner {
         guard let evaluation = Evaluator.evaluate(
             table: ingestion.table, units: ingestion.units, hierarchy: ingestion.hierarchy, settings: config.settings)
         else { throw RunError.noData(pipeline: config.name) }
+        let evaluated = clock.now
         logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
         let output = try OutputDirectory(target: config.outputDirectory)
         do {
-            for writer in writers() {
-                try output.write(writer.fileName) { writer.write(evaluation, run: runInfo, to: $0) }
-            }
-            try output.commit()
+            // Writers are independent and deterministic: run them on every core.
+            let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy)
+            try output.writeConcurrently(writers.map { writer in
+                (writer.fileName, { writer.write(evaluation, run: runInfo, to: $0) })
+            })
+            try output.commit(sync: config.syncOutputs)
+            logger.info("took \(Self.seconds(clock.now - started)) s: ingest \(Self.seconds(ingested - started)), evaluate \(Self.seconds(evaluated - ingested)), write \(Self.seconds(clock.now - evaluated))")
         } catch {
             output.discard()
             throw error
@@ -74,8 +81,9 @@ public struct PipelineRunner {
         return Outcome(evaluation: evaluation, run: runInfo, outputDirectory: config.outputDirectory)
     }
 
-    /// The writers for the pipeline's `outputs.formats`.
-    func writers() -> [any ReportWriter] {
+    /// The writers for the pipeline's `outputs.formats`; `html` is `index.html` and one page
+    /// per unit under `units/`.
+    func writers(for evaluation: Evaluation, hierarchy: Hierarchy) -> [any ReportWriter] {
         var writers: [any ReportWriter] = []
         if config.formats.contains(.csv) {
             writers += [IndicatorsCSVWriter(), ScoresCSVWriter(), SeriesCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter()] as [any ReportWriter]
@@ -83,12 +91,19 @@ public struct PipelineRunner {
         if config.formats.contains(.json) { writers.append(SummaryJSONWriter()) }
         if config.formats.contains(.prom) { writers.append(PrometheusWriter()) }
         if config.formats.contains(.html) {
-            logger.notice("outputs.formats: html is accepted but the HTML reports are not part of this version yet")
+            writers.append(IndexPageWriter())
+            writers += UnitPageWriter.pages(for: evaluation, hierarchy: hierarchy) as [any ReportWriter]
         }
         return writers
     }
 
-    private func makeRunInfo(_ ingestion: Ingestion) -> RunInfo {
+    /// A duration in seconds with two decimals, for the log.
+    static func seconds(_ duration: Duration) -> String {
+        let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return "\(ms / 1000).\(String(ms % 1000 / 10 + 100).dropFirst())"
+    }
+
+    func makeRunInfo(_ ingestion: Ingestion) -> RunInfo {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         let stamp = formatter.string(from: now)

@@ -1,4 +1,5 @@
 import Foundation
+import JianfuHTTP
 import JianfuIngest
 import JianfuModel
 
@@ -6,13 +7,17 @@ import JianfuModel
 /// number of units sources, in pipeline order (a key given by two sources takes the later one's
 /// value).
 ///
-/// Defaults: `kind: observations`, `layout: long`, `encoding: auto`, `delimiter: ","`. Accepted
+/// Defaults: `kind: observations`, `layout: long`, `encoding: auto`, `delimiter: ","`; `format`
+/// from the Content-Type of an HTTP response or the `.json` extension of a file, else `csv`;
+/// for HTTP sources `timeout: 60`, `connect_timeout: 10`, `retries: 3`. Accepted
 /// spellings: `encoding` `utf8` for `utf-8`, `gbk` and `gb2312` for `gb18030` (both are subsets
 /// of it); `delimiter` `tab`, `comma`, `semicolon` and the two characters `\t` (what a single-quoted
 /// `'\t'` holds) besides the characters themselves; a bare `,` cannot start a YAML value, so it is
 /// written `","` or `comma`.
 enum SourcesSection {
-    static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns"]
+    static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns", "format", "json_path"] + httpKeys
+    /// The keys that only an `http://` or `https://` source takes.
+    static let httpKeys = ["timeout", "connect_timeout", "retries", "auth", "headers", "ca_file", "insecure", "max_bytes"]
     /// The fields of an observations source (SPEC §1), besides one per declared metric (wide).
     static let observationFields = ["unit_id", "unit_name", "period", "metric", "value"]
     /// The fields of a units source (SPEC §1 "Units").
@@ -37,45 +42,174 @@ enum SourcesSection {
     }
 
     private static func source(_ node: ConfigNode, metrics: [Metric], location: PipelineLocation) throws -> SourceSpec {
-        let settings = try node.mapping("a source: a mapping with name, path and optional kind, layout, encoding, delimiter, columns")
+        let settings = try node.mapping("a source: a mapping with name, path or url and optional kind, layout, encoding, delimiter, columns")
         try settings.allowOnly(keys)
         let name = try settings.required("name").text("a source name")
         let kind = try settings["kind"]?.choice([("observations", SourceKind.observations), ("units", .units)]) ?? .observations
         let fields = kind == .units ? unitFields : observationFields + metrics.map(\.id)
-        return SourceSpec(
+        let origin = try self.origin(settings, location: location)
+        var spec = SourceSpec(
             name: name,
             kind: kind,
-            path: try path(settings, location: location),
+            path: origin.location,
             layout: try settings["layout"]?.choice([("long", Layout.long), ("wide", .wide)]) ?? .long,
             encoding: try settings["encoding"].map(encoding) ?? .auto,
             delimiter: try settings["delimiter"].map(delimiter) ?? UInt8(ascii: ","),
             columns: try settings["columns"].map { try columns($0, fields: fields) } ?? [:])
+
+        var format = try settings["format"]?.choice([("csv", SourceFormat.csv), ("json", .json)])
+        if case .file(let path) = origin, format == nil { format = path.lowercased().hasSuffix(".json") ? .json : .csv }
+        let jsonPath = try settings["json_path"].map(jsonPath) ?? []
+        if let node = settings["json_path"], format == .csv {
+            throw node.invalid("json_path only with format: json", found: node.found)
+        }
+        if format == .json {
+            // JSON is UTF-8 (RFC 8259) and its records are rendered comma-separated.
+            if let node = settings["encoding"], spec.encoding == .gb18030 {
+                throw node.invalid("auto or utf-8 for a JSON source (JSON is UTF-8)")
+            }
+            if let node = settings["delimiter"] { throw node.invalid("no delimiter for a JSON source", found: node.found) }
+        }
+
+        switch origin {
+        case .file(let path):
+            for key in httpKeys {
+                if let node = settings[key] {
+                    throw node.invalid("\(key) only on a source with an http:// or https:// url", found: node.found)
+                }
+            }
+            (format ?? .csv).read(path, into: &spec, jsonPath: jsonPath)
+        case .http(let url):
+            spec.bytes = try remote(settings, name: name, url: url, format: format, jsonPath: jsonPath, location: location)
+        }
+        return spec
     }
 
-    /// `path:` relative to the pipeline file, or a `file://` `url:`. HTTP sources (SPEC §1) are not
-    /// read by this version and are refused rather than skipped.
-    private static func path(_ settings: ConfigMapping, location: PipelineLocation) throws -> String {
+    /// Where a source's bytes are: a file, or an HTTP(S) URL fetched before it is read.
+    private enum Origin {
+        case file(String)
+        case http(String)
+
+        /// As messages and the summary name it.
+        var location: String {
+            switch self {
+            case .file(let path): path
+            case .http(let url): url
+            }
+        }
+    }
+
+    /// `path:` relative to the pipeline file, a `file://` `url:`, or an `http://` / `https://` one.
+    private static func origin(_ settings: ConfigMapping, location: PipelineLocation) throws -> Origin {
         switch (settings["path"], settings["url"]) {
         case (let path?, nil):
             let text = try path.text("a file path, relative to the pipeline file")
             guard !text.isEmpty else { throw path.invalid("a file path, relative to the pipeline file") }
-            return location.resolve(text)
+            return .file(location.resolve(text))
         case (nil, let url?):
-            let text = try url.text("a file:// URL")
-            let lowercased = text.lowercased()
-            if lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") {
-                throw url.invalid("a file:// URL or a path (HTTP sources arrive in a later version)")
+            let expected = "an http://, https:// or file:// URL"
+            let text = try url.text(expected)
+            let scheme = URL(string: text)?.scheme?.lowercased()
+            if scheme == "http" || scheme == "https" {
+                guard let parsed = URLComponents(string: text), let host = parsed.host, !host.isEmpty else {
+                    throw url.invalid("an http:// or https:// URL with a host, such as https://example.org/counts.csv")
+                }
+                guard parsed.user == nil, parsed.password == nil else {
+                    throw url.invalid(
+                        "a URL without user:password@ (a secret never goes in the pipeline file; use auth: {header: Authorization, env: VARIABLE})",
+                        found: "a URL with credentials")
+                }
+                return .http(text)
             }
-            guard let parsed = URL(string: text), parsed.scheme?.lowercased() == "file",
+            guard let parsed = URL(string: text), scheme == "file",
                   [nil, "", "localhost"].contains(parsed.host), !parsed.path.isEmpty else {
-                throw url.invalid("a file:// URL such as file:///data/counts.csv")
+                throw url.invalid(expected + " such as https://example.org/counts.csv or file:///data/counts.csv")
             }
-            return location.resolve(parsed.path)
+            return .file(location.resolve(parsed.path))
         case (_?, let url?):
             throw url.invalid("either path or url, not both")
         case (nil, nil):
             throw PipelineError.missingKey(file: settings.node.file, line: settings.node.line, key: "path", context: settings.context)
         }
+    }
+
+    /// The HTTP keys of a source with an `http://` or `https://` URL.
+    private static func remote(
+        _ settings: ConfigMapping, name: String, url: String, format: SourceFormat?, jsonPath: [String], location: PipelineLocation
+    ) throws -> RemoteSource {
+        var remote = RemoteSource(
+            name: name, url: url, format: format, jsonPath: jsonPath,
+            cache: HTTPCache(directory: location.resolve(".jianfu"), pipeline: location.baseName))
+        let seconds = "a number of seconds greater than 0, such as 60"
+        if let node = settings["timeout"] { remote.timeout = try node.number(seconds) { $0 > 0 } }
+        if let node = settings["connect_timeout"] { remote.connectTimeout = try node.number(seconds) { $0 > 0 } }
+        if let node = settings["retries"] { remote.retries = try node.integer("a whole number of retries from 0 to 10") { (0...10).contains($0) } }
+        if let node = settings["max_bytes"] {
+            remote.maxBytes = try node.integer("a whole number of bytes greater than 0, such as 2000000000") { $0 > 0 }
+        }
+        if let node = settings["auth"] { remote.credential = try credential(node) }
+        if let node = settings["headers"] { remote.headers = try headers(node) }
+        if let node = settings["ca_file"] {
+            let path = try node.text("a PEM file of CA certificates, relative to the pipeline file")
+            guard !path.isEmpty else { throw node.invalid("a PEM file of CA certificates, relative to the pipeline file") }
+            remote.caFile = location.resolve(path)
+        }
+        if let node = settings["insecure"] {
+            remote.insecure = try node.bool()
+            if remote.insecure, settings["ca_file"] != nil {
+                throw node.invalid("either ca_file or insecure: true, not both", found: node.found)
+            }
+        }
+        return remote
+    }
+
+    /// `auth: {header: NAME, env: VARIABLE}`: the header's value is the variable's, read at
+    /// fetch time, so that the secret never sits in the pipeline file.
+    private static func credential(_ node: ConfigNode) throws -> RemoteSource.Credential {
+        let expected = "{header: NAME, env: VARIABLE}: the header's value is read from the environment variable"
+        let mapping = try node.mapping(expected)
+        try mapping.allowOnly(["header", "env"])
+        let header = try mapping.required("header")
+        let env = try mapping.required("env")
+        let name = try header.text("a header name such as Authorization")
+        guard isToken(name) else { throw header.invalid("a header name such as Authorization") }
+        let variable = try env.text("an environment variable name such as JIANFU_TOKEN")
+        guard let first = variable.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
+              variable.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) })
+        else { throw env.invalid("an environment variable name such as JIANFU_TOKEN (letters, digits, _)") }
+        return RemoteSource.Credential(header: name, variable: variable)
+    }
+
+    /// `headers: {NAME: VALUE}`: headers that are not secret. A credential header is refused
+    /// here: it belongs in `auth:`.
+    private static func headers(_ node: ConfigNode) throws -> [HTTPHeader] {
+        let mapping = try node.mapping("a mapping of header names to values, e.g. {Accept: text/csv}")
+        return try mapping.entries.map { entry in
+            guard isToken(entry.key) else {
+                throw entry.value.invalid("a header name (letters, digits, -) as the key", found: "'\(entry.key)'")
+            }
+            if ["authorization", "proxy-authorization", "cookie"].contains(entry.key.lowercased()) {
+                throw entry.value.invalid(
+                    "no \(entry.key) in headers: a secret never goes in the pipeline file; use auth: {header: \(entry.key), env: VARIABLE}",
+                    found: "a value")
+            }
+            let value = try entry.value.text("a header value")
+            guard !value.contains(where: { $0 == "\r" || $0 == "\n" }) else { throw entry.value.invalid("a header value on one line") }
+            return HTTPHeader(name: entry.key, value: value)
+        }
+    }
+
+    /// An HTTP header name (RFC 9110 §5.1 token).
+    private static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
+    }
+
+    /// `json_path: data.rows`: the member names from the top-level object to the array.
+    private static func jsonPath(_ node: ConfigNode) throws -> [String] {
+        let expected = "member names joined by dots, such as data.rows"
+        let parts = try node.text(expected).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !parts.contains(where: \.isEmpty) else { throw node.invalid(expected) }
+        return parts
     }
 
     private static func encoding(_ node: ConfigNode) throws -> SourceEncoding {

@@ -6,6 +6,12 @@ public enum NumberFormat {
         if value == value.rounded(), abs(value) < 1e15 {
             return value == 0 ? "0" : String(Int64(value))
         }
+        if let (scaled, digits) = shortDecimal(value) {
+            var text = String(scaled.magnitude)
+            if text.count <= digits { text = String(repeating: "0", count: digits - text.count + 1) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
+            return (value < 0 ? "-" : "") + text
+        }
         let shortest = value.description
         guard let e = shortest.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return shortest }
         // Expand `d.ddde±x` into plain decimal notation.
@@ -29,6 +35,22 @@ public enum NumberFormat {
         while fraction.hasSuffix("0") { fraction.removeLast() }
         if !fraction.isEmpty { result += "." + fraction }
         return (negative ? "-" : "") + result
+    }
+
+    /// The common case of a value with a few decimals (a survey score such as 76.3): the
+    /// fewest fraction digits `k ≤ 6` such that `round(value·10^k) / 10^k` reads back as the same
+    /// `Double`. Below 1e9 only one k-digit decimal maps to a `Double`, so this is the shortest
+    /// round-trip form, found without formatting a `String` first.
+    @inline(__always)
+    public static func shortDecimal(_ value: Double) -> (scaled: Int64, digits: Int)? {
+        guard value.magnitude < 1e9, value != value.rounded() else { return nil }
+        var scale = 1.0
+        for digits in 1...6 {
+            scale *= 10
+            let scaled = (value * scale).rounded()
+            if scaled / scale == value { return (Int64(scaled), digits) }
+        }
+        return nil
     }
 
     /// An optional number: empty when missing.

@@ -3,53 +3,77 @@ import JianfuModel
 
 /// A byte stream the writers append to: buffered, flushed to a file descriptor in large
 /// writes, or kept in memory for tests.
+///
+/// The buffer is one manually managed allocation, so the hot writers (`series.csv` has a line
+/// per observation) can reserve room once per line and store bytes through a pointer.
 public final class OutputBuffer {
-    public private(set) var bytes: [UInt8] = []
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
     private let descriptor: Int32?
     private static let flushSize = 1 << 20
 
     /// A stream kept in memory (`bytes`).
     public init() {
         descriptor = nil
+        capacity = 4096
+        storage = .allocate(capacity: capacity)
     }
 
     /// A stream into an open file descriptor; call `flush()` when done.
     public init(descriptor: Int32) {
         self.descriptor = descriptor
-        bytes.reserveCapacity(Self.flushSize + 4096)
+        capacity = Self.flushSize + 65536
+        storage = .allocate(capacity: capacity)
     }
 
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    deinit { storage.deallocate() }
+
+    /// Everything written and not yet flushed (all of it, for an in-memory stream).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    public var text: String { String(decoding: UnsafeBufferPointer(start: storage, count: count), as: UTF8.self) }
+
+    /// Makes room for `more` bytes, flushing first when writing to a descriptor.
+    @inline(__always)
+    private func reserve(_ more: Int) {
+        if count + more <= capacity { return }
+        if descriptor != nil, count > 0 { try? flush() }
+        if count + more <= capacity { return }
+        let bigger = max(capacity * 2, count + more)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        grown.update(from: storage, count: count)
+        storage.deallocate()
+        storage = grown
+        capacity = bigger
+    }
 
     public func write(_ string: String) {
         var string = string
-        string.withUTF8 { bytes.append(contentsOf: $0) }
-        if descriptor != nil, bytes.count >= Self.flushSize { try? flush() }
+        string.withUTF8 { write(raw: $0) }
     }
 
     public func write(bytes more: [UInt8]) {
-        bytes.append(contentsOf: more)
-        if descriptor != nil, bytes.count >= Self.flushSize { try? flush() }
+        more.withUnsafeBufferPointer { write(raw: $0) }
+    }
+
+    public func write(raw more: UnsafeBufferPointer<UInt8>) {
+        reserve(more.count)
+        if let base = more.baseAddress { (storage + count).update(from: base, count: more.count) }
+        count += more.count
+        if descriptor != nil, count >= Self.flushSize { try? flush() }
     }
 
     public func write(byte: UInt8) {
-        bytes.append(byte)
+        reserve(1)
+        storage[count] = byte
+        count += 1
     }
 
     /// Writes a non-negative integer's decimal digits without building a `String`.
     public func write(digits value: Int, minimumWidth: Int = 1) {
-        var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { buffer in
-            var n = value
-            var i = buffer.count
-            repeat {
-                i -= 1
-                buffer[i] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
-                n /= 10
-            } while n > 0 || buffer.count - i < minimumWidth
-            bytes.append(contentsOf: buffer[i...])
-        }
+        reserve(20)
+        count = Self.put(digits: value, minimumWidth: minimumWidth, at: storage + count) - storage
     }
 
     /// Writes a number as `NumberFormat.format` does, without a `String` for whole numbers.
@@ -63,32 +87,84 @@ public final class OutputBuffer {
 
     /// Writes a period in its canonical spelling (`2024-03`, `2024Q1`, `2024`).
     public func write(period: Period) {
-        write(digits: period.year)
+        reserve(16)
+        count = Self.put(period: period, at: storage + count) - storage
+    }
+
+    /// Writes one line built by `body` through a pointer with room for `maximumLength` bytes;
+    /// `body` returns the pointer just past what it wrote.
+    public func writeLine(maximumLength: Int, _ body: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>) {
+        reserve(maximumLength)
+        count = body(storage + count) - storage
+        if descriptor != nil, count >= Self.flushSize { try? flush() }
+    }
+
+    /// Stores the digits of `value` at `p`; returns the pointer past them.
+    @inline(__always)
+    public static func put(digits value: Int, minimumWidth: Int = 1, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var width = 1
+        var limit = 10
+        while value >= limit, width < 19 {
+            width += 1
+            limit &*= 10
+        }
+        width = max(width, minimumWidth)
+        var n = value
+        var i = width
+        while i > 0 {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+            n /= 10
+        }
+        return p + width
+    }
+
+    /// Stores `scaled / 10^digits` in plain decimal notation (`-0.05`, `76.3`) at `p`.
+    @inline(__always)
+    public static func put(decimal scaled: Int64, digits: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var q = p
+        if scaled < 0 {
+            q[0] = UInt8(ascii: "-")
+            q += 1
+        }
+        let magnitude = Int(scaled.magnitude)
+        var divisor = 1
+        for _ in 0..<digits { divisor *= 10 }
+        q = put(digits: magnitude / divisor, at: q)
+        q[0] = UInt8(ascii: ".")
+        return put(digits: magnitude % divisor, minimumWidth: digits, at: q + 1)
+    }
+
+    /// Stores a period's canonical spelling at `p`; returns the pointer past it.
+    @inline(__always)
+    public static func put(period: Period, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var q = put(digits: period.year, at: p)
         switch period.granularity {
         case .month:
-            bytes.append(UInt8(ascii: "-"))
-            write(digits: period.ordinal % 12 + 1, minimumWidth: 2)
+            q[0] = UInt8(ascii: "-")
+            q = put(digits: period.ordinal % 12 + 1, minimumWidth: 2, at: q + 1)
         case .quarter:
-            bytes.append(UInt8(ascii: "Q"))
-            write(digits: period.ordinal % 4 + 1)
+            q[0] = UInt8(ascii: "Q")
+            q = put(digits: period.ordinal % 4 + 1, at: q + 1)
         case .year:
             break
         }
+        return q
     }
 
     /// Writes everything buffered to the descriptor.
     public func flush() throws {
         guard let descriptor else { return }
         var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < count {
+            let n = Glibc.write(descriptor, storage + offset, count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw WriteError(reason: String(cString: strerror(errno)))
             }
             offset += n
         }
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
     }
 
     /// A failed `write(2)`.

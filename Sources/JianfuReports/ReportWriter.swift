@@ -62,7 +62,7 @@ public struct DataQuality: Sendable, Equatable {
 }
 
 /// One output file of a run. Writers are deterministic: fixed column order, fixed number format.
-public protocol ReportWriter {
+public protocol ReportWriter: Sendable {
     /// The file name inside the output directory, e.g. `indicators.csv`.
     var fileName: String { get }
     func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer)

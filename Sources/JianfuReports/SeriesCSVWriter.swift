@@ -11,18 +11,39 @@ public struct SeriesCSVWriter: ReportWriter {
     public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
-        // Millions of lines: bytes are appended directly, no `String` per line.
+        // A line per observation, millions of them: each line is stored through a pointer in
+        // one reservation; only fractional values go through `NumberFormat` and a `String`.
         let metricIDs = evaluation.metrics.map { Array((CSVOutput.text($0.id) + ",").utf8) }
         for (u, unit) in evaluation.units.enumerated() {
             let id = Array((CSVOutput.text(unit.unit.id) + ",").utf8)
             for (m, metric) in evaluation.metrics.enumerated() {
-                for entry in evaluation.series[u][m] {
-                    out.write(bytes: id)
-                    out.write(bytes: metricIDs[m])
-                    out.write(period: Period(metric.granularity, ordinal: Int(entry.ordinal)))
-                    out.write(byte: UInt8(ascii: ","))
-                    out.write(number: entry.value)
-                    out.write(byte: UInt8(ascii: "\n"))
+                let prefix = id + metricIDs[m]
+                prefix.withUnsafeBufferPointer { prefix in
+                    for entry in evaluation.series[u][m] {
+                        let period = Period(metric.granularity, ordinal: Int(entry.ordinal))
+                        let value = entry.value
+                        let whole = value == value.rounded() && value >= 0 && value < 1e15
+                        let short = whole ? nil : NumberFormat.shortDecimal(value)
+                        let other = whole || short != nil ? [] : Array(NumberFormat.format(value).utf8)
+                        out.writeLine(maximumLength: prefix.count + 64 + other.count) { p in
+                            p.update(from: prefix.baseAddress!, count: prefix.count)
+                            var q = OutputBuffer.put(period: period, at: p + prefix.count)
+                            q[0] = UInt8(ascii: ",")
+                            q += 1
+                            if whole {
+                                q = OutputBuffer.put(digits: Int(value), at: q)
+                            } else if let (scaled, digits) = short {
+                                q = OutputBuffer.put(decimal: scaled, digits: digits, at: q)
+                            } else {
+                                for byte in other {
+                                    q[0] = byte
+                                    q += 1
+                                }
+                            }
+                            q[0] = UInt8(ascii: "\n")
+                            return q + 1
+                        }
+                    }
                 }
             }
         }

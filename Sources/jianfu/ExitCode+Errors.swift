@@ -18,7 +18,7 @@ enum Exit {
             code = badPipeline
         case RunError.qualityGate:
             code = dataQuality
-        case is RunError, is IngestError:
+        case is RunError, is IngestError, is FetchError:
             code = failure
         default:
             code = failure

@@ -379,13 +379,16 @@ private func minimal(_ extra: String = "", metrics: String = "  documents: {targ
 
     // MARK: Sources
 
-    @Test func httpSourcesArriveLater() throws {
-        let file = try PipelineFile(minimal().replacingOccurrences(of: "path: counts.csv", with: "url: https://example.org/counts.csv"))
-        guard case .invalidValue(_, 3, "sources[0].url", let expected, "'https://example.org/counts.csv'") = try file.error() else {
+    /// HTTP(S) sources are read (their keys are tested in JianfuHTTPTests); other schemes are not.
+    @Test func httpSourcesKeepTheirURL() throws {
+        let config = try PipelineFile(minimal().replacingOccurrences(of: "path: counts.csv", with: "url: https://example.org/counts.csv")).load()
+        #expect(config.sources[0].path == "https://example.org/counts.csv")
+        let file = try PipelineFile(minimal().replacingOccurrences(of: "path: counts.csv", with: "url: ftp://example.org/counts.csv"))
+        guard case .invalidValue(_, 3, "sources[0].url", let expected, "'ftp://example.org/counts.csv'") = try file.error() else {
             Issue.record("expected invalidValue on sources[0].url")
             return
         }
-        #expect(expected.contains("HTTP sources arrive in a later version"))
+        #expect(expected.contains("an http://, https:// or file:// URL"))
     }
 
     @Test func fileURLIsAPath() throws {

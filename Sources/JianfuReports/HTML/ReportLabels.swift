@@ -58,7 +58,7 @@ public enum ReportLabels {
             let word = metric?.direction == .up ? "下降" : "上升"
             return (alert.value.map { "近期\(word) " + DisplayNumber.percent($0) } ?? "由 0 上升", "阈值 " + DisplayNumber.percent(alert.threshold))
         case .yoyIncrease:
-            return ("同比 " + DisplayNumber.percent(alert.value, signed: true), "只减不增")
+            return ("同比 " + DisplayNumber.percent(alert.value, signed: true), "不高于上年同期")
         case .targetMissed:
             if metric?.direction == .up {
                 return ("水平 " + DisplayNumber.level(alert.value), "目标 ≥ " + DisplayNumber.level(alert.threshold))

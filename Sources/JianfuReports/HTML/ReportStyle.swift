@@ -35,6 +35,9 @@ enum ReportStyle {
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     td.raw { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; word-break: break-all; }
     tr.rollup td { background: #fafbfc; }
+    table.units { table-layout: fixed; }
+    table.units th:nth-child(1) { width: 4em; } table.units th:nth-child(2) { width: 9.5em; }
+    table.units th:nth-child(3) { width: 12em; } table.units th:nth-last-child(-n+4) { width: 6.5em; }
     .tag { display: inline-block; font-size: 11.5px; line-height: 1.4; padding: 0 5px; border: 1px solid var(--rule);
       border-radius: 3px; color: var(--muted); margin-left: 4px; white-space: nowrap; }
     .tag.red { color: var(--red); border-color: #e6b3b5; }
@@ -53,6 +56,7 @@ enum ReportStyle {
     svg.chart .band-baseline { fill: #f0f1f2; }
     svg.chart .band-evaluation { fill: #eaf1fa; }
     svg.chart .band-rebound { fill: #f6cfd1; fill-opacity: 0.75; }
+    svg.chart .band-rebound-units { fill: #fbe3d6; fill-opacity: 0.8; }
     svg.chart .rebound-label { font-size: 11.5px; font-weight: 700; fill: var(--red); }
     svg.chart .grid { stroke: #e4e6e8; stroke-width: 1; }
     svg.chart .tick, svg.chart .axis-line { stroke: #9aa0a6; stroke-width: 1; }

@@ -29,15 +29,15 @@ public struct SVGChart: Sendable {
     /// Windows as ordinals at `granularity`, shaded behind the series.
     public var baselineWindow: ClosedRange<Int>
     public var evaluationWindow: ClosedRange<Int>
-    /// The last `rebound.months` periods, marked when the metric rebounds, with the relative rise.
-    public var rebound: (periods: ClosedRange<Int>, change: Double?)?
+    /// The last `rebound.months` periods, marked when the metric rebounds.
+    public var rebound: ReboundMark?
     /// Counts start the axis at zero; scores may start above it so a change stays visible.
     public var zeroBased: Bool
 
     public init(
         title: String, granularity: Granularity, points: [Point], baseline: Double?, target: (level: Double, label: String)?,
         baselineWindow: ClosedRange<Int>, evaluationWindow: ClosedRange<Int>,
-        rebound: (periods: ClosedRange<Int>, change: Double?)?, zeroBased: Bool
+        rebound: ReboundMark?, zeroBased: Bool
     ) {
         self.title = title
         self.granularity = granularity
@@ -114,9 +114,9 @@ public struct SVGChart: Sendable {
         if let rebound {
             let a = max(rebound.periods.lowerBound, lo), b = min(rebound.periods.upperBound, hi)
             if a <= b {
-                nodes.append(rect(slotStart(a), Self.top, slotStart(b + 1) - slotStart(a), Self.bottom - Self.top, class: "band-rebound"))
-                let label = "反弹" + (rebound.change.map { " " + DisplayNumber.percent($0, signed: true) } ?? "")
-                nodes.append(text(slotStart(b + 1), Self.top + 12, label, class: "rebound-label", anchor: "end"))
+                let band = rebound.ofThisSeries ? "band-rebound" : "band-rebound-units"
+                nodes.append(rect(slotStart(a), Self.top, slotStart(b + 1) - slotStart(a), Self.bottom - Self.top, class: band))
+                nodes.append(text(slotStart(b + 1) - 3, Self.top + 12, rebound.label, class: "rebound-label", anchor: "end"))
             }
         }
         // Baseline and target lines, labelled at the right.
@@ -143,7 +143,7 @@ public struct SVGChart: Sendable {
         nodes.append(.el("polyline", .class("series"), HTMLAttribute("points", coordinates)))
         let sparse = points.count < 2 || Double(points.count) < 0.6 * Double(points.last!.ordinal - points.first!.ordinal + 1)
         for point in points {
-            let inRebound = rebound.map { $0.periods.contains(point.ordinal) } ?? false
+            let inRebound = rebound.map { $0.ofThisSeries && $0.periods.contains(point.ordinal) } ?? false
             guard sparse || inRebound else { continue }
             nodes.append(.el("circle", .class(inRebound ? "dot rebound-dot" : "dot"),
                              HTMLAttribute("cx", Self.number(x(point.ordinal))), HTMLAttribute("cy", Self.number(y(point.value))),
@@ -165,7 +165,10 @@ public struct SVGChart: Sendable {
         item(line(x, y, x + 18, y, class: "series"), granularity == .month ? "月度值" : granularity == .quarter ? "季度值" : "年度值")
         if baseline != nil { item(line(x, y, x + 18, y, class: "baseline"), "基线水平") }
         if let target { item(line(x, y, x + 18, y, class: "target"), target.label) }
-        if rebound != nil { item(rect(x + 3, y - 6, 12, 12, class: "band-rebound"), "反弹") }
+        if let rebound {
+            item(rect(x + 3, y - 6, 12, 12, class: rebound.ofThisSeries ? "band-rebound" : "band-rebound-units"),
+                 rebound.ofThisSeries ? "反弹" : "有单位反弹")
+        }
         return .group(items)
     }
 
@@ -191,6 +194,21 @@ public struct SVGChart: Sendable {
 
     /// A coordinate with one decimal.
     static func number(_ value: Double) -> String { DisplayNumber.fixed(value, decimals: 1) }
+}
+
+/// The rebound marker of a chart: the periods of the rebound check's last window (SPEC §3
+/// `rebound`, L) and a label. `ofThisSeries` is false on a total whose own series does not
+/// rebound while some of its units do: the window is then shaded lightly and named.
+public struct ReboundMark: Sendable {
+    public let periods: ClosedRange<Int>
+    public let label: String
+    public let ofThisSeries: Bool
+
+    public init(periods: ClosedRange<Int>, label: String, ofThisSeries: Bool) {
+        self.periods = periods
+        self.label = label
+        self.ofThisSeries = ofThisSeries
+    }
 }
 
 /// The value axis: a range that holds every value, with 3 to 6 round ticks.

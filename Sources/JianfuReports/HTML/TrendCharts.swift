@@ -11,14 +11,16 @@ enum TrendCharts {
         let points = evaluation.series[u][m].map { SVGChart.Point(ordinal: Int($0.ordinal), value: $0.value) }
         let target = ReportLabels.targetLevel(row.rule, direction: metric.direction, baseline: row.baseline)
         return chart(evaluation, metric: metric, points: points, baseline: row.baseline,
-                     target: target.map { ($0, targetWord(row.rule)) }, rebound: row.rebound)
+                     target: target.map { ($0, targetWord(row.rule)) },
+                     rebound: row.rebound.isRebound ? ("反弹" + change(row.rebound), true) : nil)
     }
 
     /// The leaf units' series of metric `m` per period — summed for counts, averaged over the
     /// units that reported for mean metrics (roll-ups left out: they would count twice) — with
     /// the headline baseline and the metric's own target. A cap is per unit, so a total gets no
-    /// cap line.
-    static func leafTotal(_ evaluation: Evaluation, metric m: Int, totals: BulletinTotals) -> SVGChart {
+    /// cap line. The rebound window is marked when the total rebounds, and shaded lightly with
+    /// the count when only `reboundingUnits` of its units do.
+    static func leafTotal(_ evaluation: Evaluation, metric m: Int, totals: BulletinTotals, reboundingUnits: Int) -> SVGChart {
         let metric = evaluation.metrics[m]
         let series = leafSeries(evaluation, metric: m)
         let points = series.map { SVGChart.Point(ordinal: Int($0.ordinal), value: $0.value) }
@@ -29,7 +31,9 @@ enum TrendCharts {
             target = (level, targetWord(metric.rule))
         }
         let rebound = Rebound(series, metric: metric, windowEnd: evaluation.windows.evaluation.last, rule: evaluation.settings.rebound)
-        return chart(evaluation, metric: metric, points: points, baseline: totals.baseline, target: target, rebound: rebound)
+        let mark: (String, Bool)? = rebound.isRebound ? ("合计反弹" + change(rebound), true)
+            : reboundingUnits > 0 ? ("\(reboundingUnits) 个单位反弹", false) : nil
+        return chart(evaluation, metric: metric, points: points, baseline: totals.baseline, target: target, rebound: mark)
     }
 
     /// Per period, the sum (sum metrics) or mean (mean metrics) over leaf units that reported.
@@ -48,6 +52,10 @@ enum TrendCharts {
         }
     }
 
+    private static func change(_ rebound: Rebound) -> String {
+        rebound.change.map { " " + DisplayNumber.percent($0, signed: true) } ?? ""
+    }
+
     private static func targetWord(_ rule: Rule?) -> String {
         if case .cap = rule { return "上限" }
         return "目标"
@@ -55,7 +63,7 @@ enum TrendCharts {
 
     private static func chart(
         _ evaluation: Evaluation, metric: Metric, points: [SVGChart.Point], baseline: Double?,
-        target: (Double, String)?, rebound: Rebound
+        target: (Double, String)?, rebound: (label: String, ofThisSeries: Bool)?
     ) -> SVGChart {
         let g = metric.granularity
         let windows = evaluation.windows
@@ -65,7 +73,7 @@ enum TrendCharts {
             title: metric.label, granularity: g, points: points, baseline: baseline,
             target: target.map { (level: $0.0, label: $0.1) },
             baselineWindow: windows.baseline.ordinals(at: g), evaluationWindow: windows.evaluation.ordinals(at: g),
-            rebound: rebound.isRebound ? (periods: (end - months + 1)...end, change: rebound.change) : nil,
+            rebound: rebound.map { ReboundMark(periods: (end - months + 1)...end, label: $0.label, ofThisSeries: $0.ofThisSeries) },
             zeroBased: metric.aggregate == .sum)
     }
 }

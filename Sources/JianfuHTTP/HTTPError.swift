@@ -1,0 +1,75 @@
+/// Why one try of a GET did not bring a body. Only the URL and what the server or libcurl said
+/// appear in its text: never a request header's value.
+public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The server answered with a status other than 2xx or 304; `retryAfter` is its
+    /// `Retry-After` in seconds.
+    case status(Int, retryAfter: Int?)
+    /// The try took longer than its timeout (or the connection longer than its own).
+    case timedOut(detail: String)
+    /// The connection could not be opened, or broke.
+    case connection(detail: String)
+    /// The body ended before its announced length: the connection closed early.
+    case cutShort(detail: String)
+    /// The TLS handshake or the certificate check failed.
+    case tls(detail: String)
+    /// The body is larger than `HTTPRequest.maxBytes`.
+    case tooLarge(limit: Int)
+    /// More redirects than `HTTPRequest.maxRedirects`; `last` is where the last one pointed.
+    case tooManyRedirects(limit: Int, last: String)
+    /// Anything else libcurl or the file system refused (a malformed URL, a full disk, …).
+    case other(detail: String)
+
+    /// Connection errors, timeouts, a body cut short, 429 and 5xx may pass on their own; a
+    /// retry is worth it. The rest would fail the same way again.
+    public var isRetryable: Bool {
+        switch self {
+        case .status(let code, _): code == 429 || (500...599).contains(code)
+        case .timedOut, .connection, .cutShort: true
+        case .tls, .tooLarge, .tooManyRedirects, .other: false
+        }
+    }
+
+    /// The server's `Retry-After` in seconds, when it sent one with an error status.
+    public var retryAfter: Int? {
+        if case .status(_, let retryAfter) = self { return retryAfter }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .status(let code, let retryAfter?): "HTTP \(code) (Retry-After \(retryAfter)s)"
+        case .status(let code, nil): "HTTP \(code)"
+        case .timedOut(let detail): "timed out: \(detail)"
+        case .connection(let detail): "cannot connect: \(detail)"
+        case .cutShort(let detail): "the body was cut short: \(detail)"
+        case .tls(let detail): "TLS: \(detail)"
+        case .tooLarge(let limit): "the body is larger than the limit of \(limit) bytes"
+        case .tooManyRedirects(let limit, let last): "more than \(limit) redirects (the last to \(HTTPURL.display(last)))"
+        case .other(let detail): detail
+        }
+    }
+}
+
+/// A GET that failed for good: after its last try, or at a failure not worth retrying.
+public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var url: String
+    /// Tries made, the first included.
+    public var tries: Int
+    /// How the last try failed.
+    public var failure: HTTPFailure
+
+    /// The failure of the GET of `url` after `tries` tries.
+    public init(url: String, tries: Int, failure: HTTPFailure) {
+        self.url = url
+        self.tries = tries
+        self.failure = failure
+    }
+
+    /// `GET https://… failed after 4 tries: HTTP 503 (last: Retry-After 30s)`.
+    public var description: String {
+        guard tries > 1 else { return "GET \(HTTPURL.display(url)) failed: \(failure)" }
+        var last = "\(failure)"
+        if case .status(let code, let retryAfter?) = failure { last = "HTTP \(code) (last: Retry-After \(retryAfter)s)" }
+        return "GET \(HTTPURL.display(url)) failed after \(tries) tries: \(last)"
+    }
+}

@@ -1,0 +1,53 @@
+/// One GET as jianfu makes it: where, with which headers, within which limits.
+public struct HTTPRequest: Sendable {
+    /// An `http://` or `https://` URL.
+    public var url: String
+    /// Sent with the request, in order.
+    public var headers: [HTTPHeader]
+    /// Seconds one try may take as a whole, redirects included (`CURLOPT_TIMEOUT_MS`).
+    public var timeout: Double
+    /// Seconds the connection may take to open (`CURLOPT_CONNECTTIMEOUT_MS`).
+    public var connectTimeout: Double
+    /// A PEM file of the certificate authorities to trust instead of the system's.
+    public var caFile: String?
+    /// `false` turns off the check of the server's TLS certificate and host name.
+    public var verifiesPeer: Bool
+    /// The largest body accepted, in bytes as received after decompression; `nil` for no limit.
+    public var maxBytes: Int?
+    /// Redirects followed before giving up.
+    public var maxRedirects: Int
+
+    /// A GET of `url` with libcurl's defaults where the pipeline's (SPEC §1) do not apply.
+    public init(
+        url: String, headers: [HTTPHeader] = [], timeout: Double = 60, connectTimeout: Double = 10,
+        caFile: String? = nil, verifiesPeer: Bool = true, maxBytes: Int? = nil, maxRedirects: Int = 10
+    ) {
+        self.url = url
+        self.headers = headers
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.caFile = caFile
+        self.verifiesPeer = verifiesPeer
+        self.maxBytes = maxBytes
+        self.maxRedirects = maxRedirects
+    }
+}
+
+/// A request header. A secret one (a credential) is sent only to the origin (scheme, host and
+/// port) of the request's URL, never to another server a redirect points to, and it never
+/// appears in an error.
+public struct HTTPHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public var isSecret: Bool
+
+    /// `isSecret` marks a credential.
+    public init(name: String, value: String, isSecret: Bool = false) {
+        self.name = name
+        self.value = value
+        self.isSecret = isSecret
+    }
+
+    /// `Name: value`, as libcurl takes it.
+    var line: String { "\(name): \(value)" }
+}

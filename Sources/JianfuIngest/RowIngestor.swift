@@ -1,0 +1,248 @@
+import JianfuModel
+
+/// The per-row work of reading an observations source (SPEC §1, §5): one row in, observations
+/// stored or rejections out. A reader drives one `RowIngestor` per stretch of the file it
+/// scans, so the same logic serves the sequential and the parallel path.
+///
+/// Nothing here allocates per row on the good path: ids are interned from bytes, periods and
+/// values are parsed from bytes.
+struct RowIngestor {
+    /// Where each field is in a row, resolved once from the header.
+    struct Columns: Sendable {
+        var unit = 0
+        var period = 0
+        var name: Int?
+        // long
+        var metric = 0
+        var value = 0
+        // wide: (column, metric index)
+        var metricColumns: [(column: Int, metric: Int)] = []
+        var count = 0
+    }
+
+    let spec: SourceSpec
+    let sourceIndex: UInt16
+    let unitsDeclared: Bool
+    let latestMonth: Int
+    let columns: Columns
+    let metrics: [Metric]
+    private let metricNames: [([UInt8], [UInt8])]
+    /// Column names for rejections, looked up once rather than per row.
+    private let valueHeader: String
+    private let metricHeaders: [String]
+
+    var table: ObservationTable
+    var report: SourceReport
+    /// Rejections in file order, with line numbers local to the stretch scanned.
+    var rejections: [Rejection] = []
+    var firstOrdinal: [Int32]
+    var lastOrdinal: [Int32]
+    private var cellRejections: [Rejection] = []
+    /// The previous row's unit, to skip interning when the next row repeats it.
+    private var lastUnit: Int32 = -1
+    private var lastUnitBytes: [UInt8] = []
+
+    init(reader: ObservationReader, columns: Columns, table: consuming ObservationTable) {
+        spec = reader.spec
+        sourceIndex = reader.sourceIndex
+        unitsDeclared = reader.unitsDeclared
+        latestMonth = reader.latestMonth
+        self.columns = columns
+        metrics = table.metrics
+        metricNames = table.metrics.map { (Array($0.id.utf8), Array($0.label.utf8)) }
+        valueHeader = reader.spec.header(for: "value")
+        metricHeaders = table.metrics.map { reader.spec.header(for: $0.id) }
+        firstOrdinal = Array(repeating: .max, count: table.metrics.count)
+        lastOrdinal = Array(repeating: .min, count: table.metrics.count)
+        report = SourceReport(name: reader.spec.name, path: reader.spec.path, kind: .observations)
+        self.table = table
+    }
+
+    /// Reads one data row (the header has been consumed already).
+    mutating func consume(_ record: CSVRecord) {
+        if record.isBlank {
+            report.blankLines += 1
+            return
+        }
+        report.rowsRead += 1
+        if let (reason, message) = UnitsReader.rowProblem(record, headerCount: columns.count) {
+            return rejectRow(record, reason, "", message)
+        }
+        // Unit.
+        let unitBytes = record.field(columns.unit).trimmed
+        if unitBytes.isEmpty {
+            return rejectRow(record, .emptyUnit, spec.header(for: "unit_id"), "the unit id is empty")
+        }
+        let unit: Int32
+        if lastUnit >= 0, Self.equal(unitBytes, lastUnitBytes) {
+            unit = lastUnit  // long files repeat a unit on consecutive rows: skip the hash
+        } else if unitsDeclared {
+            guard let known = table.units.lookup(unitBytes) else {
+                return rejectRow(record, .unknownUnit, spec.header(for: "unit_id"),
+                                 "unit '\(String(decoding: unitBytes, as: UTF8.self))' is not in the units source")
+            }
+            unit = known
+        } else {
+            unit = table.unitIndex(unitBytes)
+        }
+        if unit != lastUnit {
+            lastUnit = unit
+            lastUnitBytes.removeAll(keepingCapacity: true)
+            lastUnitBytes.append(contentsOf: unitBytes)
+        }
+        if let nameColumn = columns.name, !table.hasName(unit: unit) {
+            let name = record.field(nameColumn).trimmed
+            if !name.isEmpty { table.noteName(String(decoding: name, as: UTF8.self), unit: unit) }
+        }
+
+        switch spec.layout {
+        case .long:
+            let metricBytes = record.field(columns.metric).trimmed
+            guard let m = metricNames.firstIndex(where: { Self.equal(metricBytes, $0.0) || Self.equal(metricBytes, $0.1) }) else {
+                return rejectRow(record, .unknownMetric, spec.header(for: "metric"),
+                                 "metric '\(String(decoding: metricBytes, as: UTF8.self))' is not declared in the pipeline")
+            }
+            let periodOutcome = period(record.field(columns.period), metric: metrics[m])
+            guard case .success(let ordinal) = periodOutcome else {
+                if case .failure(let failure) = periodOutcome { rejectRow(record, failure.reason, spec.header(for: "period"), failure.message) }
+                return
+            }
+            let valueField = valueHeader
+            switch ValueParser.parse(record.field(columns.value)) {
+            case .empty:
+                return rejectRow(record, .emptyValue, valueField, "the value is empty")
+            case .invalid:
+                return rejectRow(record, .badValue, valueField, "'\(record.string(columns.value))' is not a plain decimal number")
+            case .negative(let v) where metrics[m].isCount:
+                return rejectRow(record, .negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative: '\(record.string(columns.value).trimmingSpaces)'")
+            case .value(let v), .negative(let v):
+                switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
+                case .duplicate(let firstLine):
+                    return rejectRow(record, .duplicateKey, "", "\(metrics[m].id) for this unit and period was already given at line \(firstLine); the first is kept")
+                case .overrode:
+                    report.overrides += 1
+                    fallthrough
+                case .added:
+                    report.observations += 1
+                    firstOrdinal[m] = min(firstOrdinal[m], ordinal)
+                    lastOrdinal[m] = max(lastOrdinal[m], ordinal)
+                }
+            }
+
+        case .wide:
+            // All metric columns of a wide source share a granularity (checked on the header).
+            let periodOutcome = period(record.field(columns.period), metric: metrics[columns.metricColumns[0].metric])
+            guard case .success(let ordinal) = periodOutcome else {
+                if case .failure(let failure) = periodOutcome { rejectRow(record, failure.reason, spec.header(for: "period"), failure.message) }
+                return
+            }
+            var kept = 0
+            var duplicateOf = 0
+            cellRejections.removeAll(keepingCapacity: true)
+            for (column, m) in columns.metricColumns {
+                let header = metricHeaders[m]
+                func rejectCell(_ reason: RejectionReason, _ message: String) {
+                    cellRejections.append(Rejection(
+                        source: spec.name, line: record.line, field: header, reason: reason, message: message,
+                        raw: UTF8Validation.repairing(record.raw), isCell: true))
+                }
+                switch ValueParser.parse(record.field(column)) {
+                case .empty:
+                    continue
+                case .invalid:
+                    rejectCell(.badValue, "'\(record.string(column))' in \(header) is not a plain decimal number")
+                case .negative(let v) where metrics[m].isCount:
+                    rejectCell(.negativeCount, "\(header) is a count and cannot be negative: '\(record.string(column).trimmingSpaces)'")
+                case .value(let v), .negative(let v):
+                    switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
+                    case .duplicate(let firstLine):
+                        duplicateOf = firstLine
+                        rejectCell(.duplicateKey, "\(header) for this unit and period was already given at line \(firstLine); the first is kept")
+                    case .overrode:
+                        report.overrides += 1
+                        fallthrough
+                    case .added:
+                        kept += 1
+                        report.observations += 1
+                        firstOrdinal[m] = min(firstOrdinal[m], ordinal)
+                        lastOrdinal[m] = max(lastOrdinal[m], ordinal)
+                    }
+                }
+            }
+            if kept == 0, !cellRejections.isEmpty, cellRejections.allSatisfy({ $0.reason == .duplicateKey }) {
+                // A repeated row: one rejection for the row, not one per cell.
+                rejectRow(record, .duplicateKey, "", "this unit and period were already given at line \(duplicateOf); the first is kept")
+            } else {
+                // Each rejected cell gets its line in rejected.csv; a row that kept nothing
+                // counts once, as a rejected row, not as rejected cells too.
+                rejections.append(contentsOf: cellRejections)
+                if kept == 0, !cellRejections.isEmpty {
+                    report.rowsRejected += 1
+                } else {
+                    report.cellsRejected += cellRejections.count
+                }
+            }
+        }
+    }
+
+    private mutating func rejectRow(_ record: CSVRecord, _ reason: RejectionReason, _ field: String, _ message: String) {
+        rejections.append(Rejection(
+            source: spec.name, line: record.line, field: field, reason: reason, message: message,
+            raw: UTF8Validation.repairing(record.raw)))
+        report.rowsRejected += 1
+    }
+
+    private struct PeriodFailure: Error {
+        var reason: RejectionReason
+        var message: String
+    }
+
+    /// Reads a period field at `metric`'s granularity.
+    private func period(_ raw: UnsafeBufferPointer<UInt8>, metric: Metric) -> Result<Int32, PeriodFailure> {
+        guard let period = PeriodParser.parse(raw) else {
+            return .failure(PeriodFailure(reason: .badPeriod, message: "'\(String(decoding: raw, as: UTF8.self))' is not a period (expected e.g. 2024-03, 2024Q1 or 2024)"))
+        }
+        guard period.granularity == metric.granularity else {
+            return .failure(PeriodFailure(reason: .wrongGranularity, message: "'\(String(decoding: raw, as: UTF8.self))' is a \(period.granularity) but \(metric.id) is reported by \(metric.granularity)"))
+        }
+        guard period.firstMonthOrdinal <= latestMonth else {
+            return .failure(PeriodFailure(reason: .futurePeriod, message: "\(period) is later than the current month \(Period(.month, ordinal: latestMonth))"))
+        }
+        return .success(Int32(period.ordinal))
+    }
+
+    /// Resolves the columns of `header` for `spec`'s layout and the declared metrics.
+    static func resolveColumns(_ header: Header, spec: SourceSpec, metrics: [Metric]) throws -> Columns {
+        var columns = Columns()
+        columns.count = header.names.count
+        columns.unit = try header.requiredColumn(for: "unit_id", in: spec)
+        columns.period = try header.requiredColumn(for: "period", in: spec)
+        columns.name = try header.column(for: "unit_name", in: spec)
+        switch spec.layout {
+        case .long:
+            columns.metric = try header.requiredColumn(for: "metric", in: spec)
+            columns.value = try header.requiredColumn(for: "value", in: spec)
+        case .wide:
+            for (m, metric) in metrics.enumerated() {
+                if let column = try header.column(for: metric.id, in: spec) {
+                    columns.metricColumns.append((column, m))
+                }
+            }
+            guard let first = columns.metricColumns.first else {
+                throw IngestError.noMetricColumns(source: spec.name, path: spec.path, expected: metrics.map { spec.header(for: $0.id) })
+            }
+            let granularity = metrics[first.metric].granularity
+            if let other = columns.metricColumns.first(where: { metrics[$0.metric].granularity != granularity }) {
+                throw IngestError.mixedGranularity(
+                    source: spec.name, path: spec.path, first: metrics[first.metric].id, other: metrics[other.metric].id)
+            }
+        }
+        return columns
+    }
+
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
+        guard bytes.count == other.count else { return false }
+        for i in 0..<other.count where bytes[i] != other[i] { return false }
+        return true
+    }
+}

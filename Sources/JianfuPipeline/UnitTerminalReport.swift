@@ -1,0 +1,123 @@
+import JianfuIndicators
+import JianfuModel
+import JianfuReports
+
+/// What `jianfu unit` prints: who the unit is, its composite, grade and rank, a table of its
+/// indicators with a sparkline of the last `sparklinePeriods` periods per metric, and its
+/// alerts. Numbers are rounded for reading (`DisplayNumber`); the CSV outputs keep full
+/// precision.
+struct UnitTerminalReport {
+    static let sparklinePeriods = 24
+    let text: String
+
+    init(_ inspection: UnitInspection, style: TerminalStyle) {
+        let evaluation = inspection.evaluation
+        let u = inspection.unitIndex
+        let unit = evaluation.units[u]
+        let windows = evaluation.windows
+        var lines: [String] = []
+
+        // Who.
+        let name = unit.unit.name.isEmpty ? unit.unit.id : unit.unit.name
+        lines.append(style.bold(name) + "  " + unit.unit.id)
+        var facts = [ReportLabels.category(unit.unit.category)]
+        if unit.isRollup {
+            facts.append("汇总单位（含 \(inspection.hierarchy.children[u].count) 个直属下级，值为本单位及全部下级合计）")
+        }
+        if let p = inspection.hierarchy.parent[u] {
+            let parent = evaluation.units[p].unit
+            facts.append("上级 \(parent.name.isEmpty ? parent.id : parent.name)")
+        }
+        facts.append("减负责任人 " + (unit.unit.responsible.isEmpty ? "未填报" : unit.unit.responsible))
+        lines.append(facts.joined(separator: " · "))
+        lines.append(style.dim("评估期 \(windows.evaluation.firstMonth)..\(windows.evaluation.lastMonth) · 基线 \(windows.baseline.firstMonth)..\(windows.baseline.lastMonth) · 同比 \(windows.prior.firstMonth)..\(windows.prior.lastMonth)"))
+        lines.append("")
+
+        // Composite, grade, rank.
+        let ranked = evaluation.units.filter { $0.unit.category == unit.unit.category && $0.composite != nil }.count
+        let gradeIndex = unit.grade.flatMap { evaluation.settings.grades.firstIndex(of: $0) } ?? 0
+        let gradeText = unit.grade?.name ?? DisplayNumber.missing
+        let gradeStyled = [style.green, style.blue, style.yellow, style.red][min(gradeIndex, 3)](gradeText)
+        let alerts = evaluation.alerts.filter { $0.unitIndex == u }
+        lines.append([
+            "综合得分 " + style.bold(DisplayNumber.score(unit.composite)),
+            "等级 " + style.bold(gradeStyled),
+            "排名 " + (unit.rank.map { "\($0)/\(ranked)" } ?? DisplayNumber.missing) + "（\(ReportLabels.category(unit.unit.category))）",
+            "反弹 " + (unit.rebounds > 0 ? style.red(String(unit.rebounds)) : "0"),
+            "预警 " + (alerts.isEmpty ? "0" : style.red(String(alerts.count))),
+        ].joined(separator: "   "))
+        lines.append("")
+
+        // Indicators.
+        let end = windows.evaluation.last
+        let granularities = Set(evaluation.metrics.map(\.granularity))
+        let sparkTitle = "近\(Self.sparklinePeriods)期" + (granularities == [.month]
+            ? " \(Period(.month, ordinal: end - Self.sparklinePeriods + 1))..\(Period(.month, ordinal: end))" : "")
+        let header = ["指标", "基线", "评估期", "减少率", "同比", "目标", "达标", "得分", "反弹", sparkTitle]
+        let numeric: Set<Int> = [1, 2, 3, 4, 7]
+        var rows: [[(plain: String, styled: String)]] = []
+        for (m, row) in unit.metrics.enumerated() {
+            let metric = evaluation.metrics[m]
+            let yoy = DisplayNumber.percent(row.yoyRate, signed: true)
+            let yoyBad = metric.direction == .down ? (row.yoyRate ?? 0) > 0 : (row.yoyRate ?? 0) < 0
+            let met: (String, String) = switch row.met {
+            case true?: ("✓", style.green("✓"))
+            case false?: ("✗", style.red("✗"))
+            case nil: (DisplayNumber.missing, DisplayNumber.missing)
+            }
+            let rebound: (String, String)
+            if row.rebound.isRebound {
+                let text = "是" + (row.rebound.change.map { " " + DisplayNumber.percent($0, signed: true) } ?? "")
+                rebound = (text, style.red(text))
+            } else {
+                rebound = (row.rebound.last == nil || row.rebound.previous == nil ? DisplayNumber.missing : "否", "")
+            }
+            let spark = Sparkline.render(Self.lastPeriods(evaluation.series[u][m], metric: metric, windowEnd: end))
+            rows.append([
+                (metric.label, ""), (DisplayNumber.level(row.baseline), ""), (DisplayNumber.level(row.current), ""),
+                (DisplayNumber.percent(row.reductionRate), ""), (yoy, yoyBad ? style.red(yoy) : ""),
+                (ReportLabels.target(row.rule, direction: metric.direction), ""), met,
+                (DisplayNumber.score(row.score), ""), rebound, (spark, style.blue(spark)),
+            ])
+        }
+        var widths = header.map(TerminalText.width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], TerminalText.width(cell.plain)) } }
+        func line(_ cells: [(plain: String, styled: String)]) -> String {
+            cells.enumerated().map { i, cell in
+                TerminalText.pad(cell.plain, to: i == cells.count - 1 ? 0 : widths[i], rightAligned: numeric.contains(i),
+                                 styled: cell.styled.isEmpty ? nil : cell.styled)
+            }.joined(separator: "  ")
+        }
+        lines.append(line(header.map { ($0, style.bold($0)) }))
+        for row in rows { lines.append(line(row)) }
+        lines.append("")
+
+        // Alerts.
+        if alerts.isEmpty {
+            lines.append("预警：无")
+        } else {
+            lines.append(style.bold("预警（返工补课）"))
+            for alert in alerts {
+                let metric = alert.metricIndex.map { evaluation.metrics[$0] }
+                let figures = ReportLabels.alertFigures(alert, metric: metric)
+                let what = [metric?.label, ReportLabels.rule(alert.rule)].compactMap { $0 }.joined(separator: " ")
+                lines.append("  " + style.red(what) + "：\(figures.value)（\(figures.threshold)）")
+            }
+        }
+        text = lines.joined(separator: "\n")
+    }
+
+    /// The values of the `sparklinePeriods` calendar periods ending at the evaluation window's
+    /// end, `nil` where the series has none.
+    static func lastPeriods(_ series: [ObservationTable.Entry], metric: Metric, windowEnd: Int) -> [Double?] {
+        let end = Period.ordinal(ofMonth: windowEnd, at: metric.granularity)
+        let start = end - sparklinePeriods + 1
+        var values = [Double?](repeating: nil, count: sparklinePeriods)
+        var i = ObservationTable.lowerBound(series, Int32(start))
+        while i < series.count, Int(series[i].ordinal) <= end {
+            values[Int(series[i].ordinal) - start] = series[i].value
+            i += 1
+        }
+        return values
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import JianfuPipeline
+
+/// `jianfu unit ID-or-name -p PIPELINE [--html FILE]`: one unit, ad hoc, in the terminal
+/// (SPEC §7). Colour only on a terminal and when `NO_COLOR` is not set.
+struct UnitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unit",
+        abstract: "Evaluate one unit: its indicators with sparklines, alerts, composite, grade and rank.",
+        discussion: """
+            The unit is named by its exact id, its exact name, or a unique prefix of either. \
+            Nothing is written unless --html is given.
+            """)
+
+    @Argument(help: "The unit's id or name, or a unique prefix of one.")
+    var unit: String
+
+    @Option(name: [.short, .customLong("pipeline")], help: "The pipeline YAML file.")
+    var pipeline: String
+
+    @Option(name: .long, help: ArgumentHelp("Also write the unit's page, self-contained, to this file.", valueName: "FILE"))
+    var html: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        var logger = common.makeLogger()
+        logger.logLevel = .warning  // the table is the output: stderr only for problems (`validate` shows the sources)
+        do {
+            let config = try PipelineLoader.load(path: pipeline)
+            let inspection = try UnitInspection(runner: PipelineRunner(config: config, logger: logger), query: unit)
+            let colour = isatty(1) == 1 && getenv("NO_COLOR") == nil
+            print(inspection.terminalText(colour: colour))
+            if let html {
+                try inspection.writeHTML(to: html)
+                print("\nunit page written to \(html)")
+            }
+        } catch let error as UnitLookupError {
+            FileHandle.standardError.write(Data("jianfu: error: \(error)\n".utf8))
+            throw ExitCode(Exit.badPipeline)
+        } catch {
+            throw Exit.report(error)
+        }
+    }
+}

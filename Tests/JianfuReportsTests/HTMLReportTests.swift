@@ -1,0 +1,158 @@
+import JianfuIndicators
+import JianfuModel
+import JianfuReports
+import Testing
+
+/// SPEC §6 `index.html` and unit pages: the right numbers in the right places, escaping,
+/// no network URL, every unit page linked, one chart point per value.
+@Suite struct HTMLReportTests {
+    let fixture: ReportFixture
+
+    init() throws { fixture = try ReportFixture() }
+
+    @Test func headlineRowShowsTheTotalsAndRates() throws {
+        let row = try element("<tr id=\"headline-documents\">", in: fixture.index())
+        // Leaf levels summed: baseline 20 + 10 + 6 = 36; current 11 + 6 + 3 = 20;
+        // reduction (36 − 20) / 36 = 44.44… % → 44.4 %; prior 10 + 6 = 16 (V3 silent in 2023);
+        // 同比 (20 − 16) / 16 = +25.0 % (a break of 只减不增, so marked bad).
+        #expect(row.contains("<td class=\"num\">36</td><td class=\"num\">20</td>"))
+        #expect(row.contains("<td class=\"num rate\">44.4%</td>"))
+        #expect(row.contains("<td class=\"num\">16</td>"))
+        #expect(row.contains("<td class=\"num yoy bad\">+25.0%</td>"))
+        #expect(row.contains("<td>减少 ≥ 30.0%</td>"))
+        // Met: V1 45 %, V2 40 %, V3 50 %, T1 and C (roll-ups) too → 5 of 5.
+        #expect(row.contains("<td class=\"num met\">5 / 5</td>"))
+        // Rebounds: V2 (9 vs 5), and the roll-ups T1 and C: L = 11 + 9 = 20 (V3 silent),
+        // P = mean(11 + 5 + 3, 11 + 5 + 3, 11 + 5) = 18 → (20 − 18) / 18 = 11.1 % > 10 % → 3.
+        #expect(row.contains("<td class=\"num bad\">3</td></tr>"))
+    }
+
+    @Test func meanMetricsShowTheMeanOfTheLeaves() throws {
+        let row = try element("<tr id=\"headline-survey\">", in: fixture.index())
+        // Survey baseline (70 + 72) / 2 = 71, current (85 + 75) / 2 = 80; no reduction rate for up.
+        #expect(row.contains("<td class=\"num\">71</td><td class=\"num\">80</td><td class=\"num rate\">—</td>"))
+    }
+
+    @Test func unitPageShowsItsIndicators() throws {
+        let row = try element("<tr id=\"metric-documents\">", in: fixture.unitPage("V1"))
+        // V1: baseline 20, current 11, change −9, reduction (20 − 11) / 20 = 45.0 %,
+        // prior 10, 同比 (11 − 10) / 10 = +10.0 %, met, score 100.
+        #expect(row.contains("<td class=\"num\">20</td><td class=\"num\">11</td><td class=\"num\">-9</td><td class=\"num rate\">45.0%</td>"))
+        #expect(row.contains("<td class=\"num yoy bad\">+10.0%</td>"))
+        #expect(row.contains("<td class=\"good\" title=\"达标\">✓</td><td class=\"num\">100.0</td>"))
+        let cap = try element("<tr id=\"metric-secondments\">", in: fixture.unitPage("V1"))
+        // Secondments: current 2 > cap 1 → not met, score 100 · 1 / 2 = 50.
+        #expect(cap.contains("<td>≤ 1</td><td class=\"bad\" title=\"未达标\">✗</td><td class=\"num\">50.0</td>"))
+    }
+
+    @Test func everyDataStringIsEscaped() throws {
+        let pages = try [fixture.index(), fixture.unitPage("V1"), fixture.unitPage("T1")]
+        for html in pages {
+            #expect(!html.contains(ReportFixture.scriptName))
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!html.contains("<script"))
+            #expect(!html.contains("<b>减负</b>"))
+            #expect(html.contains("测试县 &lt;b&gt;减负&lt;/b&gt;"))
+        }
+        let index = fixture.index()
+        #expect(index.contains("张三 &amp; &quot;李四&quot;") || index.contains("张三 &amp; \"李四\""))
+        #expect(!index.contains("<img"))
+        #expect(index.contains("V1,&lt;img src=x onerror=alert(2)&gt;,2019-13,5"))
+    }
+
+    @Test func noNetworkURLAnywhere() throws {
+        let pages = try [fixture.index()] + ReportFixture.units.map { try fixture.unitPage($0.id) }
+        let link = /(?:src|href)\s*=\s*"([^"]*)"/
+        for html in pages {
+            for match in html.matches(of: link) {
+                let url = String(match.1).lowercased()
+                #expect(!url.hasPrefix("http:") && !url.hasPrefix("https:") && !url.hasPrefix("//") && !url.contains(":"), "\(url)")
+            }
+            #expect(!html.contains("http://") && !html.contains("https://"))
+            #expect(!html.contains("@import") && !html.contains("url("))
+        }
+    }
+
+    @Test func everyUnitPageIsLinkedFromTheIndexAndLinksBack() throws {
+        let index = fixture.index()
+        let pages = UnitPageWriter.pages(for: fixture.evaluation, hierarchy: fixture.hierarchy)
+        #expect(pages.count == ReportFixture.units.count)
+        #expect(Set(pages.map(\.fileName)).count == pages.count)
+        for page in pages {
+            #expect(page.fileName.hasPrefix("units/") && page.fileName.hasSuffix(".html"))
+            #expect(index.contains("href=\"\(page.fileName)\""), "\(page.fileName) not linked")
+            let id = fixture.evaluation.units[page.unitIndex].unit.id
+            #expect(try fixture.unitPage(id).contains("href=\"../index.html\""))
+        }
+        // The unsafe id gets a safe file name, used by the file and by the links alike.
+        let unsafe = try #require(pages.first { fixture.evaluation.units[$0.unitIndex].unit.id == ReportFixture.unsafeID })
+        #expect(unsafe.fileName.wholeMatch(of: /units\/[A-Za-z0-9_-]+\.html/) != nil)
+        // T1's page links its three children, in the same folder.
+        let t1 = try fixture.unitPage("T1")
+        for child in ["V1", ReportFixture.unsafeID, "V3"] {
+            #expect(t1.contains("href=\"\(UnitPageName.fileName(for: child))\""))
+        }
+    }
+
+    @Test func chartsHaveOnePointPerValue() throws {
+        // V1 documents: 12 (2018) + 12 (2023) + 12 (2024) values.
+        let figure = try element("<figure id=\"trend-documents\">", in: fixture.unitPage("V1"))
+        let points = try #require(figure.firstMatch(of: /<polyline class="series" points="([^"]*)"/))
+        #expect(points.1.split(separator: " ").count == 36)
+        #expect(figure.contains("viewBox=\"0 0 580 250\" width=\"580\" height=\"250\""))
+        // Its target line: baseline 20 · (1 − 0.30) = 14, and the dashed baseline at 20.
+        #expect(figure.contains("目标 14</text>"))
+        #expect(figure.contains("基线 20</text>"))
+        #expect(!figure.contains("band-rebound"))
+        // The index's documents chart sums the leaves per month: 2018, 2023 and 2024 → 36 points.
+        let total = try element("<figure id=\"trend-documents\">", in: fixture.index())
+        let totalPoints = try #require(total.firstMatch(of: /<polyline class="series" points="([^"]*)"/))
+        #expect(totalPoints.1.split(separator: " ").count == 36)
+    }
+
+    @Test func reboundIsMarked() throws {
+        let figure = try element("<figure id=\"trend-documents\">", in: fixture.unitPage(ReportFixture.unsafeID))
+        // L = 9 vs P = 5 → +80.0 %; the last 3 periods are ringed.
+        #expect(figure.contains("class=\"band-rebound\""))
+        #expect(figure.contains(">反弹 +80.0%</text>"))
+        #expect(figure.matches(of: /class="dot rebound-dot"/).count == 3)
+    }
+
+    @Test func alertsStaleUnitsAndDataQuality() throws {
+        let index = fixture.index()
+        let alerts = try element("<table class=\"alerts\">", in: index)
+        #expect(alerts.contains("未达目标") && alerts.contains("超出上限") && alerts.contains("反弹"))
+        #expect(alerts.contains("<td>张三 &amp; &quot;李四&quot;</td>") || alerts.contains("<td>张三 &amp; \"李四\"</td>"))
+        let stale = try element("<table class=\"stale\">", in: index)
+        // V3 last reported 2024-08; the window ends 2024-12 → 4 months.
+        #expect(stale.contains("石桥村") && stale.contains("<td>2024-08</td>") && stale.contains(">4</td>"))
+        let sources = try element("<table class=\"sources\">", in: index)
+        // 120 read, 2 rejected → 118 accepted.
+        #expect(sources.contains("<td class=\"num\">120</td><td class=\"num\">118</td><td class=\"num bad\">2</td>"))
+        let rejected = try element("<table class=\"rejected\">", in: index)
+        #expect(rejected.contains("bad_period") && rejected.contains("unknown_unit") && rejected.contains("<td>整行</td>"))
+    }
+
+    @Test func pagesAreSelfContainedAndPrintable() throws {
+        for html in try [fixture.index(), fixture.unitPage("V1")] {
+            #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"))
+            #expect(html.contains("\"PingFang SC\", \"Microsoft YaHei\", \"Noto Sans CJK SC\", \"WenQuanYi Micro Hei\", sans-serif"))
+            #expect(html.contains("@media print"))
+            #expect(html.contains("break-inside: avoid"))
+            #expect(!html.contains("<link") && !html.contains("<iframe") && !html.contains("<img"))
+        }
+    }
+
+    @Test func standalonePageLinksNowhere() throws {
+        let writer = UnitPageWriter.standalone(fixture.evaluation, unit: 1, hierarchy: fixture.hierarchy)
+        let out = OutputBuffer()
+        writer.write(fixture.evaluation, run: fixture.run, to: out)
+        #expect(!out.text.contains("<a "))
+        #expect(out.text.contains("三、下级单位"))  // T1's children are listed, as text
+    }
+
+    @Test func writersAreDeterministic() throws {
+        #expect(fixture.index() == fixture.index())
+        #expect(try fixture.unitPage("V1") == fixture.unitPage("V1"))
+    }
+}
