@@ -33,18 +33,12 @@ public final class CSVScanner {
     public var nextLine: Int { line }
     // The fields of the record being scanned, and the unescaped text of its quoted fields that
     // held `""`: reused buffers managed by hand, so a record costs no allocation and no
-    // reference counting.
-    private var spans: UnsafeMutablePointer<Span>
-    private var spanCount = 0
-    private var spanCapacity = 64
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCount = 0
-    private var scratchCapacity = 4096
+    // reference counting. `scanRecord` works on local copies and stores them back once.
+    private var spans = GrowableBuffer<Span>(capacity: 64)
+    private var scratch = GrowableBuffer<UInt8>(capacity: 4096)
 
     public init(delimiter: UInt8 = UInt8(ascii: ",")) {
         self.delimiter = delimiter
-        spans = .allocate(capacity: spanCapacity)
-        scratch = .allocate(capacity: scratchCapacity)
     }
 
     deinit {
@@ -63,8 +57,8 @@ public final class CSVScanner {
             while consumed < bytes.count {
                 guard let (end, next, lines, problem) = scanRecord(bytes, from: consumed, final: final) else { break }
                 let record = CSVRecord(
-                    bytes: bytes, scratch: UnsafeBufferPointer(start: scratch, count: scratchCount),
-                    spans: UnsafeBufferPointer(start: spans, count: spanCount), line: line,
+                    bytes: bytes, scratch: UnsafeBufferPointer(start: scratch.base, count: scratch.count),
+                    spans: UnsafeBufferPointer(start: spans.base, count: spans.count), line: line,
                     raw: UnsafeBufferPointer(rebasing: bytes[consumed..<end]), problem: problem,
                     isKnownValidUTF8: valid)
                 try body(record)
@@ -75,30 +69,6 @@ public final class CSVScanner {
         pending.removeSubrange(0..<consumed)
     }
 
-    private func appendSpan(_ span: Span) {
-        if spanCount == spanCapacity {
-            let bigger = UnsafeMutablePointer<Span>.allocate(capacity: spanCapacity * 2)
-            bigger.moveInitialize(from: spans, count: spanCount)
-            spans.deallocate()
-            spans = bigger
-            spanCapacity *= 2
-        }
-        spans[spanCount] = span
-        spanCount += 1
-    }
-
-    private func appendScratch(_ byte: UInt8) {
-        if scratchCount == scratchCapacity {
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity * 2)
-            bigger.moveInitialize(from: scratch, count: scratchCount)
-            scratch.deallocate()
-            scratch = bigger
-            scratchCapacity *= 2
-        }
-        scratch[scratchCount] = byte
-        scratchCount += 1
-    }
-
     /// Scans one record starting at `start`. Returns the end of its content, where the next
     /// record starts, how many physical lines it spans, and its problem; `nil` when more input is
     /// needed to know where it ends.
@@ -106,8 +76,14 @@ public final class CSVScanner {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         let delimiter = self.delimiter
         let count = bytes.count
-        spanCount = 0
-        scratchCount = 0
+        var spans = self.spans
+        var scratch = self.scratch
+        spans.count = 0
+        scratch.count = 0
+        defer {
+            self.spans = spans
+            self.scratch = scratch
+        }
         var p = start
         var lines = 0
         var problem: Problem?
@@ -140,15 +116,15 @@ public final class CSVScanner {
                     }
                 }
                 if escaped {
-                    let scratchStart = scratchCount
+                    let scratchStart = scratch.count
                     var k = contentStart
                     while k < contentEnd {
-                        appendScratch(bytes[k])
+                        scratch.append(bytes[k])
                         k += bytes[k] == quote ? 2 : 1
                     }
-                    appendSpan(Span(start: scratchStart, end: scratchCount, inScratch: true))
+                    spans.append(Span(start: scratchStart, end: scratch.count, inScratch: true))
                 } else {
-                    appendSpan(Span(start: contentStart, end: contentEnd, inScratch: false))
+                    spans.append(Span(start: contentStart, end: contentEnd, inScratch: false))
                 }
                 if p < count, bytes[p] != delimiter, bytes[p] != lf, bytes[p] != cr {
                     problem = problem ?? .textAfterClosingQuote
@@ -161,7 +137,7 @@ public final class CSVScanner {
                     if b == delimiter || b == lf || b == cr { break }
                     p += 1
                 }
-                appendSpan(Span(start: fieldStart, end: p, inScratch: false))
+                spans.append(Span(start: fieldStart, end: p, inScratch: false))
             }
             if p == count {
                 guard final else { return nil }
@@ -218,4 +194,34 @@ public struct CSVRecord {
         }
         return true
     }
+}
+
+/// A buffer of trivial values grown by hand: appends cost a compare and a store, with no
+/// uniqueness check or reference counting. Its owner deallocates it.
+struct GrowableBuffer<Element> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow() }
+        base[count] = element
+        count += 1
+    }
+
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    func deallocate() { base.deallocate() }
 }

@@ -41,6 +41,13 @@ struct RowIngestor {
     /// The previous row's unit, to skip interning when the next row repeats it.
     private var lastUnit: Int32 = -1
     private var lastUnitBytes: [UInt8] = []
+    /// The previous row's period spelling and what it parsed to.
+    private var lastPeriodBytes: [UInt8] = []
+    private var lastPeriod: Period?
+    private var lastPeriodValid = false
+    /// Per metric, looked up once rather than through a `Metric` copy per row.
+    private let granularities: [Granularity]
+    private let isCount: [Bool]
 
     init(reader: ObservationReader, columns: Columns, table: consuming ObservationTable) {
         spec = reader.spec
@@ -51,6 +58,8 @@ struct RowIngestor {
         metrics = table.metrics
         metricNames = table.metrics.map { (Array($0.id.utf8), Array($0.label.utf8)) }
         valueHeader = reader.spec.header(for: "value")
+        granularities = table.metrics.map(\.granularity)
+        isCount = table.metrics.map(\.isCount)
         metricHeaders = table.metrics.map { reader.spec.header(for: $0.id) }
         firstOrdinal = Array(repeating: .max, count: table.metrics.count)
         lastOrdinal = Array(repeating: .min, count: table.metrics.count)
@@ -102,7 +111,7 @@ struct RowIngestor {
                 return rejectRow(record, .unknownMetric, spec.header(for: "metric"),
                                  "metric '\(String(decoding: metricBytes, as: UTF8.self))' is not declared in the pipeline")
             }
-            let periodOutcome = period(record.field(columns.period), metric: metrics[m])
+            let periodOutcome = period(record.field(columns.period), metric: m)
             guard case .success(let ordinal) = periodOutcome else {
                 if case .failure(let failure) = periodOutcome { rejectRow(record, failure.reason, spec.header(for: "period"), failure.message) }
                 return
@@ -113,7 +122,7 @@ struct RowIngestor {
                 return rejectRow(record, .emptyValue, valueField, "the value is empty")
             case .invalid:
                 return rejectRow(record, .badValue, valueField, "'\(record.string(columns.value))' is not a plain decimal number")
-            case .negative(let v) where metrics[m].isCount:
+            case .negative(let v) where isCount[m]:
                 return rejectRow(record, .negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative: '\(record.string(columns.value).trimmingSpaces)'")
             case .value(let v), .negative(let v):
                 switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
@@ -131,7 +140,7 @@ struct RowIngestor {
 
         case .wide:
             // All metric columns of a wide source share a granularity (checked on the header).
-            let periodOutcome = period(record.field(columns.period), metric: metrics[columns.metricColumns[0].metric])
+            let periodOutcome = period(record.field(columns.period), metric: columns.metricColumns[0].metric)
             guard case .success(let ordinal) = periodOutcome else {
                 if case .failure(let failure) = periodOutcome { rejectRow(record, failure.reason, spec.header(for: "period"), failure.message) }
                 return
@@ -151,7 +160,7 @@ struct RowIngestor {
                     continue
                 case .invalid:
                     rejectCell(.badValue, "'\(record.string(column))' in \(header) is not a plain decimal number")
-                case .negative(let v) where metrics[m].isCount:
+                case .negative(let v) where isCount[m]:
                     rejectCell(.negativeCount, "\(header) is a count and cannot be negative: '\(record.string(column).trimmingSpaces)'")
                 case .value(let v), .negative(let v):
                     switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
@@ -198,12 +207,24 @@ struct RowIngestor {
     }
 
     /// Reads a period field at `metric`'s granularity.
-    private func period(_ raw: UnsafeBufferPointer<UInt8>, metric: Metric) -> Result<Int32, PeriodFailure> {
-        guard let period = PeriodParser.parse(raw) else {
+    /// Reads a period field at the granularity of metric `m`. Consecutive rows mostly repeat
+    /// a period, so the last spelling and its parse are kept.
+    private mutating func period(_ raw: UnsafeBufferPointer<UInt8>, metric m: Int) -> Result<Int32, PeriodFailure> {
+        let parsed: Period?
+        if lastPeriodValid, Self.equal(raw, lastPeriodBytes) {
+            parsed = lastPeriod
+        } else {
+            parsed = PeriodParser.parse(raw)
+            lastPeriod = parsed
+            lastPeriodValid = true
+            lastPeriodBytes.removeAll(keepingCapacity: true)
+            lastPeriodBytes.append(contentsOf: raw)
+        }
+        guard let period = parsed else {
             return .failure(PeriodFailure(reason: .badPeriod, message: "'\(String(decoding: raw, as: UTF8.self))' is not a period (expected e.g. 2024-03, 2024Q1 or 2024)"))
         }
-        guard period.granularity == metric.granularity else {
-            return .failure(PeriodFailure(reason: .wrongGranularity, message: "'\(String(decoding: raw, as: UTF8.self))' is a \(period.granularity) but \(metric.id) is reported by \(metric.granularity)"))
+        guard period.granularity == granularities[m] else {
+            return .failure(PeriodFailure(reason: .wrongGranularity, message: "'\(String(decoding: raw, as: UTF8.self))' is a \(period.granularity) but \(metrics[m].id) is reported by \(metrics[m].granularity)"))
         }
         guard period.firstMonthOrdinal <= latestMonth else {
             return .failure(PeriodFailure(reason: .futurePeriod, message: "\(period) is later than the current month \(Period(.month, ordinal: latestMonth))"))

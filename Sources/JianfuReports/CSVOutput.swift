@@ -7,7 +7,21 @@ public enum CSVOutput {
     /// prefixed with `'` when it starts like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR)
     /// so that opening the file never runs it.
     public static func text(_ value: String) -> String {
+        var plain = true
         var value = value
+        value.withUTF8 { bytes in
+            guard let first = bytes.first else { return }
+            if first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+                || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D || first == 0x20 || bytes.last == 0x20 {
+                plain = false
+                return
+            }
+            for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+                plain = false
+                return
+            }
+        }
+        if plain { return value }
         if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
             value = "'" + value
         }
