@@ -51,7 +51,7 @@ public struct Evaluation: Sendable {
 
     /// `series[unit][metric]`.
     public struct SeriesAccess: RandomAccessCollection, Sendable {
-        let table: ObservationTable
+        let table: DenseSeries
         /// `rollups[metric][unit]`: the rolled-up series of units with descendants.
         let rollups: [[[ObservationTable.Entry]?]]
 

@@ -9,8 +9,9 @@ public enum Evaluator {
     ) -> Evaluation? {
         guard let windows = Windows(settings: settings, latestMonth: Windows.latestMonth(in: table)) else { return nil }
         let metrics = settings.metrics
-        let access = Evaluation.SeriesAccess(table: table, rollups: metrics.indices.map { m in
-            RollUp.series(of: metrics[m], leaves: table.series[m], hierarchy: hierarchy)
+        let dense = table.snapshot()
+        let access = Evaluation.SeriesAccess(table: dense, rollups: metrics.indices.map { m in
+            RollUp.series(of: metrics[m], leaves: { dense.entries(metric: m, unit: $0) }, unitCount: dense.unitCount, hierarchy: hierarchy)
         })
         let end = windows.evaluation.last
         var evaluations: [UnitEvaluation] = []

@@ -7,19 +7,20 @@ public enum RollUp {
     /// The rolled-up series of `metric` for every unit with descendants, by unit index
     /// (`nil` for leaves, whose own series stands).
     public static func series(
-        of metric: Metric, leaves: ObservationTable.MetricSeries, hierarchy: Hierarchy
+        of metric: Metric, leaves: (Int) -> [ObservationTable.Entry], unitCount: Int, hierarchy: Hierarchy
     ) -> [[ObservationTable.Entry]?] {
-        var result = [[ObservationTable.Entry]?](repeating: nil, count: leaves.count)
-        guard leaves.indices.contains(where: hierarchy.hasDescendants) else { return result }
+        var result = [[ObservationTable.Entry]?](repeating: nil, count: unitCount)
+        guard (0..<unitCount).contains(where: hierarchy.hasDescendants) else { return result }
         var lo = Int32.max, hi = Int32.min
-        for entries in leaves {
+        for unit in 0..<unitCount {
+            let entries = leaves(unit)
             if let first = entries.first, let last = entries.last {
                 lo = min(lo, first.ordinal)
                 hi = max(hi, last.ordinal)
             }
         }
         guard lo <= hi else {
-            for unit in leaves.indices where hierarchy.hasDescendants(unit) { result[unit] = [] }
+            for unit in 0..<unitCount where hierarchy.hasDescendants(unit) { result[unit] = [] }
             return result
         }
         let span = Int(hi - lo) + 1
@@ -36,7 +37,7 @@ public enum RollUp {
                     count[k] += 1
                 }
             }
-            absorb(leaves[unit])
+            absorb(leaves(unit))
             for child in hierarchy.children[unit] {
                 if let childSum = sums.removeValue(forKey: child), let childCount = counts.removeValue(forKey: child) {
                     for k in 0..<span {
@@ -44,7 +45,7 @@ public enum RollUp {
                         count[k] += childCount[k]
                     }
                 } else {
-                    absorb(leaves[child])
+                    absorb(leaves(child))
                 }
             }
             var entries: [ObservationTable.Entry] = []

@@ -1,12 +1,17 @@
-/// Every accepted observation of a run: per metric, a dense grid of cells indexed by
-/// (unit, period).
+/// Every accepted observation of a run, in dense grids indexed by (period, unit, metric).
 ///
 /// Units are dense indices (see `ByteInterner`), metrics are their index in the pipeline's
-/// declaration order, periods are ordinals at the metric's granularity. A metric's grid holds
-/// `span` consecutive periods from `base` for every unit, row after row, so storing a value is
-/// one index computation and one write — no per-series arrays to chase, no per-row allocation.
-/// The period range grows with slack when a value falls outside it (a re-layout that happens a
-/// logarithmic number of times); missing cells are marked empty, never zero.
+/// declaration order, periods are ordinals at the metric's granularity.
+///
+/// Layout. Metrics of one granularity share a grid laid out period by period: row `p` holds
+/// every unit's cells for that period, and a unit's cells for the metrics of the grid sit side
+/// by side. Exports append month after month (all units of 2024-01, then of 2024-02, …), so
+/// consecutive rows land on neighbouring cells — ingest streams through memory instead of
+/// waiting on a cache miss per row — and a new period is appended at the end without moving
+/// anything. Unit-major input is correct too, only slower. Whether a cell holds a value is
+/// kept in a bitmap beside the cells (missing is missing, never zero).
+///
+/// Evaluation reads unit by unit; `snapshot()` transposes once into `DenseSeries`.
 public struct ObservationTable: Sendable {
     /// One value of a series, with where it came from (for duplicate and override accounting).
     public struct Entry: Sendable, Equatable {
@@ -32,29 +37,61 @@ public struct ObservationTable: Sendable {
         case duplicate(firstLine: Int)
     }
 
-    /// One grid cell: 16 bytes, `source == Cell.empty` when no value.
+    /// One grid cell: 16 bytes.
     struct Cell: Sendable {
-        static let empty: UInt16 = .max
-        static let vacant = Cell(value: 0, line: 0, source: empty)
+        static let vacant = Cell(value: 0, line: 0, source: 0)
         var value: Double
         var line: UInt32
         var source: UInt16
     }
 
-    /// The cells of one metric: `cells[unit * span + (ordinal - base)]`, and one bit per cell
-    /// saying whether it holds a value. Ingest tests the bit — a bitmap small enough to stay in
-    /// cache — and writes the cell without reading it, so a row costs no wait on memory even
-    /// when rows arrive period by period across a grid laid out unit by unit.
+    /// The cells of the metrics of one granularity:
+    /// `cells[((ordinal - base) * unitCapacity + unit) * width + slot]`.
     struct Grid: Sendable {
+        /// Metric indices in this grid; a metric's slot is its position here.
+        var metrics: [Int]
         var base: Int32 = 0
         var span = 0
+        var unitCapacity = 0
         var cells: [Cell] = []
         var occupied: [UInt64] = []
 
-        func isOccupied(_ index: Int) -> Bool { occupied[index >> 6] & (1 << UInt64(index & 63)) != 0 }
-        mutating func markOccupied(_ index: Int) { occupied[index >> 6] |= 1 << UInt64(index & 63) }
-        mutating func growBitmap() {
-            let words = (cells.count + 63) >> 6
+        var width: Int { metrics.count }
+
+        @inline(__always) func index(_ offset: Int, _ unit: Int, _ slot: Int) -> Int {
+            (offset &* unitCapacity &+ unit) &* width &+ slot
+        }
+        @inline(__always) func isOccupied(_ index: Int) -> Bool { occupied[index &>> 6] & (1 &<< UInt64(index & 63)) != 0 }
+        @inline(__always) mutating func markOccupied(_ index: Int) { occupied[index &>> 6] |= 1 &<< UInt64(index & 63) }
+
+        /// Rebuilds the grid for periods `[lo, lo + span)` and `capacity` units, keeping values.
+        mutating func relayout(lo: Int, span newSpan: Int, capacity: Int) {
+            var cells = [Cell](repeating: .vacant, count: newSpan * capacity * width)
+            var occupied = [UInt64](repeating: 0, count: (cells.count + 63) / 64)
+            let shift = Int(base) - lo
+            for p in 0..<span {
+                for u in 0..<unitCapacity {
+                    for s in 0..<width {
+                        let from = index(p, u, s)
+                        guard isOccupied(from) else { continue }
+                        let to = ((p + shift) * capacity + u) * width + s
+                        cells[to] = self.cells[from]
+                        occupied[to >> 6] |= 1 << UInt64(to & 63)
+                    }
+                }
+            }
+            self.cells = cells
+            self.occupied = occupied
+            base = Int32(lo)
+            span = newSpan
+            unitCapacity = capacity
+        }
+
+        /// Appends `count` empty period rows at the end.
+        mutating func appendPeriods(_ count: Int) {
+            span += count
+            cells.append(contentsOf: repeatElement(Cell.vacant, count: count * unitCapacity * width))
+            let words = (cells.count + 63) / 64
             if occupied.count < words { occupied.append(contentsOf: repeatElement(0, count: words - occupied.count)) }
         }
     }
@@ -65,10 +102,24 @@ public struct ObservationTable: Sendable {
     /// The first non-empty name a source gave each unit, by unit index.
     public private(set) var observedNames: [String] = []
     private var grids: [Grid]
+    /// For each metric, its grid and its slot in it.
+    private let place: [(grid: Int, slot: Int)]
 
     public init(metrics: [Metric]) {
         self.metrics = metrics
-        grids = Array(repeating: Grid(), count: metrics.count)
+        var grids: [Grid] = []
+        var place: [(Int, Int)] = []
+        for (m, metric) in metrics.enumerated() {
+            if let g = grids.firstIndex(where: { metrics[$0.metrics[0]].granularity == metric.granularity }) {
+                place.append((g, grids[g].metrics.count))
+                grids[g].metrics.append(m)
+            } else {
+                place.append((grids.count, 0))
+                grids.append(Grid(metrics: [m]))
+            }
+        }
+        self.grids = grids
+        self.place = place
     }
 
     public var unitCount: Int { units.count }
@@ -97,88 +148,79 @@ public struct ObservationTable: Sendable {
 
     private mutating func addUnitSlot() {
         observedNames.append("")
-        for m in grids.indices where grids[m].span > 0 {
-            grids[m].cells.append(contentsOf: repeatElement(Cell.vacant, count: grids[m].span))
-            grids[m].growBitmap()
+        for g in grids.indices where grids[g].span > 0 && grids[g].unitCapacity < observedNames.count {
+            grids[g].relayout(lo: Int(grids[g].base), span: grids[g].span, capacity: max(64, grids[g].unitCapacity * 2))
         }
     }
 
     /// Stores one value. Within a source the first occurrence of a key is kept; across sources
     /// the later source wins.
     public mutating func insert(metric: Int, unit: Int32, ordinal: Int32, value: Double, source: UInt16, line: Int) -> InsertOutcome {
-        var offset = Int(ordinal) &- Int(grids[metric].base)
-        if offset < 0 || offset >= grids[metric].span {
-            widen(metric, toHold: ordinal)
-            offset = Int(ordinal) - Int(grids[metric].base)
+        let (g, slot) = place[metric]
+        var offset = Int(ordinal) &- Int(grids[g].base)
+        if offset < 0 || offset >= grids[g].span {
+            widen(g, toHold: Int(ordinal))
+            offset = Int(ordinal) - Int(grids[g].base)
         }
-        let index = Int(unit) &* grids[metric].span &+ offset
+        let index = grids[g].index(offset, Int(unit), slot)
         let cell = Cell(value: value, line: UInt32(truncatingIfNeeded: line), source: source)
-        if !grids[metric].isOccupied(index) {
-            grids[metric].cells[index] = cell
-            grids[metric].markOccupied(index)
+        if !grids[g].isOccupied(index) {
+            grids[g].cells[index] = cell
+            grids[g].markOccupied(index)
             return .added
         }
-        let existing = grids[metric].cells[index]
+        let existing = grids[g].cells[index]
         if existing.source == source { return .duplicate(firstLine: Int(existing.line)) }
-        grids[metric].cells[index] = cell
+        grids[g].cells[index] = cell
         return .overrode
     }
 
-    /// Re-lays a grid out so that it holds `ordinal`, with slack on the side it grew: half the
-    /// span again, at least two years of months, so sorted input re-lays out rarely.
-    private mutating func widen(_ metric: Int, toHold ordinal: Int32) {
-        let old = grids[metric]
-        let slack = max(24, old.span / 2)
-        var lo = Int(old.base), hi = Int(old.base) + old.span  // [lo, hi)
-        if old.span == 0 {
-            lo = Int(ordinal) - 12
-            hi = Int(ordinal) + slack
-        } else if Int(ordinal) < lo {
-            lo = Int(ordinal) - slack
+    /// Makes grid `g` hold `ordinal`: later periods are appended with slack (half the span
+    /// again, at least two years of months); earlier ones re-lay the grid out.
+    private mutating func widen(_ g: Int, toHold ordinal: Int) {
+        let capacity = max(64, grids[g].unitCapacity, units.count)
+        if grids[g].span == 0 {
+            grids[g].base = Int32(ordinal)
+            grids[g].unitCapacity = capacity
+            grids[g].appendPeriods(24)
+        } else if ordinal >= Int(grids[g].base) + grids[g].span {
+            let needed = ordinal - Int(grids[g].base) - grids[g].span + 1
+            grids[g].appendPeriods(needed + max(24, grids[g].span / 2))
         } else {
-            hi = Int(ordinal) + 1 + slack
+            let slack = max(24, grids[g].span / 2)
+            let lo = ordinal - slack
+            grids[g].relayout(lo: lo, span: grids[g].span + Int(grids[g].base) - lo, capacity: grids[g].unitCapacity)
         }
-        let span = hi - lo
-        var cells = [Cell](repeating: .vacant, count: units.count * span)
-        if old.span > 0 {
-            let shift = Int(old.base) - lo
-            for u in 0..<units.count {
-                for k in 0..<old.span {
-                    cells[u * span + shift + k] = old.cells[u * old.span + k]
-                }
-            }
-        }
-        var grid = Grid(base: Int32(lo), span: span, cells: cells)
-        grid.growBitmap()
-        for (index, cell) in cells.enumerated() where cell.source != Cell.empty { grid.markOccupied(index) }
-        grids[metric] = grid
     }
 
     /// The values of one unit and metric, in period order.
     public func entries(metric: Int, unit: Int) -> [Entry] {
-        let grid = grids[metric]
-        guard grid.span > 0 else { return [] }
+        let (g, slot) = place[metric]
+        let grid = grids[g]
         var result: [Entry] = []
-        let start = unit * grid.span
-        for k in 0..<grid.span {
-            let cell = grid.cells[start + k]
-            if cell.source != Cell.empty {
-                result.append(Entry(ordinal: grid.base + Int32(k), line: cell.line, source: cell.source, value: cell.value))
+        guard unit < grid.unitCapacity else { return result }
+        for p in 0..<grid.span {
+            let index = grid.index(p, unit, slot)
+            if grid.isOccupied(index) {
+                let cell = grid.cells[index]
+                result.append(Entry(ordinal: grid.base + Int32(p), line: cell.line, source: cell.source, value: cell.value))
             }
         }
         return result
     }
 
-    /// Calls `body` with every stored value of `metric` given by `source`, unit by unit.
+    /// Calls `body` with every stored value of `metric` given by `source`, in storage order
+    /// (period by period).
     public func forEachValue(metric: Int, source: UInt16, _ body: (_ unit: Int, _ entry: Entry) -> Void) {
-        let grid = grids[metric]
-        guard grid.span > 0 else { return }
-        for u in 0..<units.count {
-            let start = u * grid.span
-            for k in 0..<grid.span {
-                let cell = grid.cells[start + k]
+        let (g, slot) = place[metric]
+        let grid = grids[g]
+        for p in 0..<grid.span {
+            for u in 0..<min(units.count, grid.unitCapacity) {
+                let index = grid.index(p, u, slot)
+                guard grid.isOccupied(index) else { continue }
+                let cell = grid.cells[index]
                 if cell.source == source {
-                    body(u, Entry(ordinal: grid.base + Int32(k), line: cell.line, source: cell.source, value: cell.value))
+                    body(u, Entry(ordinal: grid.base + Int32(p), line: cell.line, source: cell.source, value: cell.value))
                 }
             }
         }
@@ -206,14 +248,41 @@ public struct ObservationTable: Sendable {
 
     /// The ordinal of the latest value of `metric` for any unit, or `nil`.
     public func latestOrdinal(metric: Int) -> Int32? {
-        let grid = grids[metric]
-        guard grid.span > 0 else { return nil }
-        for k in stride(from: grid.span - 1, through: 0, by: -1) {
-            for u in 0..<units.count where grid.cells[u * grid.span + k].source != Cell.empty {
-                return grid.base + Int32(k)
+        let (g, slot) = place[metric]
+        let grid = grids[g]
+        for p in stride(from: grid.span - 1, through: 0, by: -1) {
+            for u in 0..<min(units.count, grid.unitCapacity) where grid.isOccupied(grid.index(p, u, slot)) {
+                return grid.base + Int32(p)
             }
         }
         return nil
+    }
+
+    /// Every value, transposed unit by unit for evaluation (see `DenseSeries`).
+    public func snapshot() -> DenseSeries {
+        DenseSeries(metrics: metrics.indices.map { m in
+            let (g, slot) = place[m]
+            let grid = grids[g]
+            let units = min(self.units.count, grid.unitCapacity)
+            var values = [Double](repeating: .nan, count: units * grid.span)
+            // Blocked transpose: a tile of periods × units at a time, so both sides stay in cache.
+            let tile = 64
+            values.withUnsafeMutableBufferPointer { out in
+                grid.cells.withUnsafeBufferPointer { cells in
+                    for p0 in stride(from: 0, to: grid.span, by: tile) {
+                        for u0 in stride(from: 0, to: units, by: tile) {
+                            for p in p0..<min(p0 + tile, grid.span) {
+                                for u in u0..<min(u0 + tile, units) {
+                                    let index = grid.index(p, u, slot)
+                                    if grid.isOccupied(index) { out[u * grid.span + p] = cells[index].value }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return DenseSeries.Metric(base: grid.base, span: grid.span, values: values)
+        }, unitCount: units.count)
     }
 
     /// Index of the first entry with `ordinal >= target`.
@@ -224,5 +293,30 @@ public struct ObservationTable: Sendable {
             if entries[mid].ordinal < target { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+}
+
+/// The values of a table laid out unit by unit, for evaluation: per metric, `span` periods
+/// from `base` for every unit, `NaN` where there is no value (observations are never NaN:
+/// the value parser refuses it).
+public struct DenseSeries: Sendable {
+    public struct Metric: Sendable {
+        public let base: Int32
+        public let span: Int
+        public let values: [Double]
+    }
+
+    public let metrics: [Metric]
+    public let unitCount: Int
+
+    /// The values of `unit` for `metric`, in period order.
+    public func entries(metric: Int, unit: Int) -> [ObservationTable.Entry] {
+        let grid = metrics[metric]
+        var result: [ObservationTable.Entry] = []
+        let start = unit * grid.span
+        for p in 0..<grid.span where !grid.values[start + p].isNaN {
+            result.append(ObservationTable.Entry(ordinal: grid.base + Int32(p), value: grid.values[start + p]))
+        }
+        return result
     }
 }
