@@ -6,7 +6,9 @@ import JianfuModel
 ///
 /// The buffer is one manually managed allocation, so the hot writers (`series.csv` has a line
 /// per observation) can reserve room once per line and store bytes through a pointer.
-public final class OutputBuffer {
+/// Not thread-safe: one writer at a time (it is `Sendable` so that a writer may hand a buffer to
+/// another thread, as `SeriesCSVWriter` does with its blocks).
+public final class OutputBuffer: @unchecked Sendable {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
@@ -62,6 +64,11 @@ public final class OutputBuffer {
         if let base = more.baseAddress { (storage + count).update(from: base, count: more.count) }
         count += more.count
         if descriptor != nil, count >= Self.flushSize { try? flush() }
+    }
+
+    /// Appends everything `other` holds (an in-memory buffer).
+    public func write(contentsOf other: OutputBuffer) {
+        write(raw: UnsafeBufferPointer(start: other.storage, count: other.count))
     }
 
     public func write(byte: UInt8) {

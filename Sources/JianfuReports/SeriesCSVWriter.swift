@@ -1,3 +1,4 @@
+import Dispatch
 import JianfuIndicators
 import JianfuModel
 
@@ -11,38 +12,56 @@ public struct SeriesCSVWriter: ReportWriter {
     public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
-        // A line per observation, millions of them: each line is stored through a pointer in
-        // one reservation; only fractional values go through `NumberFormat` and a `String`.
+        // A line per observation, millions of them: blocks of units are formatted on every
+        // core into memory, a few blocks at a time, and written in order. Each line is stored
+        // through a pointer in one reservation; only values that are neither whole nor short
+        // decimals go through `NumberFormat` and a `String`.
         let metricIDs = evaluation.metrics.map { Array((CSVOutput.text($0.id) + ",").utf8) }
-        for (u, unit) in evaluation.units.enumerated() {
-            let id = Array((CSVOutput.text(unit.unit.id) + ",").utf8)
-            for (m, metric) in evaluation.metrics.enumerated() {
-                let prefix = id + metricIDs[m]
-                prefix.withUnsafeBufferPointer { prefix in
-                    for entry in evaluation.series[u][m] {
-                        let period = Period(metric.granularity, ordinal: Int(entry.ordinal))
-                        let value = entry.value
-                        let whole = value == value.rounded() && value >= 0 && value < 1e15
-                        let short = whole ? nil : NumberFormat.shortDecimal(value)
-                        let other = whole || short != nil ? [] : Array(NumberFormat.format(value).utf8)
-                        out.writeLine(maximumLength: prefix.count + 64 + other.count) { p in
-                            p.update(from: prefix.baseAddress!, count: prefix.count)
-                            var q = OutputBuffer.put(period: period, at: p + prefix.count)
-                            q[0] = UInt8(ascii: ",")
-                            q += 1
-                            if whole {
-                                q = OutputBuffer.put(digits: Int(value), at: q)
-                            } else if let (scaled, digits) = short {
-                                q = OutputBuffer.put(decimal: scaled, digits: digits, at: q)
-                            } else {
-                                for byte in other {
-                                    q[0] = byte
-                                    q += 1
-                                }
+        let unitCount = evaluation.units.count
+        let blockSize = 512
+        let blocks = (unitCount + blockSize - 1) / blockSize
+        let wave = 8
+        for first in stride(from: 0, to: blocks, by: wave) {
+            let buffers = (first..<min(first + wave, blocks)).map { _ in OutputBuffer() }
+            DispatchQueue.concurrentPerform(iterations: buffers.count) { i in
+                let start = (first + i) * blockSize
+                for u in start..<min(start + blockSize, unitCount) {
+                    Self.writeUnit(u, evaluation: evaluation, metricIDs: metricIDs, to: buffers[i])
+                }
+            }
+            for buffer in buffers { out.write(contentsOf: buffer) }
+        }
+    }
+
+    /// Writes the lines of unit `u`.
+    private static func writeUnit(_ u: Int, evaluation: Evaluation, metricIDs: [[UInt8]], to out: OutputBuffer) {
+        let id = Array((CSVOutput.text(evaluation.units[u].unit.id) + ",").utf8)
+        for (m, metric) in evaluation.metrics.enumerated() {
+            let prefix = id + metricIDs[m]
+            prefix.withUnsafeBufferPointer { prefix in
+                for entry in evaluation.series[u][m] {
+                    let period = Period(metric.granularity, ordinal: Int(entry.ordinal))
+                    let value = entry.value
+                    let whole = value == value.rounded() && value >= 0 && value < 1e15
+                    let short = whole ? nil : NumberFormat.shortDecimal(value)
+                    let other = whole || short != nil ? [] : Array(NumberFormat.format(value).utf8)
+                    out.writeLine(maximumLength: prefix.count + 64 + other.count) { p in
+                        p.update(from: prefix.baseAddress!, count: prefix.count)
+                        var q = OutputBuffer.put(period: period, at: p + prefix.count)
+                        q[0] = UInt8(ascii: ",")
+                        q += 1
+                        if whole {
+                            q = OutputBuffer.put(digits: Int(value), at: q)
+                        } else if let (scaled, digits) = short {
+                            q = OutputBuffer.put(decimal: scaled, digits: digits, at: q)
+                        } else {
+                            for byte in other {
+                                q[0] = byte
+                                q += 1
                             }
-                            q[0] = UInt8(ascii: "\n")
-                            return q + 1
                         }
+                        q[0] = UInt8(ascii: "\n")
+                        return q + 1
                     }
                 }
             }
