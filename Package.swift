@@ -2,8 +2,8 @@
 import PackageDescription
 
 // jianfu (减负): a library core with a thin executable. Imports point one way:
-// jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports} → JianfuModel;
-// JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources.
+// jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports, JianfuStore} → JianfuModel;
+// JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources; JianfuStore → GRDB (SQLite).
 let package = Package(
     name: "jianfu",
     platforms: [.macOS(.v13)],
@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -24,10 +26,17 @@ let package = Package(
         .target(name: "JianfuIndicators", dependencies: ["JianfuModel"]),
         .target(name: "JianfuReports", dependencies: ["JianfuModel", "JianfuIndicators"]),
         .target(
+            name: "JianfuStore",
+            dependencies: [
+                "JianfuModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "JianfuPipeline",
             dependencies: [
-                "JianfuModel", "JianfuIngest", "JianfuIndicators", "JianfuReports", "JianfuHTTP",
+                "JianfuModel", "JianfuIngest", "JianfuIndicators", "JianfuReports", "JianfuHTTP", "JianfuStore",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -43,7 +52,8 @@ let package = Package(
         .testTarget(name: "JianfuIndicatorsTests", dependencies: ["JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuReportsTests", dependencies: ["JianfuReports", "JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuPipelineTests", dependencies: ["JianfuPipeline", "JianfuReports", "JianfuModel"]),
-        .testTarget(name: "JianfuEndToEndTests", dependencies: ["jianfu"]),
+        .testTarget(name: "JianfuStoreTests", dependencies: ["JianfuStore", "JianfuModel"]),
+        .testTarget(name: "JianfuEndToEndTests", dependencies: ["jianfu", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "JianfuHTTPTests",
             dependencies: ["jianfu", "JianfuHTTP", "JianfuPipeline", "JianfuIngest", "JianfuModel"],

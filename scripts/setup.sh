@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what jianfu needs beyond the Swift toolchain, on Debian (run as root, or with sudo):
 #   libcurl4-openssl-dev  libcurl for HTTP(S) sources (a SwiftPM system-library target links it)
+#   libsqlite3-dev        SQLite for the state store (GRDB links the system library)
+#   sqlite3               the SQLite shell: looking into a store, backing it up (README)
 #   python3               the fixtures generator, the benchmark peers, scripts/render-check.sh
 #   chromium              headless rendering of the HTML reports (scripts/render-check.sh)
 #   fonts-wqy-microhei    a CJK font: without one every Chinese character renders as an empty box
@@ -8,7 +10,7 @@
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev fonts-wqy-microhei)
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)

@@ -17,31 +17,64 @@ public struct Header: Sendable {
         return index
     }
 
-    /// Like `column(for:in:)` but the column must be there.
+    /// Like `column(for:in:)` but the column must be there. When it is not and the header is
+    /// one column split by another delimiter than the source's, that is the error.
     public func requiredColumn(for field: String, in spec: SourceSpec) throws -> Int {
         guard let index = try column(for: field, in: spec) else {
+            try checkDelimiter(spec)
             throw IngestError.missingColumn(source: spec.name, path: spec.path, field: field, header: spec.header(for: field), found: names)
         }
         return index
     }
+
+    /// Delimiters a header may be split by instead of the source's: the full-width comma and
+    /// semicolon of Chinese input methods, and the ASCII ones `delimiter:` takes.
+    static let otherDelimiters = ["，", "；", ",", ";", "\t"]
+
+    /// Throws `wrongDelimiter` for a one-column header that holds another delimiter.
+    private func checkDelimiter(_ spec: SourceSpec) throws {
+        guard names.count == 1 else { return }
+        let declared = String(UnicodeScalar(spec.delimiter))
+        if let found = Self.otherDelimiters.first(where: { $0 != declared && names[0].contains($0) }) {
+            throw IngestError.wrongDelimiter(source: spec.name, path: spec.path, found: found, declared: spec.delimiter)
+        }
+    }
 }
 
 extension String {
-    /// The string without leading and trailing spaces and tabs.
+    /// The string without leading and trailing spaces, tabs and U+FEFF (a byte order mark left
+    /// inside a file where two exports were pasted together: invisible, and never meant).
     var trimmingSpaces: String {
         var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        while let first = scalars.first, first == " " || first == "\t" || first == "\u{FEFF}" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\u{FEFF}" { scalars.removeLast() }
         return String(scalars)
     }
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {
-    /// The bytes without leading and trailing spaces and tabs.
+    /// The bytes without leading and trailing spaces, tabs and byte order marks (`EF BB BF`, see
+    /// `String.trimmingSpaces`).
     var trimmed: UnsafeBufferPointer<UInt8> {
         var lo = 0, hi = count
-        while lo < hi, self[lo] == 0x20 || self[lo] == 0x09 { lo += 1 }
-        while hi > lo, self[hi - 1] == 0x20 || self[hi - 1] == 0x09 { hi -= 1 }
+        while lo < hi {
+            if self[lo] == 0x20 || self[lo] == 0x09 {
+                lo += 1
+            } else if self[lo] == 0xEF, hi - lo >= 3, self[lo + 1] == 0xBB, self[lo + 2] == 0xBF {
+                lo += 3
+            } else {
+                break
+            }
+        }
+        while hi > lo {
+            if self[hi - 1] == 0x20 || self[hi - 1] == 0x09 {
+                hi -= 1
+            } else if self[hi - 1] == 0xBF, hi - lo >= 3, self[hi - 2] == 0xBB, self[hi - 3] == 0xEF {
+                hi -= 3
+            } else {
+                break
+            }
+        }
         return UnsafeBufferPointer(rebasing: self[lo..<hi])
     }
 

@@ -16,6 +16,16 @@ public enum IngestError: Error, Equatable, Sendable {
     case mixedGranularity(source: String, path: String, first: String, other: String)
     /// The encoding cannot be set up (iconv missing GB18030).
     case encodingUnavailable(String)
+    /// The file starts with a UTF-16 byte order mark (Excel's "Unicode text"): not an encoding
+    /// jianfu reads (SPEC §1: UTF-8 or GB18030), and read as one every row would be garbage.
+    case utf16(source: String, path: String, bigEndian: Bool)
+    /// The pipeline declares one encoding and the start of the file is plainly the other
+    /// (`evidence` says how it shows): read as declared, it would be garbage.
+    case encodingMismatch(source: String, path: String, declared: SourceEncoding, evidence: String)
+    /// The header (line 1) is one column holding another delimiter than the source's: a
+    /// full-width comma `，` (a sheet typed with a Chinese input method), or `;` or a tab where
+    /// `,` is declared. jianfu does not guess which was meant.
+    case wrongDelimiter(source: String, path: String, found: String, declared: UInt8)
     /// A JSON source whose text is not JSON (RFC 8259); `line` and `column` (bytes) are where
     /// the first error is. Nothing of the source is kept.
     case badJSON(source: String, path: String, line: Int, column: Int, reason: String)
@@ -32,6 +42,7 @@ extension IngestError: CustomStringConvertible {
             "source \(source): \(path): the file is empty (a header line is expected)"
         case .missingColumn(let source, let path, let field, let header, let found):
             "source \(source): \(path):1: field '\(field)' expects a column '\(header)', header has: \(found.joined(separator: ", "))"
+                + Self.hint(header: found)
         case .duplicateColumn(let source, let path, let header):
             "source \(source): \(path):1: column '\(header)' appears more than once in the header"
         case .noMetricColumns(let source, let path, let expected):
@@ -40,10 +51,53 @@ extension IngestError: CustomStringConvertible {
             "source \(source): \(path):1: metrics \(first) and \(other) have different granularities; the metrics of one wide source must share one"
         case .encodingUnavailable(let name):
             "the system's iconv cannot decode \(name)"
+        case .utf16(let source, let path, let bigEndian):
+            "source \(source): \(path): the file is UTF-16 (it starts with the byte order mark \(bigEndian ? "FE FF" : "FF FE")), "
+                + "which jianfu does not read; save it as \"CSV UTF-8\" (or as GB18030 CSV), or convert it: "
+                + "iconv -f UTF-16 -t UTF-8 FILE"
+        case .encodingMismatch(let source, let path, let declared, let evidence):
+            "source \(source): \(path): encoding: \(declared.rawValue) is declared, but \(evidence); "
+                + "set encoding: \(declared == .utf8 ? "gb18030" : "utf-8") on the source, or auto to detect it"
+        case .wrongDelimiter(let source, let path, let found, let declared):
+            "source \(source): \(path):1: the header is one column holding \(Self.name(delimiter: found)), "
+                + Self.advice(found: found, declared: declared)
         case .badJSON(let source, let path, let line, let column, let reason):
             "source \(source): \(path):\(line):\(column): not valid JSON: \(reason)"
         case .jsonShape(let source, let path, let jsonPath, let reason):
             "source \(source): \(path): no records where json_path \(jsonPath.isEmpty ? "(not set)" : "'\(jsonPath)'") points: \(reason)"
         }
+    }
+
+    /// How a delimiter is named in messages.
+    static func name(delimiter: String) -> String {
+        switch delimiter {
+        case "\t": "tabs"
+        case "，": "full-width commas '，' (U+FF0C)"
+        case "；": "full-width semicolons '；' (U+FF1B)"
+        default: "'\(delimiter)'"
+        }
+    }
+
+    /// What to do about a header split by `found` where `declared` is the source's delimiter.
+    private static func advice(found: String, declared: UInt8) -> String {
+        let declaredName = declared == 0x09 ? "tab" : "'\(Character(UnicodeScalar(declared)))'"
+        if found.unicodeScalars.allSatisfy(\.isASCII) {
+            return "but the source's delimiter is \(declaredName); set delimiter: \(found == "\t" ? "tab" : "\"\(found)\"") on the source"
+        }
+        return "which are not a CSV delimiter (the source's is \(declaredName)); jianfu does not guess: replace them with "
+            + "\(declaredName) or export the sheet as CSV again"
+    }
+
+    /// What a header that lacks a column may say about why: a blank first line, or bytes that
+    /// are not text in the encoding it was read with.
+    static func hint(header names: [String]) -> String {
+        if names.allSatisfy(\.isEmpty) {
+            return "; line 1 is blank, and the header must be the first line"
+        }
+        if names.contains(where: { $0.contains("\u{FFFD}") }) {
+            return "; the header holds bytes that are not text in the source's encoding (shown as \u{FFFD}): "
+                + "is encoding: right for this file, or is it UTF-16 without a byte order mark?"
+        }
+        return ""
     }
 }

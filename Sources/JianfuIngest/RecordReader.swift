@@ -13,7 +13,7 @@ public enum RecordReader {
     public static func forEachRecord(
         _ spec: SourceSpec, _ body: (CSVRecord) throws -> Void
     ) throws -> SourceEncoding {
-        let decoder = try TextDecoder(spec.encoding)
+        let decoder = try TextDecoder(spec.encoding, source: spec.name, path: spec.path)
         let scanner = CSVScanner(delimiter: spec.delimiter)
         try spec.bytes.forEachChunk { chunk in
             try decoder.decode(chunk, into: &scanner.pending, final: false)

@@ -77,31 +77,21 @@ struct RowIngestor {
         if let (reason, message) = UnitsReader.rowProblem(record, headerCount: columns.count) {
             return rejectRow(record, reason, "", message)
         }
-        // Unit.
+        // Unit: looked up now when units are declared; otherwise interned only once the row
+        // keeps an observation (`unit(_:_:_:)`), so a rejected row never adds a unit.
         let unitBytes = record.field(columns.unit).trimmed
         if unitBytes.isEmpty {
             return rejectRow(record, .emptyUnit, spec.header(for: "unit_id"), "the unit id is empty")
         }
-        let unit: Int32
+        var known: Int32 = -1
         if lastUnit >= 0, Self.equal(unitBytes, lastUnitBytes) {
-            unit = lastUnit  // long files repeat a unit on consecutive rows: skip the hash
+            known = lastUnit  // long files repeat a unit on consecutive rows: skip the hash
         } else if unitsDeclared {
-            guard let known = table.units.lookup(unitBytes) else {
+            guard let index = table.units.lookup(unitBytes) else {
                 return rejectRow(record, .unknownUnit, spec.header(for: "unit_id"),
-                                 "unit '\(String(decoding: unitBytes, as: UTF8.self))' is not in the units source")
+                                 "unit \(Self.quoted(unitBytes)) is not in the units source")
             }
-            unit = known
-        } else {
-            unit = table.unitIndex(unitBytes)
-        }
-        if unit != lastUnit {
-            lastUnit = unit
-            lastUnitBytes.removeAll(keepingCapacity: true)
-            lastUnitBytes.append(contentsOf: unitBytes)
-        }
-        if let nameColumn = columns.name, !table.hasName(unit: unit) {
-            let name = record.field(nameColumn).trimmed
-            if !name.isEmpty { table.noteName(String(decoding: name, as: UTF8.self), unit: unit) }
+            known = index
         }
 
         switch spec.layout {
@@ -109,7 +99,7 @@ struct RowIngestor {
             let metricBytes = record.field(columns.metric).trimmed
             guard let m = metricNames.firstIndex(where: { Self.equal(metricBytes, $0.0) || Self.equal(metricBytes, $0.1) }) else {
                 return rejectRow(record, .unknownMetric, spec.header(for: "metric"),
-                                 "metric '\(String(decoding: metricBytes, as: UTF8.self))' is not declared in the pipeline")
+                                 "metric \(Self.quoted(metricBytes)) is not declared in the pipeline")
             }
             let periodOutcome = period(record.field(columns.period), metric: m)
             guard case .success(let ordinal) = periodOutcome else {
@@ -121,10 +111,13 @@ struct RowIngestor {
             case .empty:
                 return rejectRow(record, .emptyValue, valueField, "the value is empty")
             case .invalid:
-                return rejectRow(record, .badValue, valueField, "'\(record.string(columns.value))' is not a plain decimal number")
+                return rejectRow(record, .badValue, valueField, "\(Self.quoted(record.field(columns.value))) is not a plain decimal number")
+            case .outOfRange:
+                return rejectRow(record, .badValue, valueField, "\(Self.quoted(record.field(columns.value).trimmed)) is too large (values stay below 10^15)")
             case .negative(let v) where isCount[m]:
-                return rejectRow(record, .negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative: '\(record.string(columns.value).trimmingSpaces)'")
+                return rejectRow(record, .negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative: \(Self.quoted(record.field(columns.value).trimmed))")
             case .value(let v), .negative(let v):
+                let unit = unit(known, unitBytes, record)
                 switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                 case .duplicate(let firstLine):
                     return rejectRow(record, .duplicateKey, "", "\(metrics[m].id) for this unit and period was already given at line \(firstLine); the first is kept")
@@ -159,11 +152,14 @@ struct RowIngestor {
                 case .empty:
                     continue
                 case .invalid:
-                    rejectCell(.badValue, "'\(record.string(column))' in \(header) is not a plain decimal number")
+                    rejectCell(.badValue, "\(Self.quoted(record.field(column))) in \(header) is not a plain decimal number")
+                case .outOfRange:
+                    rejectCell(.badValue, "\(Self.quoted(record.field(column).trimmed)) in \(header) is too large (values stay below 10^15)")
                 case .negative(let v) where isCount[m]:
-                    rejectCell(.negativeCount, "\(header) is a count and cannot be negative: '\(record.string(column).trimmingSpaces)'")
+                    rejectCell(.negativeCount, "\(header) is a count and cannot be negative: \(Self.quoted(record.field(column).trimmed))")
                 case .value(let v), .negative(let v):
-                    switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
+                    if known < 0 { known = unit(known, unitBytes, record) }
+                    switch table.insert(metric: m, unit: known, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                     case .duplicate(let firstLine):
                         duplicateOf = firstLine
                         rejectCell(.duplicateKey, "\(header) for this unit and period was already given at line \(firstLine); the first is kept")
@@ -177,6 +173,9 @@ struct RowIngestor {
                         lastOrdinal[m] = max(lastOrdinal[m], ordinal)
                     }
                 }
+            }
+            if kept == 0, cellRejections.isEmpty {
+                _ = unit(known, unitBytes, record)  // a row of empty cells: the unit reported, with nothing
             }
             if kept == 0, !cellRejections.isEmpty, cellRejections.allSatisfy({ $0.reason == .duplicateKey }) {
                 // A repeated row: one rejection for the row, not one per cell.
@@ -192,6 +191,22 @@ struct RowIngestor {
                 }
             }
         }
+    }
+
+    /// The table's index of the row's unit (`known`, or interned now), its name noted from the
+    /// row when the table has none yet. Called once a row keeps something.
+    private mutating func unit(_ known: Int32, _ unitBytes: UnsafeBufferPointer<UInt8>, _ record: CSVRecord) -> Int32 {
+        let unit = known >= 0 ? known : table.unitIndex(unitBytes)
+        if unit != lastUnit {
+            lastUnit = unit
+            lastUnitBytes.removeAll(keepingCapacity: true)
+            lastUnitBytes.append(contentsOf: unitBytes)
+        }
+        if let nameColumn = columns.name, !table.hasName(unit: unit) {
+            let name = record.field(nameColumn).trimmed
+            if !name.isEmpty { table.noteName(String(decoding: name, as: UTF8.self), unit: unit) }
+        }
+        return unit
     }
 
     private mutating func rejectRow(_ record: CSVRecord, _ reason: RejectionReason, _ field: String, _ message: String) {
@@ -221,10 +236,10 @@ struct RowIngestor {
             lastPeriodBytes.append(contentsOf: raw)
         }
         guard let period = parsed else {
-            return .failure(PeriodFailure(reason: .badPeriod, message: "'\(String(decoding: raw, as: UTF8.self))' is not a period (expected e.g. 2024-03, 2024Q1 or 2024)"))
+            return .failure(PeriodFailure(reason: .badPeriod, message: "\(Self.quoted(raw)) is not a period (expected e.g. 2024-03, 2024Q1 or 2024)"))
         }
         guard period.granularity == granularities[m] else {
-            return .failure(PeriodFailure(reason: .wrongGranularity, message: "'\(String(decoding: raw, as: UTF8.self))' is a \(period.granularity) but \(metrics[m].id) is reported by \(metrics[m].granularity)"))
+            return .failure(PeriodFailure(reason: .wrongGranularity, message: "\(Self.quoted(raw)) is a \(period.granularity) but \(metrics[m].id) is reported by \(metrics[m].granularity)"))
         }
         guard period.firstMonthOrdinal <= latestMonth else {
             return .failure(PeriodFailure(reason: .futurePeriod, message: "\(period) is later than the current month \(Period(.month, ordinal: latestMonth))"))
@@ -259,6 +274,21 @@ struct RowIngestor {
             }
         }
         return columns
+    }
+
+    /// A field's text quoted for a message, on one line and cut after 60 characters
+    /// (`'xxx…' (1048576 bytes)`): the message stays readable, and the whole row is in `raw`.
+    static func quoted(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var text = String(decoding: bytes, as: UTF8.self)
+        var suffix = ""
+        if bytes.count > 60, text.count > 60 {
+            text = String(text.prefix(60))
+            suffix = "…' (\(bytes.count) bytes)"
+        }
+        if text.contains(where: \.isNewline) {
+            text = String(text.map { $0.isNewline ? " " : $0 })
+        }
+        return suffix.isEmpty ? "'\(text)'" : "'\(text)\(suffix)"
     }
 
     private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {

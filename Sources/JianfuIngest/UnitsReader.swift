@@ -70,10 +70,14 @@ public enum UnitsReader {
             break
         }
         if record.fieldCount != headerCount {
-            return (.malformedRow, "expected \(headerCount) fields as in the header, found \(record.fieldCount)")
+            var message = "expected \(headerCount) fields as in the header, found \(record.fieldCount)"
+            if record.fieldCount == 1, let other = Header.otherDelimiters.first(where: { String(decoding: record.raw, as: UTF8.self).contains($0) }) {
+                message += "; the row holds \(IngestError.name(delimiter: other)), which are not the source's delimiter"
+            }
+            return (.malformedRow, message)
         }
         if !record.isKnownValidUTF8, record.raw.hasNonASCII, !UTF8Validation.isValid(UnsafeRawBufferPointer(record.raw)) {
-            return (.undecodable, "the row holds bytes that are not valid in the file's encoding")
+            return (.undecodable, "the row holds bytes that are not text in the source's encoding (an invalid sequence or a NUL byte, shown as \u{FFFD} in raw); is encoding: right for this file?")
         }
         return nil
     }

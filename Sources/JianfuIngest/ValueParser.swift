@@ -5,13 +5,23 @@ import Glibc
 /// a `.` and more digits — after trimming spaces. No sign, exponent, thousands separator,
 /// full-width digit, `NaN` or `inf`; a leading `-` followed by a plain decimal is reported as
 /// negative so counts can say so.
+///
+/// A value must also stay below `limit` (10^15) in magnitude: no count or score comes near it,
+/// so such a number is a typing or export error (a spreadsheet's `1.23457E+15` pasted as digits,
+/// a run of 9s); and below it every whole number is exact and sums over units and periods stay
+/// finite, so no output ever shows `inf`.
 public enum ValueParser {
     public enum Outcome: Equatable {
         case value(Double)
         case empty
         case negative(Double)
         case invalid
+        /// A plain decimal whose magnitude is `limit` or more.
+        case outOfRange
     }
+
+    /// Values must be smaller than this in magnitude.
+    public static let limit = 1e15
 
     /// Powers of ten exactly representable as `Double`.
     private static let exactPowers: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { acc, _ in acc * 10 } }
@@ -27,6 +37,7 @@ public enum ValueParser {
             lo += 1
         }
         guard let value = decimal(raw, lo, hi) else { return .invalid }
+        guard value < limit else { return .outOfRange }
         return negative ? .negative(-value) : .value(value)
     }
 

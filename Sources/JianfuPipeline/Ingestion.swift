@@ -2,6 +2,7 @@ import Foundation
 import JianfuIndicators
 import JianfuIngest
 import JianfuModel
+import JianfuReports
 import Logging
 
 /// The ingest stage of a run: every source read into one observation table, the units and
@@ -15,6 +16,8 @@ public struct Ingestion: Sendable {
     public var rejections: [Rejection]
     /// Units whose `parent_id` names no unit (they are treated as roots).
     public var orphanWarnings: [String]
+    /// Per source: its fingerprint and whether it was read again (with a state store).
+    public var manifest: [String: SourceManifest] = [:]
 
     /// Reads every source of `config`: HTTP sources are fetched first (into local copies, so a
     /// network fault stops the run before any row is read), then units sources are read (so
@@ -29,37 +32,63 @@ public struct Ingestion: Sendable {
         var table = ObservationTable(metrics: config.settings.metrics)
         var reports: [SourceReport] = []
         var rejections: [Rejection] = []
-        var declared: [MonitoredUnit] = []
-        var declaredIndex: [String: Int] = [:]
+        var lists: [[MonitoredUnit]] = []
         for spec in sources where spec.kind == .units {
             let result = try UnitsReader.read(spec)
-            for unit in result.units {
-                if let i = declaredIndex[unit.id] {
-                    declared[i] = unit  // a later units source corrects an earlier one
-                } else {
-                    declaredIndex[unit.id] = declared.count
-                    declared.append(unit)
-                }
-            }
+            lists.append(result.units)
             rejections += result.rejections
             reports.append(result.report)
         }
+        let declared = merge(lists)
         let unitsDeclared = !sources.filter { $0.kind == .units }.isEmpty
         for unit in declared { _ = table.unitIndex(unit.id) }
         for (i, spec) in sources.enumerated() where spec.kind == .observations {
-            // A rendered source (JSON) is read in one pass: the parallel reader cuts a file's own
-            // bytes, which are not CSV there.
-            let reader = ObservationReader(
-                spec: spec, sourceIndex: UInt16(i), unitsDeclared: unitsDeclared, latestMonth: latestMonth,
-                threads: spec.filePath == nil ? 1 : nil)
+            let reader = Self.reader(spec, index: i, unitsDeclared: unitsDeclared, latestMonth: latestMonth)
             reports.append(try reader.read(into: &table, rejections: &rejections))
         }
-        // Reports in pipeline order.
-        reports.sort { a, b in
-            (config.sources.firstIndex { $0.name == a.name } ?? 0) < (config.sources.firstIndex { $0.name == b.name } ?? 0)
+        reports.sort(by: pipelineOrder(config))
+        return try assemble(table: table, declared: unitsDeclared ? declared : nil, reports: reports, rejections: rejections, config: config)
+    }
+
+    /// The reader of observations source `index` (its position in the pipeline). A rendered
+    /// source (JSON) is read in one pass: the parallel reader cuts a file's own bytes, which
+    /// are not CSV there.
+    static func reader(_ spec: SourceSpec, index: Int, unitsDeclared: Bool, latestMonth: Int) -> ObservationReader {
+        ObservationReader(
+            spec: spec, sourceIndex: UInt16(index), unitsDeclared: unitsDeclared, latestMonth: latestMonth,
+            threads: spec.filePath == nil ? 1 : nil)
+    }
+
+    /// The units of the units sources, read in pipeline order: a later source's entry for a
+    /// unit corrects an earlier one's, in its place.
+    static func merge(_ lists: [[MonitoredUnit]]) -> [MonitoredUnit] {
+        var declared: [MonitoredUnit] = []
+        var index: [String: Int] = [:]
+        for unit in lists.joined() {
+            if let i = index[unit.id] {
+                declared[i] = unit
+            } else {
+                index[unit.id] = declared.count
+                declared.append(unit)
+            }
         }
+        return declared
+    }
+
+    /// Orders source reports as the pipeline lists the sources.
+    static func pipelineOrder(_ config: PipelineConfig) -> (SourceReport, SourceReport) -> Bool {
+        let position = Dictionary(uniqueKeysWithValues: config.sources.enumerated().map { ($1.name, $0) })
+        return { (position[$0.name] ?? 0) < (position[$1.name] ?? 0) }
+    }
+
+    /// The units of a filled table and their hierarchy (SPEC §1 "Units", §4): the declared units
+    /// when there is a units source (named from the data where the units source gives no name),
+    /// else the units the data named.
+    static func assemble(
+        table: ObservationTable, declared: [MonitoredUnit]?, reports: [SourceReport], rejections: [Rejection], config: PipelineConfig
+    ) throws -> Ingestion {
         var units: [MonitoredUnit]
-        if unitsDeclared {
+        if let declared {
             units = declared
             for (i, name) in table.observedNames.enumerated() where units[i].name.isEmpty { units[i].name = name }
         } else {

@@ -22,11 +22,42 @@ public struct OutputDirectory: Sendable {
         }
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            try? FileManager.default.removeItem(atPath: staging)
-            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
-            throw RunError.output(path: target, reason: "cannot create \(staging): \((error as NSError).localizedDescription)")
+            throw RunError.output(path: target, reason: Self.fileInTheWay(of: parent) ?? "cannot create \(parent): \((error as NSError).localizedDescription)")
         }
+        try? FileManager.default.removeItem(atPath: staging)
+        guard mkdir(staging, 0o755) == 0 else {
+            throw RunError.output(path: target, reason: "cannot create \(staging): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// `PATH is a file, not a folder` for the nearest existing ancestor of `folder` (or itself)
+    /// when that is not a folder: the reason `folder` cannot be created, in plain words.
+    static func fileInTheWay(of folder: String) -> String? {
+        var path = folder
+        while !path.isEmpty, path != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                return isDirectory.boolValue ? nil : "\(path) is a file, not a folder"
+            }
+            path = (path as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
+    /// Removes the staging folders (`.NAME.tmp-PID`) beside `target` whose process is gone: a
+    /// run killed while writing leaves its folder behind. Returns the folders removed.
+    public static func removeAbandonedStaging(beside target: String) -> [String] {
+        let parent = (target as NSString).deletingLastPathComponent
+        let prefix = ".\((target as NSString).lastPathComponent).tmp-"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+        var removed: [String] = []
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = (parent as NSString).appendingPathComponent(entry)
+            if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(path) }
+        }
+        return removed
     }
 
     /// Writes one file into the staging folder through `body`. `fileName` may name a file in a

@@ -27,11 +27,19 @@ public struct PipelineConfig: Sendable {
     public var formats: Set<OutputFormat>
     /// `outputs.sync`: flush the report to disk before swapping it into place.
     public var syncOutputs: Bool
+    /// `state:` where the observations live between runs (SPEC §8).
+    public var state: StateLocation
+    /// Per source (as `sources`), its keys in the pipeline file rendered canonically: a source
+    /// whose keys change is read again even when its content has not.
+    public var sourceSettings: [String]
+    /// SHA-256 of the pipeline file's bytes (lowercase hex), for the run log and manifest.
+    public var fileSHA256: String
 
     public init(
         file: String, name: String, sources: [SourceSpec], settings: EvaluationSettings,
         deriveParents: Bool = false, maxRejected: Double? = nil, outputDirectory: String,
-        formats: Set<OutputFormat> = Set(OutputFormat.allCases), syncOutputs: Bool = false
+        formats: Set<OutputFormat> = Set(OutputFormat.allCases), syncOutputs: Bool = false,
+        state: StateLocation = .none, sourceSettings: [String]? = nil, fileSHA256: String = ""
     ) {
         self.file = file
         self.name = name
@@ -42,5 +50,25 @@ public struct PipelineConfig: Sendable {
         self.outputDirectory = outputDirectory
         self.formats = formats
         self.syncOutputs = syncOutputs
+        self.state = state
+        self.sourceSettings = sourceSettings ?? sources.map { _ in "" }
+        self.fileSHA256 = fileSHA256
+    }
+}
+
+/// Where a pipeline keeps its observations between runs (SPEC §8 `state:`).
+public enum StateLocation: Sendable, Equatable {
+    /// `state: none`: every run reads every source and keeps nothing.
+    case none
+    /// The SQLite store at this absolute path (default `.jianfu/NAME.sqlite` beside the
+    /// pipeline file).
+    case sqlite(String)
+
+    /// As `summary.json` (`run.state`) and the logs name it.
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .sqlite(let path): path
+        }
     }
 }

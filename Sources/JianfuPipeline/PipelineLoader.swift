@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JianfuIndicators
 import JianfuIngest
@@ -8,7 +9,7 @@ import Yams
 ///
 /// The keys are a public contract: every key of SPEC §2 is read, any other key is refused with
 /// the closest known one (`unknownKey`), and a value of the wrong shape says what is expected
-/// (`invalidValue`). `state:` (SPEC §8) is accepted and not yet used. Each section has its own
+/// (`invalidValue`). Each section has its own
 /// reader (`SourcesSection`, `MetricsSection`, `WindowsSection`, `ReboundSection`,
 /// `CategoriesSection`, `GradesSection`, `OutputsSection`); this type reads the file and puts
 /// them together.
@@ -22,7 +23,8 @@ public enum PipelineLoader {
     /// Loads the pipeline at `path`. Throws `PipelineError` naming `path` as given, the line and
     /// the key.
     public static func load(path: String) throws -> PipelineConfig {
-        let root = try compose(read(path), file: path)
+        let (text, bytes) = try read(path)
+        let root = try compose(text, file: path)
         let top = try root.mapping("a mapping of pipeline keys such as sources, metrics, baseline")
         try top.allowOnly(keys)
         let location = PipelineLocation(path: path)
@@ -41,7 +43,7 @@ public enum PipelineLoader {
             categories: try CategoriesSection.read(top["categories"], metrics: metrics),
             grades: try GradesSection.read(top["grades"]),
             staleAfter: try top["stale_after"]?.integer("a whole number of months ≥ 1") { $0 >= 1 })
-        _ = try top["state"]?.text("a file path for the state store")
+        let state = try self.state(top["state"], location: location)
         let outputs = try OutputsSection.read(top["outputs"], location: location)
 
         return PipelineConfig(
@@ -53,7 +55,20 @@ public enum PipelineLoader {
             maxRejected: try top["max_rejected"]?.number("a share between 0 and 1, such as 0.01") { (0...1).contains($0) },
             outputDirectory: outputs.directory,
             formats: outputs.formats,
-            syncOutputs: outputs.sync)
+            syncOutputs: outputs.sync,
+            state: state,
+            sourceSettings: try sourcesNode.list().map { try Yams.serialize(node: $0.node, sortKeys: true) },
+            fileSHA256: SHA256.hex(of: bytes))
+    }
+
+    /// `state:` (SPEC §8): `none`, or the store's file relative to the pipeline file; by default
+    /// `.jianfu/NAME.sqlite` beside it.
+    private static func state(_ node: ConfigNode?, location: PipelineLocation) throws -> StateLocation {
+        guard let node else { return .sqlite(location.resolve(".jianfu/\(location.baseName).sqlite")) }
+        let expected = "none, or the state store's file path relative to the pipeline file, such as .jianfu/demo.sqlite"
+        let text = try node.text(expected)
+        guard !text.isEmpty else { throw node.invalid(expected) }
+        return text == "none" ? .none : .sqlite(location.resolve(text))
     }
 
     private static func name(_ node: ConfigNode?) throws -> String? {
@@ -63,8 +78,9 @@ public enum PipelineLoader {
         return name
     }
 
-    /// The file's text, UTF-8, without the byte-order mark Windows editors put first.
-    private static func read(_ path: String) throws -> String {
+    /// The file's text, UTF-8, without the byte-order mark Windows editors put first; and its
+    /// bytes as they are.
+    private static func read(_ path: String) throws -> (String, Data) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw PipelineError.unreadable(file: path, reason: "no such file")
@@ -77,7 +93,7 @@ public enum PipelineLoader {
             throw PipelineError.unreadable(file: path, reason: "not UTF-8 text")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text
+        return (text, data)
     }
 
     /// The document's root node; an empty document is an empty mapping, so that it is reported

@@ -3,6 +3,7 @@ import JianfuIndicators
 import JianfuIngest
 import JianfuModel
 import JianfuReports
+import JianfuStore
 import Logging
 
 /// The stages of a run, composed: pipeline file → ingest → indicators → reports
@@ -14,11 +15,22 @@ public struct PipelineRunner {
     public let logger: Logger
     /// The moment the run started; fixes the run id and the "future period" limit.
     public let now: Date
+    /// `started_at` in `summary.json` and the run log: `now`, ISO 8601 UTC.
+    public let startedAt: String
+    /// The run id of `summary.json` and the run log: `started_at` compacted, and a random suffix.
+    public let runID: String
+    /// Hears the stage the run is in ("reading source counts"), for a status line on a terminal.
+    public var progress: @Sendable (String) -> Void = { _ in }
 
     public init(config: PipelineConfig, logger: Logger, now: Date = Date()) {
         self.config = config
         self.logger = logger
         self.now = now
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        startedAt = formatter.string(from: now)
+        let compact = startedAt.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        runID = "\(compact)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 
     /// The current month as a month ordinal (local calendar): later periods are rejected.
@@ -27,12 +39,24 @@ public struct PipelineRunner {
         return c.year! * 12 + c.month! - 1
     }
 
-    /// Reads every source.
+    /// Reads every source (stateless: `validate`, and `run` with `state: none`).
     public func ingest() throws -> Ingestion {
         let ingestion = try Ingestion.run(config, latestMonth: currentMonth, logger: logger)
-        for report in ingestion.reports {
-            logger.info("source \(report.name): \(report.rowsRead) rows read, \(report.rowsRejected) rejected, \(report.cellsRejected) cells rejected, \(report.blankLines) blank lines (\(report.encoding.rawValue))")
-        }
+        for report in ingestion.reports { logRead(report) }
+        return warned(ingestion)
+    }
+
+    /// Reads the sources that changed into `store` and builds the table from the whole store.
+    func ingest(into store: any ObservationStore, run: Int64) throws -> Ingestion {
+        warned(try StoreIngestion(runner: self, store: store, run: run).ingest())
+    }
+
+    /// Logs what reading a source found.
+    func logRead(_ report: SourceReport) {
+        logger.info("source \(report.name): \(report.rowsRead) rows read, \(report.rowsRejected) rejected, \(report.cellsRejected) cells rejected, \(report.blankLines) blank lines (\(report.encoding.rawValue))")
+    }
+
+    private func warned(_ ingestion: Ingestion) -> Ingestion {
         for warning in ingestion.orphanWarnings { logger.warning("\(warning)") }
         return ingestion
     }
@@ -44,13 +68,29 @@ public struct PipelineRunner {
         public let outputDirectory: String
     }
 
-    /// The nightly job: ingest, check the data-quality gate, evaluate, write every output
-    /// atomically.
+    /// The nightly job: ingest (through the state store unless `state: none`), check the
+    /// data-quality gate, evaluate, write every output atomically.
     public func run() throws -> Outcome {
+        switch config.state {
+        case .none:
+            let clock = ContinuousClock()
+            let started = clock.now
+            progress("reading the sources")
+            let ingestion = try ingest()
+            return try publish(ingestion, started: started, ingested: clock.now)
+        case .sqlite(let path):
+            return try run(with: SQLiteStore(path: path))
+        }
+    }
+
+    /// The stages after ingest: the data-quality gate, the indicators (over the months up to
+    /// `--as-of` when given), every output written into a staging folder, `beforeSwap` (the
+    /// store's commit), then the swap into place.
+    func publish(
+        _ ingestion: Ingestion, started: ContinuousClock.Instant, ingested: ContinuousClock.Instant,
+        beforeSwap: (Evaluation) throws -> Void = { _ in }
+    ) throws -> Outcome {
         let clock = ContinuousClock()
-        let started = clock.now
-        let ingestion = try ingest()
-        let ingested = clock.now
         let runInfo = makeRunInfo(ingestion)
         let quality = runInfo.quality
         if let limit = config.maxRejected, quality.rejectedShare > limit {
@@ -60,18 +100,22 @@ public struct PipelineRunner {
                 share: quality.rejectedShare, limit: limit, rejected: quality.rowsRejected + quality.cellsRejected,
                 rowsRead: quality.rowsRead, rejectedFile: written ? file : nil)
         }
-        guard let evaluation = Evaluator.evaluate(
-            table: ingestion.table, units: ingestion.units, hierarchy: ingestion.hierarchy, settings: config.settings)
-        else { throw RunError.noData(pipeline: config.name) }
+        progress("computing the indicators")
+        let evaluation = try evaluateListingRejected(ingestion, quality: quality)
         let evaluated = clock.now
         logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
+        for abandoned in OutputDirectory.removeAbandonedStaging(beside: config.outputDirectory) {
+            logger.warning("removed \(abandoned), the staging folder of a run that was killed")
+        }
         let output = try OutputDirectory(target: config.outputDirectory)
+        progress("writing the reports")
         do {
             // Writers are independent and deterministic: run them on every core.
             let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy)
             try output.writeConcurrently(writers.map { writer in
                 (writer.fileName, { writer.write(evaluation, run: runInfo, to: $0) })
             })
+            try beforeSwap(evaluation)
             try output.commit(sync: config.syncOutputs)
             logger.info("took \(Self.seconds(clock.now - started)) s: ingest \(Self.seconds(ingested - started)), evaluate \(Self.seconds(evaluated - ingested)), write \(Self.seconds(clock.now - evaluated))")
         } catch {
@@ -103,19 +147,30 @@ public struct PipelineRunner {
         return "\(ms / 1000).\(String(ms % 1000 / 10 + 100).dropFirst())"
     }
 
-    func makeRunInfo(_ ingestion: Ingestion) -> RunInfo {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        let stamp = formatter.string(from: now)
-        let compact = stamp.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
-        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        return RunInfo(
-            runID: "\(compact)-\(suffix)", startedAt: stamp, startedAtEpoch: now.timeIntervalSince1970.rounded(),
-            pipelineName: config.name, pipelineFile: config.file, jianfuVersion: Self.version,
-            sources: ingestion.reports, rejections: ingestion.rejections, maxRejected: config.maxRejected)
+    /// The indicators of the ingested table, over the months up to `--as-of` when given (SPEC
+    /// §3: `--as-of` ends the `{months: N}` windows; later periods are left out, so the report
+    /// is the one that month would have had, with today's corrections).
+    func evaluate(_ ingestion: Ingestion) throws -> Evaluation {
+        let table = config.settings.asOf.map { AsOf.truncate(ingestion.table, throughMonth: $0) } ?? ingestion.table
+        guard let evaluation = Evaluator.evaluate(
+            table: table, units: ingestion.units, hierarchy: ingestion.hierarchy, settings: config.settings)
+        else { throw RunError.noData(pipeline: config.name) }
+        return evaluation
     }
 
-    private func writeRejectedBeside(_ rejections: [Rejection], path: String) -> Bool {
+    func makeRunInfo(_ ingestion: Ingestion) -> RunInfo {
+        var info = RunInfo(
+            runID: runID, startedAt: startedAt, startedAtEpoch: now.timeIntervalSince1970.rounded(),
+            pipelineName: config.name, pipelineFile: config.file, jianfuVersion: Self.version,
+            sources: ingestion.reports, rejections: ingestion.rejections, maxRejected: config.maxRejected)
+        info.pipelineSHA256 = config.fileSHA256
+        info.state = config.state.description
+        info.asOf = config.settings.asOf.map { Period(.month, ordinal: $0).description }
+        info.manifest = ingestion.manifest
+        return info
+    }
+
+    func writeRejectedBeside(_ rejections: [Rejection], path: String) -> Bool {
         let out = OutputBuffer()
         RejectedCSVWriter.write(rejections, to: out)
         return FileManager.default.createFile(atPath: path, contents: Data(out.bytes))

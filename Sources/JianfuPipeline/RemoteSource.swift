@@ -38,10 +38,12 @@ struct RemoteSource: ByteSource {
     var jsonPath: [String] = []
     var cache: HTTPCache
 
-    /// What a fetch brought: the local copy and its format.
+    /// What a fetch brought: the local copy and its format, and the validators it came with.
     struct Copy {
         var file: String
         var format: SourceFormat
+        var etag: String?
+        var lastModified: String?
     }
 
     /// Fetches the source: a GET (conditional when a copy with validators is kept), retried per
@@ -75,14 +77,18 @@ struct RemoteSource: ByteSource {
                 throw FetchError.notModifiedWithoutCopy(source: name, url: url)
             }
             logger?.info("source \(name): not modified (304), using the copy from \(kept.fetchedAt)")
-            return Copy(file: cache.bodyPath(name), format: format ?? .of(contentType: kept.contentType))
+            return Copy(
+                file: cache.bodyPath(name), format: format ?? .of(contentType: kept.contentType), etag: kept.etag,
+                lastModified: kept.lastModified)
         }
         let entry = HTTPCache.Entry(
             url: url, etag: response.etag, lastModified: response.lastModified, contentType: response.contentType,
             fetchedAt: Self.timestamp())
         try cache.keep(download, as: entry, for: name)
         logger?.info("source \(name): fetched \(response.bodyBytes) bytes from \(url) (HTTP \(response.status))")
-        return Copy(file: cache.bodyPath(name), format: format ?? .of(contentType: response.contentType))
+        return Copy(
+            file: cache.bodyPath(name), format: format ?? .of(contentType: response.contentType), etag: response.etag,
+            lastModified: response.lastModified)
     }
 
     /// Read without the fetch stage (a caller that has no logger): fetches silently, then reads
@@ -126,10 +132,24 @@ extension SourceSpec {
     /// This source ready to be read: an HTTP source fetched and pointed at its local copy (the
     /// fetch stage of a run); any other source as it is.
     func fetched(logger: Logger) throws -> SourceSpec {
-        guard let remote = bytes as? RemoteSource else { return self }
+        try fetchedWithOrigin(logger: logger).spec
+    }
+
+    /// A source ready to be read, with the local file its bytes come from (the file itself, or
+    /// an HTTP source's fetched copy) and the HTTP validators that came with the copy.
+    struct Fetched {
+        var spec: SourceSpec
+        var localFile: String
+        var etag: String?
+        var lastModified: String?
+    }
+
+    /// `fetched(logger:)`, keeping where the bytes are, for the source's fingerprint.
+    func fetchedWithOrigin(logger: Logger) throws -> Fetched {
+        guard let remote = bytes as? RemoteSource else { return Fetched(spec: self, localFile: path) }
         let copy = try remote.fetch(logger: logger)
         var spec = self
         copy.format.read(copy.file, into: &spec, jsonPath: remote.jsonPath)
-        return spec
+        return Fetched(spec: spec, localFile: copy.file, etag: copy.etag, lastModified: copy.lastModified)
     }
 }

@@ -1,21 +1,28 @@
 /// Why a run stopped after its pipeline file was accepted. The CLI maps each case to an exit
 /// code (SPEC §7): data-quality over its limit → 3, everything else → 1.
 public enum RunError: Error, Sendable {
-    /// No source held a single observation, so there is no window to evaluate.
-    case noData(pipeline: String)
+    /// No source held a single observation, so there is no window to evaluate; `rejected` says
+    /// how many rows were rejected instead, and where they are listed, when any were.
+    case noData(pipeline: String, rejected: RejectedRows? = nil)
     /// Rejected rows and cells exceed `max_rejected` (SPEC §5); `rejectedFile` lists them.
     case qualityGate(share: Double, limit: Double, rejected: Int, rowsRead: Int, rejectedFile: String?)
     /// An output file or folder cannot be written.
     case output(path: String, reason: String)
     /// The units' parents form a cycle.
     case hierarchy(String)
+    /// `jianfu history` on a pipeline without a run log.
+    case noRunLog(pipeline: String, reason: String)
 }
 
 extension RunError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .noData(let pipeline):
+        case .noData(let pipeline, nil):
             return "pipeline \(pipeline): no source holds any observation; nothing to evaluate"
+        case .noData(let pipeline, let rejected?):
+            let list = rejected.file.map { "; the rejected rows are listed in \($0)" } ?? ""
+            let count = rejected.rows == rejected.rowsRead ? "all" : "\(rejected.rows)"
+            return "pipeline \(pipeline): no source holds any observation: \(rejected.rowsRead) rows read, \(count) rejected\(list); nothing to evaluate"
         case .qualityGate(let share, let limit, let rejected, let rowsRead, let file):
             let percent = (share * 1000).rounded() / 10
             let list = file.map { "; the rejected rows are listed in \($0)" } ?? ""
@@ -24,6 +31,16 @@ extension RunError: CustomStringConvertible {
             return "cannot write \(path): \(reason)"
         case .hierarchy(let message):
             return message
+        case .noRunLog(let pipeline, let reason):
+            return "pipeline \(pipeline) has no run log: \(reason)"
         }
     }
+}
+
+/// The rejections of a run that stopped: how many rows and cells of how many rows read, and
+/// the file beside the output folder that lists them (nil when it could not be written).
+public struct RejectedRows: Sendable, Equatable {
+    public var rows: Int
+    public var rowsRead: Int
+    public var file: String?
 }

@@ -3,32 +3,67 @@ import Glibc
 import JianfuIndicators
 import JianfuModel
 import JianfuReports
+import JianfuStore
 
-/// `jianfu unit ID-or-name -p PIPELINE` (SPEC §7): the ad hoc evaluation of one unit. It reads
-/// the sources and computes the indicators like a run (ranks need the unit's whole category),
-/// but writes no output folder and applies no `max_rejected` gate: nothing is published.
+/// `jianfu unit ID-or-name -p PIPELINE` (SPEC §7): the ad hoc evaluation of one unit. It
+/// computes the indicators like a run but writes no output folder and applies no
+/// `max_rejected` gate: nothing is published.
+///
+/// With a state store that a successful run has filled, the figures come from the store as
+/// that run left it (the store is only read: a run may be writing meanwhile), and only the unit
+/// and its descendants are loaded; the windows end where that run's did, and the rank is the
+/// unit's place among the composites that run stored for its category (SPEC §3: ranks need the
+/// whole category). Sources changed since that run are named in `notes`. Without a store
+/// (`state: none`, or no successful run yet), the sources are read as `validate` reads them.
 public struct UnitInspection {
     public let evaluation: Evaluation
     /// The unit's index in `evaluation.units`.
     public let unitIndex: Int
     public let hierarchy: Hierarchy
     public let run: RunInfo
+    /// The unit's rank in its category, and how many units of the category are ranked.
+    public let rank: Int?
+    public let ranked: Int
+    /// What the reader should know about where the figures come from (a stale store).
+    public let notes: [String]
 
-    /// Ingests, finds the unit (throwing `UnitLookupError` when the query does not name exactly
-    /// one unit), then evaluates.
-    public init(runner: PipelineRunner, query: String) throws {
-        let ingestion = try runner.ingest()
-        let outcome = UnitLookup.find(query, in: ingestion.units)
-        guard case .found(let index) = outcome else {
-            throw UnitLookupError(query: query, pipeline: runner.config.name, outcome: outcome, units: ingestion.units)
+    /// Finds the unit (throwing `UnitLookupError` when the query does not name exactly one
+    /// unit), then evaluates. `wholeCategory` evaluates every unit even from a store (the HTML
+    /// page lists them).
+    public init(runner: PipelineRunner, query: String, wholeCategory: Bool = false) throws {
+        if case .sqlite(let path) = runner.config.state, FileManager.default.fileExists(atPath: path),
+           let stored = try StoredUnitInspection(runner: runner, store: SQLiteStore(path: path, readOnly: true), query: query) {
+            let part = try stored.evaluate(wholeCategory: wholeCategory)
+            self.init(part.evaluation, unit: part.unit, hierarchy: part.hierarchy, run: part.run, ranking: part.ranking, notes: stored.notes)
+            return
         }
-        guard let evaluation = Evaluator.evaluate(
-            table: ingestion.table, units: ingestion.units, hierarchy: ingestion.hierarchy, settings: runner.config.settings)
-        else { throw RunError.noData(pipeline: runner.config.name) }
+        let ingestion = try runner.ingest()
+        let index = try Self.find(query, in: ingestion.units, pipeline: runner.config.name)
+        let evaluation = try runner.evaluate(ingestion)
+        self.init(evaluation, unit: index, hierarchy: ingestion.hierarchy, run: runner.makeRunInfo(ingestion), notes: [])
+    }
+
+    init(
+        _ evaluation: Evaluation, unit: Int, hierarchy: Hierarchy, run: RunInfo, ranking: (rank: Int?, ranked: Int)? = nil,
+        notes: [String]
+    ) {
         self.evaluation = evaluation
-        self.unitIndex = index
-        self.hierarchy = ingestion.hierarchy
-        self.run = runner.makeRunInfo(ingestion)
+        unitIndex = unit
+        self.hierarchy = hierarchy
+        self.run = run
+        let me = evaluation.units[unit]
+        rank = ranking.map(\.rank) ?? me.rank
+        ranked = ranking?.ranked ?? evaluation.units.filter { $0.unit.category == me.unit.category && $0.composite != nil }.count
+        self.notes = notes
+    }
+
+    /// The index of the one unit `query` names.
+    static func find(_ query: String, in units: [MonitoredUnit], pipeline: String) throws -> Int {
+        let outcome = UnitLookup.find(query, in: units)
+        guard case .found(let index) = outcome else {
+            throw UnitLookupError(query: query, pipeline: pipeline, outcome: outcome, units: units)
+        }
+        return index
     }
 
     public var unit: UnitEvaluation { evaluation.units[unitIndex] }

@@ -34,7 +34,7 @@ struct UnitTerminalReport {
         lines.append("")
 
         // Composite, grade, rank.
-        let ranked = evaluation.units.filter { $0.unit.category == unit.unit.category && $0.composite != nil }.count
+        let ranked = inspection.ranked
         let gradeIndex = unit.grade.flatMap { evaluation.settings.grades.firstIndex(of: $0) } ?? 0
         let gradeText = unit.grade?.name ?? DisplayNumber.missing
         let gradeStyled = [style.green, style.blue, style.yellow, style.red][min(gradeIndex, 3)](gradeText)
@@ -42,7 +42,7 @@ struct UnitTerminalReport {
         lines.append([
             "综合得分 " + style.bold(DisplayNumber.score(unit.composite)),
             "等级 " + style.bold(gradeStyled),
-            "排名 " + (unit.rank.map { "\($0)/\(ranked)" } ?? DisplayNumber.missing) + "（\(ReportLabels.category(unit.unit.category))）",
+            "排名 " + (inspection.rank.map { "\($0)/\(ranked)" } ?? DisplayNumber.missing) + "（\(ReportLabels.category(unit.unit.category))）",
             "反弹 " + (unit.rebounds > 0 ? style.red(String(unit.rebounds)) : "0"),
             "预警 " + (alerts.isEmpty ? "0" : style.red(String(alerts.count))),
         ].joined(separator: "   "))

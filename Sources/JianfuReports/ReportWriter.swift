@@ -14,6 +14,14 @@ public struct RunInfo: Sendable {
     public var sources: [SourceReport]
     public var rejections: [Rejection]
     public var maxRejected: Double?
+    /// SHA-256 of the pipeline file (empty when not known).
+    public var pipelineSHA256 = ""
+    /// The state store's path, or `none` (SPEC §8).
+    public var state = "none"
+    /// `--as-of`, as `YYYY-MM`.
+    public var asOf: String?
+    /// Per source name: its fingerprint and whether it was read again.
+    public var manifest: [String: SourceManifest] = [:]
 
     public init(
         runID: String, startedAt: String, startedAtEpoch: Double, pipelineName: String, pipelineFile: String,
@@ -32,6 +40,9 @@ public struct RunInfo: Sendable {
 
     /// Run totals over the observation sources (SPEC §5).
     public var quality: DataQuality { DataQuality(sources: sources.filter { $0.kind == .observations }) }
+
+    /// Stored values this run's reads changed (SPEC §5 corrections).
+    public var corrections: Int { manifest.values.reduce(0) { $0 + $1.corrections } }
 }
 
 /// The data-quality totals of a run (SPEC §5): rows read, rows rejected (no observation kept),
@@ -66,4 +77,34 @@ public protocol ReportWriter: Sendable {
     /// The file name inside the output directory, e.g. `indicators.csv`.
     var fileName: String { get }
     func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer)
+}
+
+/// What a run knew of one source besides its rows (SPEC §8, the run manifest of
+/// `summary.json`): the fingerprint of its bytes and whether this run read it again or took
+/// its values from the state store.
+public struct SourceManifest: Sendable, Equatable {
+    public var size: Int64?
+    /// The file's modification time, ISO 8601 UTC (files only).
+    public var modified: String?
+    public var sha256: String?
+    public var etag: String?
+    public var lastModified: String?
+    /// False when the source was unchanged since an earlier run and its values came from the
+    /// store.
+    public var reread: Bool
+    /// Stored values this read changed (SPEC §5 corrections).
+    public var corrections: Int
+
+    public init(
+        size: Int64? = nil, modified: String? = nil, sha256: String? = nil, etag: String? = nil, lastModified: String? = nil,
+        reread: Bool = true, corrections: Int = 0
+    ) {
+        self.size = size
+        self.modified = modified
+        self.sha256 = sha256
+        self.etag = etag
+        self.lastModified = lastModified
+        self.reread = reread
+        self.corrections = corrections
+    }
 }

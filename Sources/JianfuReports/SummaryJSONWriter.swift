@@ -42,11 +42,14 @@ public struct SummaryJSONWriter: ReportWriter {
             if n > 0 { byReason.append((reason.rawValue, .int(n))) }
         }
         let sources: [JSON] = run.sources.map { s in
-            .object([
+            let manifest = run.manifest[s.name]
+            return .object([
                 ("name", .string(s.name)), ("kind", .string(s.kind.rawValue)), ("path", .string(s.path)),
                 ("encoding", .string(s.encoding.rawValue)), ("rows_read", .int(s.rowsRead)),
                 ("rows_rejected", .int(s.rowsRejected)), ("cells_rejected", .int(s.cellsRejected)),
                 ("blank_lines", .int(s.blankLines)), ("observations", .int(s.observations)), ("overrides", .int(s.overrides)),
+                ("fingerprint", manifest.map(Self.fingerprint) ?? .null), ("reread", .bool(manifest?.reread ?? true)),
+                ("corrections", .int(manifest?.corrections ?? 0)),
             ])
         }
         let document = JSON.object([
@@ -54,6 +57,8 @@ public struct SummaryJSONWriter: ReportWriter {
             ("pipeline", .object([("name", .string(run.pipelineName)), ("file", .string(run.pipelineFile))])),
             ("run", .object([
                 ("id", .string(run.runID)), ("started_at", .string(run.startedAt)), ("jianfu_version", .string(run.jianfuVersion)),
+                ("pipeline_sha256", .string(run.pipelineSHA256)), ("state", .string(run.state)),
+                ("as_of", run.asOf.map(JSON.string) ?? .null),
             ])),
             ("windows", .object([
                 ("evaluation", window(windows.evaluation)), ("baseline", window(windows.baseline)), ("prior", window(windows.prior)),
@@ -70,11 +75,24 @@ public struct SummaryJSONWriter: ReportWriter {
                 ("rows_read", .int(quality.rowsRead)), ("rows_rejected", .int(quality.rowsRejected)),
                 ("cells_rejected", .int(quality.cellsRejected)), ("blank_lines", .int(quality.blankLines)),
                 ("observations", .int(quality.observations)), ("overrides", .int(quality.overrides)),
-                ("rejected_share", .number(quality.rejectedShare)), ("max_rejected", .number(run.maxRejected)),
+                ("corrections", .int(run.corrections)), ("rejected_share", .number(quality.rejectedShare)), ("max_rejected", .number(run.maxRejected)),
                 ("by_reason", .object(byReason)), ("sources", .array(sources)),
             ])),
         ])
         out.write(document.render())
         out.write("\n")
+    }
+
+    /// A source's fingerprint: `{size, mtime, sha256}` for a file, `{etag, last_modified, size,
+    /// sha256}` for an HTTP source.
+    static func fingerprint(_ manifest: SourceManifest) -> JSON {
+        var members: [(String, JSON)] = []
+        if let modified = manifest.modified {
+            members.append(("mtime", .string(modified)))
+        } else {
+            members += [("etag", manifest.etag.map(JSON.string) ?? .null), ("last_modified", manifest.lastModified.map(JSON.string) ?? .null)]
+        }
+        members += [("size", manifest.size.map { .int(Int($0)) } ?? .null), ("sha256", manifest.sha256.map(JSON.string) ?? .null)]
+        return .object(members)
     }
 }

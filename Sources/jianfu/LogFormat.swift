@@ -31,7 +31,11 @@ struct StderrLogHandler: LogHandler {
             let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
             line = String(decoding: data, as: UTF8.self) + "\n"
         }
-        FileHandle.standardError.write(Data(line.utf8))
+        if let status = StatusLine.active {
+            status.print(line)
+        } else {
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 }
 

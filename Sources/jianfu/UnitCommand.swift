@@ -11,7 +11,8 @@ struct UnitCommand: ParsableCommand {
         abstract: "Evaluate one unit: its indicators with sparklines, alerts, composite, grade and rank.",
         discussion: """
             The unit is named by its exact id, its exact name, or a unique prefix of either. \
-            Nothing is written unless --html is given.
+            Nothing is written unless --html is given. With a state store, the figures are those \
+            of the last successful run, read from the store.
             """)
 
     @Argument(help: "The unit's id or name, or a unique prefix of one.")
@@ -23,14 +24,19 @@ struct UnitCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the unit's page, self-contained, to this file.", valueName: "FILE"))
     var html: String?
 
+    @OptionGroup var asOf: AsOfOption
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         var logger = common.makeLogger()
         logger.logLevel = .warning  // the table is the output: stderr only for problems (`validate` shows the sources)
         do {
-            let config = try PipelineLoader.load(path: pipeline)
-            let inspection = try UnitInspection(runner: PipelineRunner(config: config, logger: logger), query: unit)
+            var config = try PipelineLoader.load(path: pipeline)
+            config.settings.asOf = asOf.month
+            let inspection = try UnitInspection(
+                runner: PipelineRunner(config: config, logger: logger), query: unit, wholeCategory: html != nil)
+            for note in inspection.notes { logger.warning("\(note)") }
             let colour = isatty(1) == 1 && getenv("NO_COLOR") == nil
             print(inspection.terminalText(colour: colour))
             if let html {

@@ -142,12 +142,24 @@ struct DecodingTests {
         }
     }
 
-    @Test("explicit UTF-8 passes bytes through unchecked")
+    @Test("explicit UTF-8 passes a stray invalid byte through")
     func explicitUTF8() throws {
-        // Checking is the reader's job (the row is rejected as undecodable), not the decoder's.
-        let (text, detected) = try decode([Self.gbHeader], .utf8)
-        #expect(text == Self.gbHeader)
+        // Checking a row is the reader's job (the row is rejected as undecodable), not the
+        // decoder's: 测评 = E6 B5 8B E8 AF 84, then a stray 0xFF.
+        let input: [UInt8] = Array("单位,测评,发文,会议\n".utf8) + [0xFF] + Array(",1\n".utf8)
+        let (text, detected) = try decode([input], .utf8)
+        #expect(text == input)
         #expect(detected == .utf8)
+    }
+
+    @Test("explicit UTF-8 on a GB18030 file, and explicit GB18030 on a UTF-8 file, are refused")
+    func declaredEncodingContradicted() throws {
+        #expect(throws: IngestError.encodingMismatch(source: "", path: "", declared: .utf8, evidence: "its text is GB18030, not UTF-8")) {
+            try decode([Self.gbHeader], .utf8)
+        }
+        #expect(throws: IngestError.encodingMismatch(source: "", path: "", declared: .gb18030, evidence: "its text is UTF-8")) {
+            try decode([Array("单位代码,单位名称,月份\n".utf8)], .gb18030)
+        }
     }
 
     @Test("an invalid byte in a GB18030 file rejects only its row", arguments: [SourceEncoding.gb18030, .auto])

@@ -27,7 +27,14 @@ struct ValueParserTests {
     func longMantissa() {
         #expect(ValueParser.parse("1234567890.123456789") == .value(Double("1234567890.123456789")!))
         #expect(ValueParser.parse("0.30000000000000004") == .value(0.30000000000000004))
-        #expect(ValueParser.parse("12345678901234567890") == .value(Double("12345678901234567890")!))
+        #expect(ValueParser.parse("123456789012.34567890") == .value(Double("123456789012.34567890")!))
+    }
+
+    @Test("10^15 or more is out of range, as is a run of digits past Double's range", arguments: [
+        "1000000000000000", "1000000000000000.0", "12345678901234567890", "-1000000000000000", String(repeating: "9", count: 400),
+    ])
+    func outOfRange(text: String) {
+        #expect(ValueParser.parse(text) == .outOfRange)
     }
 
     @Test("anything else is invalid", arguments: [

@@ -217,24 +217,30 @@ struct YScale {
     let max: Double
     let ticks: [Double]
 
+    /// Values that are not finite are left out. Ticks are counted, not added up until they pass
+    /// the top: at magnitudes where `tick + step == tick` (a value of 10^20 alone), or with a
+    /// range too wide for a `Double`, the axis falls back to its two ends instead of looping.
     init(values: [Double], zeroBased: Bool) {
-        var lo = values.min() ?? 0, hi = values.max() ?? 1
+        let finite = values.filter(\.isFinite)
+        var lo = finite.min() ?? 0, hi = finite.max() ?? 1
         if zeroBased || lo >= 0 && lo < 0.25 * hi { lo = Swift.min(lo, 0) }
         if hi <= lo { hi = lo + 1 }
+        if hi <= lo { hi = lo + lo.magnitude }  // 1 is lost at this magnitude
         let step = Self.niceStep((hi - lo) / 4)
         var first = (lo / step).rounded(.down) * step
         if !zeroBased, first == lo, lo > 0 { first -= step }  // some room below a score series
         var last = (hi / step).rounded(.up) * step
         if last - hi < 0.04 * (last - first) { last += step }  // room above the highest value
+        let count = ((last - first) / step).rounded()
+        guard first.isFinite, last.isFinite, last > first, count.isFinite, count >= 1, count <= 12 else {
+            min = lo
+            max = hi.isFinite && hi > lo ? hi : lo + 1
+            ticks = [min, max]
+            return
+        }
         min = first
         max = last
-        var ticks: [Double] = []
-        var tick = first
-        while tick <= last + step / 2 {
-            ticks.append(tick)
-            tick += step
-        }
-        self.ticks = ticks
+        ticks = (0...Int(count)).map { first + Double($0) * step }
     }
 
     /// 1, 2 or 5 times a power of ten, at least `raw`.

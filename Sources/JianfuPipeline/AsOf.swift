@@ -1,0 +1,33 @@
+import JianfuModel
+
+/// `--as-of YYYY-MM` (SPEC §3 "Windows"): the report a month would have had. `{months: N}`
+/// windows end at that month (`EvaluationSettings.asOf`), and the periods after it are left out
+/// of the table, so that series, stale alerts and charts stop there too. The values are today's:
+/// a period corrected since then shows its corrected value (the old one is in the store's
+/// `observation_history`).
+public enum AsOf {
+    /// The month ordinal of `--as-of`: a month in any SPEC §1 spelling (`2024-03`, `2024年3月`).
+    public static func month(_ text: String) -> Int? {
+        guard let period = PeriodParser.parse(text), period.granularity == .month else { return nil }
+        return period.ordinal
+    }
+
+    /// A copy of `table` without the periods whose first month is after `month`; the same units
+    /// in the same order, with their names.
+    static func truncate(_ table: ObservationTable, throughMonth month: Int) -> ObservationTable {
+        var kept = ObservationTable(metrics: table.metrics)
+        for u in 0..<table.unitCount {
+            let index = kept.unitIndex(table.unitID(Int32(u)))
+            if table.hasName(unit: Int32(u)) { kept.noteName(table.observedNames[u], unit: index) }
+        }
+        for (m, metric) in table.metrics.enumerated() {
+            let last = Int32(Period.ordinal(ofMonth: month, at: metric.granularity))
+            for u in 0..<table.unitCount {
+                for entry in table.entries(metric: m, unit: u) where entry.ordinal <= last {
+                    _ = kept.insert(metric: m, unit: Int32(u), ordinal: entry.ordinal, value: entry.value, source: entry.source, line: Int(entry.line))
+                }
+            }
+        }
+        return kept
+    }
+}

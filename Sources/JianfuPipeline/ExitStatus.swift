@@ -1,0 +1,32 @@
+import JianfuIngest
+import JianfuStore
+
+/// The exit codes of SPEC §7, and the one place errors become them: the CLI exits with them,
+/// and the run log records them.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    /// A source cannot be read or fetched, an output or the store cannot be written, no data.
+    public static let failure: Int32 = 1
+    /// A bad pipeline file or bad arguments.
+    public static let badPipeline: Int32 = 2
+    /// Data quality over `max_rejected`.
+    public static let dataQuality: Int32 = 3
+    /// Another run holds the lock.
+    public static let locked: Int32 = 4
+
+    /// The exit code `error` maps to.
+    public static func code(for error: Error) -> Int32 {
+        switch error {
+        case is PipelineError:
+            badPipeline
+        case RunError.qualityGate:
+            dataQuality
+        case StoreError.locked:
+            locked
+        case is RunError, is IngestError, is FetchError, is StoreError:
+            failure
+        default:
+            failure
+        }
+    }
+}

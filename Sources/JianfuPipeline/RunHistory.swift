@@ -1,0 +1,50 @@
+import Foundation
+import JianfuStore
+
+/// `jianfu history -p PIPELINE`: the latest runs of the store's run log, newest first (SPEC §8
+/// "The store records each run"), one line each, for the person on call.
+public struct RunHistory {
+    public let text: String
+
+    /// Reads the run log of `config`'s store (read-only: a run may be writing meanwhile).
+    public init(config: PipelineConfig, limit: Int) throws {
+        guard case .sqlite(let path) = config.state else {
+            throw RunError.noRunLog(pipeline: config.name, reason: "it has state: none, so it keeps no run log")
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            text = "pipeline \(config.name): no run yet (\(path) does not exist)"
+            return
+        }
+        let runs = try SQLiteStore(path: path, readOnly: true).recentRuns(limit: limit)
+        text = Self.table(runs)
+    }
+
+    /// The runs as an aligned table.
+    static func table(_ runs: [RunRecord]) -> String {
+        let header = ["run", "started (UTC)", "took", "outcome", "exit", "sources read", "rows read", "rejected", "corrections", "as of"]
+        let rows: [[String]] = runs.map { run in
+            let end = run.end
+            return [
+                String(run.number), run.start.startedAt, end.map { duration(from: run.start.startedAt, to: $0.finishedAt) } ?? "",
+                run.outcome.rawValue, end.map { String($0.exitCode) } ?? "", end.map { String($0.sourcesRead) } ?? "",
+                end.map { String($0.rowsRead) } ?? "", end.map { String($0.rowsRejected + $0.cellsRejected) } ?? "",
+                end.map { String($0.corrections) } ?? "", run.start.asOf ?? "",
+            ]
+        }
+        let numeric: Set<Int> = [0, 2, 4, 5, 6, 7, 8]
+        var widths = header.map(TerminalText.width)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], TerminalText.width(cell)) } }
+        return ([header] + rows).map { row in
+            row.enumerated().map { i, cell in
+                TerminalText.pad(cell, to: i == row.count - 1 ? 0 : widths[i], rightAligned: numeric.contains(i), styled: nil)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// `12s` between two ISO 8601 times (to the second, as they are stored).
+    static func duration(from start: String, to end: String) -> String {
+        let formatter = ISO8601DateFormatter()
+        guard let a = formatter.date(from: start), let b = formatter.date(from: end) else { return "" }
+        return "\(Int(b.timeIntervalSince(a).rounded()))s"
+    }
+}

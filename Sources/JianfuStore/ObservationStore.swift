@@ -1,0 +1,86 @@
+import JianfuModel
+
+/// Where a pipeline's observations live between runs (SPEC §8): the units and values every
+/// source gave, what each source looked like when it was last read, and the log of runs.
+///
+/// A run talks to the store in this order:
+/// 1. `lockForRun` — one run at a time (SPEC §7 exit 4);
+/// 2. `beginRun` — the run is logged as `running` (a run found `running` later was killed);
+/// 3. `beginChanges`, then `source(named:)` for each source, `recordUnits` /
+///    `recordObservations` for those read again, `load` to build the table the indicators are
+///    computed from, `saveScores`; then `commitChanges`, or `rollbackChanges` when the run
+///    fails — one transaction per run, so a crash at any moment leaves the store as the last
+///    successful run left it;
+/// 4. `finishRun` with the outcome and exit code, then `unlockRun`.
+///
+/// Ingest and indicators never see this protocol's implementation: `SQLiteStore` is the
+/// embedded one; a shared server (PostgreSQL, with an advisory lock in place of the lock file)
+/// would be a second implementation of the same methods.
+public protocol ObservationStore: AnyObject {
+    /// Where the store is, as logs and `summary.json` (`run.state`) name it.
+    var location: String { get }
+
+    // MARK: The run
+
+    /// Takes the store's run lock, or throws `StoreError.locked` naming the live holder. A lock
+    /// left by a process that died is taken over; the returned holder is then that process.
+    func lockForRun(_ holder: LockHolder) throws -> LockHolder?
+    /// Releases the run lock.
+    func unlockRun()
+    /// Logs a run as `running` and returns its number; runs still `running` from before (killed)
+    /// are marked `interrupted`.
+    func beginRun(_ run: RunStart) throws -> Int64
+    /// Logs how the run ended.
+    func finishRun(_ number: Int64, _ end: RunEnd) throws
+    /// The latest runs, newest first.
+    func recentRuns(limit: Int) throws -> [RunRecord]
+
+    // MARK: The run's changes, one transaction
+
+    func beginChanges() throws
+    func commitChanges() throws
+    func rollbackChanges()
+    /// Makes the stored metrics those of the pipeline; a metric whose granularity changed loses
+    /// its stored values (their period ordinals meant other periods). Returns those metrics.
+    func syncMetrics(_ metrics: [Metric]) throws -> [String]
+
+    // MARK: Sources
+
+    /// What the store knows of a source from its last read, or `nil` when it was never read.
+    func source(named name: String) throws -> StoredSource?
+    /// The rejections of a source's last read, in file order.
+    func rejections(source name: String) throws -> [Rejection]
+    /// The units a units source held at its last read, in file order.
+    func declaredUnits(source name: String) throws -> [MonitoredUnit]
+    /// Records a read of a units source: replaces its units, rejections and totals.
+    func recordUnits(_ units: [MonitoredUnit], read: SourceRead, run: Int64) throws
+    /// Records a read of an observations source: its totals and rejections replace the last
+    /// read's, and every value in `table` given by `sourceIndex` is stored — a key stored
+    /// before gets the new value, the old one kept in the history when it differs (a
+    /// correction, SPEC §5), keys the read did not give stay as they were (a nightly file of
+    /// the latest month adds to the months before it). The table's first `declaredUnits` units
+    /// were interned from the units sources before the read: of those, only the ones the source
+    /// gave a name to count as named by it. Returns what changed.
+    func recordObservations(
+        _ table: ObservationTable, sourceIndex: UInt16, declaredUnits: Int, read: SourceRead, run: Int64
+    ) throws -> MergeCount
+
+    // MARK: Reading back
+
+    /// The units the observation sources `sources` named (including rows rejected for other
+    /// reasons), in the order they first reached the store.
+    func observedUnits(sources: [String]) throws -> [ObservedUnit]
+    /// Inserts every stored value of `sources` into `table`, source after source (the later
+    /// source wins a key, SPEC §5), then the names they gave. `unitIndex` maps a stored unit
+    /// (`ObservedUnit.storeID`) to the table's index, or -1 to leave it out (a store may then
+    /// look the few wanted units up rather than read every row). Returns, per source, the keys
+    /// it took over from an earlier source.
+    func load(sources: [(name: String, index: UInt16)], into table: inout ObservationTable, unitIndex: [Int32]) throws -> [Int]
+
+    // MARK: Scores of the last successful run (`jianfu unit`)
+
+    /// Replaces the stored composites with those of this run.
+    func saveScores(_ scores: [UnitScore], run: Int64) throws
+    /// The composites of the last run that saved them, with that run.
+    func scores() throws -> (run: Int64, scores: [UnitScore])?
+}

@@ -1,0 +1,139 @@
+import GRDB
+
+/// The tables of `SQLiteStore` (SPEC §8), created and upgraded by GRDB's migrator.
+///
+/// Ids are small integers (`units.id`, `metrics.id`, `sources.id`) so that an observation row is
+/// a few bytes; `observations` is a `WITHOUT ROWID` table keyed (source, metric, period, unit) —
+/// the order the indicators read it in, period by period. Periods are ordinals at the metric's
+/// granularity (`2024-03` = 2024 × 12 + 2, `2024Q1` = 2024 × 4, `2024` = 2024);
+/// `observation_values` shows them spelled out, for people with the `sqlite3` shell.
+enum SQLiteSchema {
+    /// The version this jianfu writes; a store with a higher one is refused.
+    static let version = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    pid INTEGER NOT NULL,
+                    pipeline_sha256 TEXT NOT NULL,
+                    jianfu_version TEXT NOT NULL,
+                    as_of TEXT,
+                    outcome TEXT NOT NULL,
+                    exit_code INTEGER,
+                    message TEXT,
+                    sources_read INTEGER,
+                    rows_read INTEGER,
+                    rows_rejected INTEGER,
+                    cells_rejected INTEGER,
+                    observations INTEGER,
+                    corrections INTEGER,
+                    latest_month INTEGER
+                );
+                CREATE TABLE metrics (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    granularity TEXT NOT NULL
+                );
+                CREATE TABLE units (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE
+                );
+                CREATE TABLE sources (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    location TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER,
+                    sha256 TEXT NOT NULL,
+                    etag TEXT,
+                    last_modified TEXT,
+                    read_key TEXT NOT NULL,
+                    latest_month INTEGER NOT NULL,
+                    read_run INTEGER NOT NULL REFERENCES runs(id),
+                    encoding TEXT NOT NULL,
+                    rows_read INTEGER NOT NULL,
+                    rows_rejected INTEGER NOT NULL,
+                    cells_rejected INTEGER NOT NULL,
+                    blank_lines INTEGER NOT NULL,
+                    observations INTEGER NOT NULL,
+                    threads INTEGER NOT NULL,
+                    periods TEXT NOT NULL
+                );
+                CREATE TABLE declared_units (
+                    source INTEGER NOT NULL REFERENCES sources(id),
+                    position INTEGER NOT NULL,
+                    unit_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    parent_id TEXT,
+                    responsible TEXT NOT NULL,
+                    PRIMARY KEY (source, position)
+                ) WITHOUT ROWID;
+                CREATE TABLE source_units (
+                    source INTEGER NOT NULL REFERENCES sources(id),
+                    unit INTEGER NOT NULL REFERENCES units(id),
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (source, unit)
+                ) WITHOUT ROWID;
+                CREATE TABLE observations (
+                    source INTEGER NOT NULL,
+                    metric INTEGER NOT NULL,
+                    period INTEGER NOT NULL,
+                    unit INTEGER NOT NULL,
+                    value REAL NOT NULL,
+                    line INTEGER NOT NULL,
+                    run INTEGER NOT NULL,
+                    PRIMARY KEY (source, metric, period, unit)
+                ) WITHOUT ROWID;
+                CREATE TABLE observation_history (
+                    source INTEGER NOT NULL,
+                    metric INTEGER NOT NULL,
+                    period INTEGER NOT NULL,
+                    unit INTEGER NOT NULL,
+                    value REAL NOT NULL,
+                    line INTEGER NOT NULL,
+                    run INTEGER NOT NULL,
+                    replaced_by_run INTEGER NOT NULL,
+                    new_value REAL NOT NULL
+                );
+                CREATE INDEX observation_history_key ON observation_history (source, metric, period, unit);
+                CREATE TABLE rejections (
+                    source INTEGER NOT NULL REFERENCES sources(id),
+                    seq INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    field TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    raw TEXT NOT NULL,
+                    is_cell INTEGER NOT NULL,
+                    PRIMARY KEY (source, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE unit_scores (
+                    unit_id TEXT PRIMARY KEY,
+                    category TEXT NOT NULL,
+                    composite REAL,
+                    run INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE VIEW observation_values AS
+                    SELECT s.name AS source, u.code AS unit_id, m.name AS metric,
+                           CASE m.granularity
+                               WHEN 'month' THEN printf('%04d-%02d', o.period / 12, o.period % 12 + 1)
+                               WHEN 'quarter' THEN printf('%04dQ%d', o.period / 4, o.period % 4 + 1)
+                               ELSE printf('%04d', o.period) END AS period,
+                           o.value, o.line, o.run
+                    FROM observations o
+                    JOIN sources s ON s.id = o.source
+                    JOIN units u ON u.id = o.unit
+                    JOIN metrics m ON m.id = o.metric;
+                """)
+        }
+        return migrator
+    }
+}

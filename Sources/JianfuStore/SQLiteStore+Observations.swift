@@ -1,0 +1,343 @@
+import GRDB
+import GRDBSQLite
+import JianfuModel
+
+/// The bulk paths of `SQLiteStore`: storing a source's values (with corrections) and loading
+/// every value back into an `ObservationTable`. Millions of rows go through here, so statements
+/// are prepared once and bound and stepped through the SQLite C API (GRDB's
+/// `Statement.sqliteStatement`), and rows are written and read in primary-key order
+/// (source, metric, period, unit), which appends to the B-tree instead of seeking.
+extension SQLiteStore {
+    public func recordObservations(
+        _ table: ObservationTable, sourceIndex: UInt16, declaredUnits: Int, read: SourceRead, run: Int64
+    ) throws -> MergeCount {
+        try access { db in
+            let source = try saveRead(read, run: run, db)
+            let ids = try storeIDs(for: (0..<table.unitCount).map { table.unitID(Int32($0)) }, db)
+            var count = MergeCount()
+            var hasValue = [Bool](repeating: false, count: table.unitCount)
+            for (m, metric) in table.metrics.enumerated() {
+                let merged = try merge(table, metric: m, sourceIndex: sourceIndex, unitIDs: ids, source: source,
+                                       metricID: try metricID(metric, db), run: run, hasValue: &hasValue, db)
+                count.added += merged.added
+                count.corrections += merged.corrections
+            }
+            let name = try db.makeStatement(sql: """
+                INSERT INTO source_units (source, unit, name) VALUES (?, ?, ?)
+                ON CONFLICT (source, unit) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''
+                """)
+            for u in 0..<table.unitCount where u >= declaredUnits || hasValue[u] || table.hasName(unit: Int32(u)) {
+                try name.execute(arguments: [source, ids[u], table.observedNames[u]])
+            }
+            return count
+        }
+    }
+
+    /// One metric's values of a read against the stored ones: new keys are inserted, changed
+    /// values replaced with the old one kept in `observation_history`, the rest left alone.
+    /// Both sides are walked in key order (a merge join), so the cost is one pass over each.
+    private func merge(
+        _ table: ObservationTable, metric m: Int, sourceIndex: UInt16, unitIDs: [Int32], source: Int64, metricID: Int64,
+        run: Int64, hasValue: inout [Bool], _ db: Database
+    ) throws -> MergeCount {
+        // The read's values, in key order (period, unit).
+        var incoming = Values()
+        table.forEachValue(metric: m, source: sourceIndex) { u, entry in
+            incoming.append(period: entry.ordinal, unit: unitIDs[u], value: entry.value, line: entry.line)
+            hasValue[u] = true
+        }
+        guard incoming.count > 0 else { return MergeCount() }
+        incoming.sortByKey()
+
+        // The stored ones, read whole before anything is written.
+        var stored = Values()
+        let select = try db.makeStatement(sql: "SELECT period, unit, value FROM observations WHERE source = ? AND metric = ? ORDER BY period, unit")
+        let s = select.sqliteStatement
+        sqlite3_bind_int64(s, 1, source)
+        sqlite3_bind_int64(s, 2, metricID)
+        while try step(s, db) {
+            stored.append(period: Int32(sqlite3_column_int(s, 0)), unit: sqlite3_column_int(s, 1), value: sqlite3_column_double(s, 2), line: 0)
+        }
+
+        var inserts = BatchInsert(
+            try db.makeStatement(sql: BatchInsert.sql(rows: BatchInsert.batch)), single: try db.makeStatement(sql: BatchInsert.sql(rows: 1)),
+            source: source, metric: metricID, run: run)
+        let keep = try db.makeStatement(sql: """
+            INSERT INTO observation_history (source, metric, period, unit, value, line, run, replaced_by_run, new_value)
+            SELECT source, metric, period, unit, value, line, run, ?5, ?6 FROM observations
+            WHERE source = ?1 AND metric = ?2 AND period = ?3 AND unit = ?4
+            """)
+        let update = try db.makeStatement(sql: """
+            UPDATE observations SET value = ?5, line = ?6, run = ?7
+            WHERE source = ?1 AND metric = ?2 AND period = ?3 AND unit = ?4
+            """)
+        // The raw statements below live as long as the GRDB statements that own them.
+        defer { withExtendedLifetime((select, keep, update)) {} }
+        let k = keep.sqliteStatement, u = update.sqliteStatement
+        for statement in [k, u] {
+            sqlite3_bind_int64(statement, 1, source)
+            sqlite3_bind_int64(statement, 2, metricID)
+        }
+        sqlite3_bind_int64(k, 5, run)
+        sqlite3_bind_int64(u, 7, run)
+
+        var count = MergeCount()
+        var j = 0
+        for n in 0..<incoming.count {
+            let key = incoming.key(n)
+            while j < stored.count, stored.key(j) < key { j += 1 }
+            if j < stored.count, stored.key(j) == key {
+                if stored.values[j] != incoming.values[n] {
+                    for statement in [k, u] {
+                        sqlite3_bind_int(statement, 3, incoming.periods[n])
+                        sqlite3_bind_int(statement, 4, incoming.units[n])
+                    }
+                    sqlite3_bind_double(k, 6, incoming.values[n])
+                    sqlite3_bind_double(u, 5, incoming.values[n])
+                    sqlite3_bind_int64(u, 6, Int64(incoming.lines[n]))
+                    try finish(k, db)
+                    try finish(u, db)
+                    count.corrections += 1
+                }
+                j += 1
+            } else {
+                try inserts.add(incoming, n, store: self, db)
+                count.added += 1
+            }
+        }
+        try inserts.flush(incoming, store: self, db)
+        return count
+    }
+
+    public func observedUnits(sources: [String]) throws -> [ObservedUnit] {
+        guard !sources.isEmpty else { return [] }
+        let rank = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
+        return try access { db in
+            let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT u.id, u.code, su.name, s.name AS source FROM source_units su JOIN units u ON u.id = su.unit
+                    JOIN sources s ON s.id = su.source WHERE s.name IN (\(marks)) ORDER BY u.id
+                    """,
+                arguments: StatementArguments(sources))
+            var units: [ObservedUnit] = []
+            var nameRank = Int.max
+            while let row = try rows.next() {
+                let id: Int32 = row["id"]
+                if units.last?.storeID != id {
+                    units.append(ObservedUnit(storeID: id, id: row["code"]))
+                    nameRank = Int.max
+                }
+                let name: String = row["name"]
+                if !name.isEmpty, let r = rank[row["source"]], r < nameRank {
+                    units[units.count - 1].name = name
+                    nameRank = r
+                }
+            }
+            return units
+        }
+    }
+
+    public func load(sources: [(name: String, index: UInt16)], into table: inout ObservationTable, unitIndex: [Int32]) throws -> [Int] {
+        try access { db in
+            // Few units wanted (`jianfu unit`): look each one up; else scan every row in key order.
+            let wanted = unitIndex.indices.filter { unitIndex[$0] >= 0 }.map(Int32.init)
+            let seek = wanted.count <= 5000 && wanted.count * 20 < unitIndex.count
+            var overrides: [Int] = []
+            for (name, index) in sources {
+                guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [name]) else {
+                    overrides.append(0)
+                    continue
+                }
+                var taken = 0
+                for (m, metric) in table.metrics.enumerated() {
+                    guard let metricID = try Int64.fetchOne(
+                        db, sql: "SELECT id FROM metrics WHERE name = ? AND granularity = ?",
+                        arguments: [metric.id, metric.granularity.rawValue])
+                    else { continue }
+                    let insert = { (period: Int32, unit: Int32, value: Double, line: Int) in
+                        let u = Int(unit) < unitIndex.count ? unitIndex[Int(unit)] : -1
+                        guard u >= 0 else { return }
+                        if case .overrode = table.insert(metric: m, unit: u, ordinal: period, value: value, source: index, line: line) {
+                            taken += 1
+                        }
+                    }
+                    if seek {
+                        try lookUp(source: source, metric: metricID, units: wanted, db, insert)
+                    } else {
+                        try scan(source: source, metric: metricID, db, insert)
+                    }
+                }
+                overrides.append(taken)
+                let names = try db.makeStatement(sql: "SELECT unit, name FROM source_units WHERE source = ? AND name <> ''")
+                defer { withExtendedLifetime(names) {} }
+                let s = names.sqliteStatement
+                sqlite3_bind_int64(s, 1, source)
+                while try step(s, db) {
+                    let unit = Int(sqlite3_column_int(s, 0))
+                    guard unit < unitIndex.count, unitIndex[unit] >= 0 else { continue }
+                    if let text = sqlite3_column_text(s, 1) { table.noteName(String(cString: text), unit: unitIndex[unit]) }
+                }
+            }
+            return overrides
+        }
+    }
+
+    /// Every value of one source and metric, in key order.
+    private func scan(source: Int64, metric: Int64, _ db: Database, _ body: (Int32, Int32, Double, Int) -> Void) throws {
+        let select = try db.makeStatement(sql: """
+            SELECT period, unit, value, line FROM observations WHERE source = ? AND metric = ? ORDER BY period, unit
+            """)
+        defer { withExtendedLifetime(select) {} }
+        let s = select.sqliteStatement
+        sqlite3_bind_int64(s, 1, source)
+        sqlite3_bind_int64(s, 2, metric)
+        while try step(s, db) {
+            body(sqlite3_column_int(s, 0), sqlite3_column_int(s, 1), sqlite3_column_double(s, 2), Int(sqlite3_column_int64(s, 3)))
+        }
+    }
+
+    /// The values of a few units: the periods present are found by seeking from one to the
+    /// next (a skip scan over the key), then each unit's value in each period is looked up.
+    private func lookUp(
+        source: Int64, metric: Int64, units: [Int32], _ db: Database, _ body: (Int32, Int32, Double, Int) -> Void
+    ) throws {
+        let next = try db.makeStatement(sql: """
+            SELECT period FROM observations WHERE source = ? AND metric = ? AND period > ? ORDER BY period LIMIT 1
+            """)
+        let value = try db.makeStatement(sql: """
+            SELECT value, line FROM observations WHERE source = ? AND metric = ? AND period = ? AND unit = ?
+            """)
+        defer { withExtendedLifetime((next, value)) {} }
+        let n = next.sqliteStatement, v = value.sqliteStatement
+        for statement in [n, v] {
+            sqlite3_bind_int64(statement, 1, source)
+            sqlite3_bind_int64(statement, 2, metric)
+        }
+        var period = Int64(Int32.min)
+        while true {
+            sqlite3_bind_int64(n, 3, period)
+            guard try step(n, db) else { break }
+            period = sqlite3_column_int64(n, 0)
+            sqlite3_reset(n)
+            sqlite3_bind_int64(v, 3, period)
+            for unit in units {
+                sqlite3_bind_int(v, 4, unit)
+                if try step(v, db) {
+                    body(Int32(period), unit, sqlite3_column_double(v, 0), Int(sqlite3_column_int64(v, 1)))
+                }
+                sqlite3_reset(v)
+            }
+        }
+        sqlite3_reset(n)
+    }
+
+    /// Steps a statement: true when it produced a row; errors become `StoreError.unusable`.
+    func step(_ statement: OpaquePointer, _ db: Database) throws -> Bool {
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(statement)
+            throw StoreError.unusable(path: location, reason: message)
+        }
+    }
+
+    /// Runs a statement that returns no row, and resets it for the next bindings.
+    func finish(_ statement: OpaquePointer, _ db: Database) throws {
+        _ = try step(statement, db)
+        sqlite3_reset(statement)
+    }
+}
+
+/// Values of one source and metric as parallel arrays, ordered by key (period, unit).
+private struct Values {
+    var periods: [Int32] = []
+    var units: [Int32] = []
+    var values: [Double] = []
+    var lines: [UInt32] = []
+
+    var count: Int { periods.count }
+
+    mutating func append(period: Int32, unit: Int32, value: Double, line: UInt32) {
+        periods.append(period)
+        units.append(unit)
+        self.values.append(value)
+        lines.append(line)
+    }
+
+    /// (period, unit) packed so that integer order is key order.
+    func key(_ i: Int) -> Int64 { Int64(periods[i]) << 32 | Int64(UInt32(bitPattern: units[i])) }
+
+    /// Sorts by key; a no-op (one pass) when the values are in key order already, as they are
+    /// when a file's units first reached the store in file order.
+    mutating func sortByKey() {
+        guard (1..<max(count, 1)).contains(where: { key($0 - 1) > key($0) }) else { return }
+        let order = (0..<count).sorted { key($0) < key($1) }
+        periods = order.map { periods[$0] }
+        units = order.map { units[$0] }
+        values = order.map { values[$0] }
+        lines = order.map { lines[$0] }
+    }
+}
+
+/// New observation rows, inserted `batch` rows per statement: one statement execution keeps
+/// its B-tree cursor on the last page, so rows in key order are appended without a seek from
+/// the root each (SQLite's append fast path), and the per-execution overhead is shared.
+/// Parameters `?1` source, `?2` metric and `?3` run are bound once; each row adds four.
+private struct BatchInsert {
+    static let batch = 256
+    /// The GRDB statements own (and finalize) the SQLite ones.
+    private let statements: [Statement]
+    let statement: OpaquePointer
+    let single: OpaquePointer
+    /// Rows (indices into the values) waiting for a full batch.
+    var pending: [Int] = []
+
+    init(_ batch: Statement, single: Statement, source: Int64, metric: Int64, run: Int64) {
+        statements = [batch, single]
+        statement = batch.sqliteStatement
+        self.single = single.sqliteStatement
+        for s in [statement, self.single] {
+            sqlite3_bind_int64(s, 1, source)
+            sqlite3_bind_int64(s, 2, metric)
+            sqlite3_bind_int64(s, 3, run)
+        }
+        pending.reserveCapacity(Self.batch)
+    }
+
+    static func sql(rows: Int) -> String {
+        let values = (0..<rows).map { k in
+            let p = 4 + 4 * k
+            return "(?1, ?2, ?\(p), ?\(p + 1), ?\(p + 2), ?\(p + 3), ?3)"
+        }
+        return "INSERT INTO observations (source, metric, period, unit, value, line, run) VALUES " + values.joined(separator: ", ")
+    }
+
+    mutating func add(_ values: Values, _ n: Int, store: SQLiteStore, _ db: Database) throws {
+        pending.append(n)
+        guard pending.count == Self.batch else { return }
+        for (row, n) in pending.enumerated() { Self.bind(statement, row: row, values, n) }
+        try store.finish(statement, db)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Inserts the rows of an unfinished batch one by one.
+    mutating func flush(_ values: Values, store: SQLiteStore, _ db: Database) throws {
+        for n in pending {
+            Self.bind(single, row: 0, values, n)
+            try store.finish(single, db)
+        }
+        pending.removeAll()
+    }
+
+    private static func bind(_ s: OpaquePointer, row: Int, _ values: Values, _ n: Int) {
+        let p = Int32(4 + 4 * row)
+        sqlite3_bind_int(s, p, values.periods[n])
+        sqlite3_bind_int(s, p + 1, values.units[n])
+        sqlite3_bind_double(s, p + 2, values.values[n])
+        sqlite3_bind_int64(s, p + 3, Int64(values.lines[n]))
+    }
+}

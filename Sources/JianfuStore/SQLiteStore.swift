@@ -1,0 +1,340 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import JianfuModel
+
+/// The embedded store (SPEC §8): one SQLite file, by default `.jianfu/PIPELINE.sqlite` beside the
+/// pipeline file, with its run lock `.jianfu/PIPELINE.lock` beside it.
+///
+/// - WAL journal: `jianfu unit` and `jianfu history` read the last committed state while a run
+///   writes; a run killed at any moment leaves uncommitted frames that SQLite ignores on the
+///   next open. `synchronous=NORMAL`: a power loss may lose the last committed run (the store
+///   stays consistent, and the next run reads its sources again), never corrupt the file.
+/// - A run's data changes are one transaction, held open from `beginChanges` to
+///   `commitChanges` across calls (GRDB's `allowsUnsafeTransactions`); the run log is written in
+///   small transactions of its own, so a failed or killed run is still in it.
+/// - The bulk paths (storing and loading millions of values) bind and step SQLite statements
+///   directly through GRDB's `sqliteStatement`, without building a row object per value.
+///
+/// Related SQLite documentation: <https://www.sqlite.org/wal.html>,
+/// <https://www.sqlite.org/withoutrowid.html>.
+public final class SQLiteStore: ObservationStore {
+    public let location: String
+    let queue: DatabaseQueue
+    private let lock: RunLock
+    /// Unit code → store id, loaded once per transaction.
+    private var unitIDs: [String: Int32]?
+    /// Metric name → store id.
+    private var metricIDs: [String: Int64] = [:]
+
+    /// Opens the store at `path`, creating it (and its folder) unless `readOnly`.
+    public init(path: String, readOnly: Bool = false) throws {
+        location = path
+        lock = RunLock(path: Self.lockPath(for: path))
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.journalMode = .wal
+        configuration.allowsUnsafeTransactions = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "jianfu-state"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 4294967296")
+        }
+        do {
+            if !readOnly {
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let superseded = try queue.read { try SQLiteSchema.migrator.hasBeenSuperseded($0) }
+            if superseded {
+                throw StoreError.newerSchema(path: path, found: SQLiteSchema.version + 1, known: SQLiteSchema.version)
+            }
+            if !readOnly { try SQLiteSchema.migrator.migrate(queue) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unusable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// `NAME.lock` beside `NAME.sqlite` (or `PATH.lock` beside a store without extension).
+    public static func lockPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.pathExtension.isEmpty ? path + ".lock" : url.deletingPathExtension().path + ".lock"
+    }
+
+    static func reason(_ error: Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? error.description }
+        return "\(error)"
+    }
+
+    /// Runs `body` on the connection, turning SQLite errors into `StoreError.unusable`.
+    func access<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.writeWithoutTransaction(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unusable(path: location, reason: Self.reason(error))
+        }
+    }
+
+    // MARK: The run
+
+    public func lockForRun(_ holder: LockHolder) throws -> LockHolder? {
+        try lock.acquire(holder)
+    }
+
+    public func unlockRun() { lock.release() }
+
+    public func beginRun(_ run: RunStart) throws -> Int64 {
+        try access { db in
+            try db.inTransaction {
+                try db.execute(sql: "UPDATE runs SET outcome = 'interrupted' WHERE outcome = 'running'")
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs (run_id, started_at, pid, pipeline_sha256, jianfu_version, as_of, outcome)
+                        VALUES (?, ?, ?, ?, ?, ?, 'running')
+                        """,
+                    arguments: [run.runID, run.startedAt, run.pid, run.pipelineSHA256, run.jianfuVersion, run.asOf])
+                return .commit
+            }
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(_ number: Int64, _ end: RunEnd) throws {
+        try access { db in
+            try db.execute(
+                sql: """
+                    UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, message = ?, sources_read = ?,
+                        rows_read = ?, rows_rejected = ?, cells_rejected = ?, observations = ?, corrections = ?,
+                        latest_month = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    end.finishedAt, end.outcome.rawValue, end.exitCode, end.message, end.sourcesRead, end.rowsRead,
+                    end.rowsRejected, end.cellsRejected, end.observations, end.corrections, end.latestMonth, number,
+                ])
+        }
+    }
+
+    public func recentRuns(limit: Int) throws -> [RunRecord] {
+        try access { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.runRecord)
+        }
+    }
+
+    static func runRecord(_ row: Row) -> RunRecord {
+        let start = RunStart(
+            runID: row["run_id"], startedAt: row["started_at"], pid: row["pid"], pipelineSHA256: row["pipeline_sha256"],
+            jianfuVersion: row["jianfu_version"], asOf: row["as_of"])
+        var end: RunEnd?
+        if let outcome = RunOutcome(rawValue: row["outcome"]), outcome != .running {
+            var e = RunEnd(outcome: outcome, exitCode: row["exit_code"] ?? -1, finishedAt: row["finished_at"] ?? "", message: row["message"])
+            e.sourcesRead = row["sources_read"] ?? 0
+            e.rowsRead = row["rows_read"] ?? 0
+            e.rowsRejected = row["rows_rejected"] ?? 0
+            e.cellsRejected = row["cells_rejected"] ?? 0
+            e.observations = row["observations"] ?? 0
+            e.corrections = row["corrections"] ?? 0
+            e.latestMonth = row["latest_month"]
+            end = e
+        }
+        return RunRecord(number: row["id"], start: start, end: end)
+    }
+
+    // MARK: The run's changes
+
+    public func beginChanges() throws {
+        try access { try $0.beginTransaction(.immediate) }
+        unitIDs = nil
+    }
+
+    public func commitChanges() throws {
+        try access { try $0.commit() }
+        unitIDs = nil
+    }
+
+    public func rollbackChanges() {
+        _ = try? access { db in if db.isInsideTransaction { try db.rollback() } }
+        unitIDs = nil
+        metricIDs = [:]
+    }
+
+    public func syncMetrics(_ metrics: [Metric]) throws -> [String] {
+        try access { try syncMetrics(metrics, $0) }
+    }
+
+    func syncMetrics(_ metrics: [Metric], _ db: Database) throws -> [String] {
+        var changed: [String] = []
+        for metric in metrics {
+            if let row = try Row.fetchOne(db, sql: "SELECT id, granularity FROM metrics WHERE name = ?", arguments: [metric.id]) {
+                let id: Int64 = row["id"]
+                if (row["granularity"] as String) != metric.granularity.rawValue {
+                    try db.execute(sql: "DELETE FROM observations WHERE metric = ?", arguments: [id])
+                    try db.execute(sql: "DELETE FROM observation_history WHERE metric = ?", arguments: [id])
+                    try db.execute(sql: "UPDATE metrics SET granularity = ? WHERE id = ?", arguments: [metric.granularity.rawValue, id])
+                    changed.append(metric.id)
+                }
+                metricIDs[metric.id] = id
+            } else {
+                try db.execute(sql: "INSERT INTO metrics (name, granularity) VALUES (?, ?)", arguments: [metric.id, metric.granularity.rawValue])
+                metricIDs[metric.id] = db.lastInsertedRowID
+            }
+        }
+        return changed
+    }
+
+    // MARK: Sources
+
+    public func source(named name: String) throws -> StoredSource? {
+        try access { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT s.*, r.started_at AS read_at FROM sources s JOIN runs r ON r.id = s.read_run WHERE s.name = ?",
+                arguments: [name])
+            else { return nil }
+            var report = SourceReport(name: name, path: row["location"], kind: SourceKind(rawValue: row["kind"]) ?? .observations)
+            report.encoding = SourceEncoding(rawValue: row["encoding"]) ?? .auto
+            report.rowsRead = row["rows_read"]
+            report.rowsRejected = row["rows_rejected"]
+            report.cellsRejected = row["cells_rejected"]
+            report.blankLines = row["blank_lines"]
+            report.observations = row["observations"]
+            report.threads = row["threads"]
+            for line in (row["periods"] as String).split(separator: "\n") {
+                let parts = line.split(separator: "\t").map(String.init)
+                guard parts.count == 3 else { continue }
+                report.firstPeriod[parts[0]] = parts[1]
+                report.lastPeriod[parts[0]] = parts[2]
+            }
+            let fingerprint = SourceFingerprint(
+                size: row["size"], modified: row["mtime_ns"], sha256: row["sha256"], etag: row["etag"], lastModified: row["last_modified"])
+            return StoredSource(
+                fingerprint: fingerprint, readKey: row["read_key"], latestMonth: row["latest_month"], report: report,
+                readRun: row["read_run"], readAt: row["read_at"])
+        }
+    }
+
+    public func rejections(source name: String) throws -> [Rejection] {
+        try access { db in
+            try Row.fetchAll(
+                db, sql: "SELECT r.* FROM rejections r JOIN sources s ON s.id = r.source WHERE s.name = ? ORDER BY r.seq",
+                arguments: [name]
+            ).map { row in
+                Rejection(
+                    source: name, line: row["line"], field: row["field"],
+                    reason: RejectionReason(rawValue: row["reason"]) ?? .malformedRow, message: row["message"], raw: row["raw"],
+                    isCell: row["is_cell"])
+            }
+        }
+    }
+
+    public func declaredUnits(source name: String) throws -> [MonitoredUnit] {
+        try access { db in
+            try Row.fetchAll(
+                db, sql: "SELECT d.* FROM declared_units d JOIN sources s ON s.id = d.source WHERE s.name = ? ORDER BY d.position",
+                arguments: [name]
+            ).map { row in
+                MonitoredUnit(id: row["unit_id"], name: row["name"], category: row["category"], parentID: row["parent_id"], responsible: row["responsible"])
+            }
+        }
+    }
+
+    public func recordUnits(_ units: [MonitoredUnit], read: SourceRead, run: Int64) throws {
+        try access { db in
+            let source = try saveRead(read, run: run, db)
+            try db.execute(sql: "DELETE FROM declared_units WHERE source = ?", arguments: [source])
+            let insert = try db.makeStatement(sql: "INSERT INTO declared_units VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for (position, unit) in units.enumerated() {
+                try insert.execute(arguments: [source, position, unit.id, unit.name, unit.category, unit.parentID, unit.responsible])
+            }
+        }
+    }
+
+    /// Writes a source's fingerprint, totals and rejections; returns its id.
+    func saveRead(_ read: SourceRead, run: Int64, _ db: Database) throws -> Int64 {
+        let r = read.report
+        let f = read.fingerprint
+        let periods = r.firstPeriod.keys.sorted().map { "\($0)\t\(r.firstPeriod[$0]!)\t\(r.lastPeriod[$0] ?? "")" }.joined(separator: "\n")
+        let values: StatementArguments = [
+            r.name, r.kind.rawValue, r.path, f.size, f.modified, f.sha256, f.etag, f.lastModified, read.readKey, read.latestMonth, run,
+            r.encoding.rawValue, r.rowsRead, r.rowsRejected, r.cellsRejected, r.blankLines, r.observations, r.threads, periods,
+        ]
+        try db.execute(
+            sql: """
+                INSERT INTO sources (name, kind, location, size, mtime_ns, sha256, etag, last_modified, read_key, latest_month,
+                    read_run, encoding, rows_read, rows_rejected, cells_rejected, blank_lines, observations, threads, periods)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, location = excluded.location, size = excluded.size,
+                    mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, etag = excluded.etag,
+                    last_modified = excluded.last_modified, read_key = excluded.read_key, latest_month = excluded.latest_month,
+                    read_run = excluded.read_run, encoding = excluded.encoding, rows_read = excluded.rows_read,
+                    rows_rejected = excluded.rows_rejected, cells_rejected = excluded.cells_rejected,
+                    blank_lines = excluded.blank_lines, observations = excluded.observations, threads = excluded.threads,
+                    periods = excluded.periods
+                """,
+            arguments: values)
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [r.name])!
+        try db.execute(sql: "DELETE FROM rejections WHERE source = ?", arguments: [id])
+        let insert = try db.makeStatement(sql: "INSERT INTO rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for (seq, rejection) in read.rejections.enumerated() {
+            try insert.execute(arguments: [
+                id, seq, rejection.line, rejection.field, rejection.reason.rawValue, rejection.message, rejection.raw, rejection.isCell,
+            ])
+        }
+        return id
+    }
+
+    /// The store ids of unit codes, adding the codes it does not know yet, in order.
+    func storeIDs(for codes: [String], _ db: Database) throws -> [Int32] {
+        if unitIDs == nil {
+            var known: [String: Int32] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, code FROM units")
+            while let row = try rows.next() { known[row["code"]] = row["id"] }
+            unitIDs = known
+        }
+        var ids: [Int32] = []
+        ids.reserveCapacity(codes.count)
+        let insert = try db.makeStatement(sql: "INSERT INTO units (code) VALUES (?)")
+        for code in codes {
+            if let id = unitIDs![code] {
+                ids.append(id)
+            } else {
+                try insert.execute(arguments: [code])
+                let id = Int32(db.lastInsertedRowID)
+                unitIDs![code] = id
+                ids.append(id)
+            }
+        }
+        return ids
+    }
+
+    /// The store id of a metric, adding it when new.
+    func metricID(_ metric: Metric, _ db: Database) throws -> Int64 {
+        if let id = metricIDs[metric.id] { return id }
+        _ = try syncMetrics([metric], db)
+        return metricIDs[metric.id]!
+    }
+
+    // MARK: Scores
+
+    public func saveScores(_ scores: [UnitScore], run: Int64) throws {
+        try access { db in
+            try db.execute(sql: "DELETE FROM unit_scores")
+            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores VALUES (?, ?, ?, ?)")
+            for score in scores {
+                try insert.execute(arguments: [score.unitID, score.category, score.composite, run])
+            }
+        }
+    }
+
+    public func scores() throws -> (run: Int64, scores: [UnitScore])? {
+        try access { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM unit_scores")
+            guard let first = rows.first else { return nil }
+            return (first["run"], rows.map { UnitScore(unitID: $0["unit_id"], category: $0["category"], composite: $0["composite"]) })
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import JianfuModel
+
+/// How a source's content is recognised from one run to the next (SPEC §8): its size and
+/// SHA-256, plus what the server said of it (HTTP `ETag`, `Last-Modified`) or the file's
+/// modification time. Two reads of the same content have the same `size` and `sha256`; the
+/// rest is kept for people (and the run manifest in `summary.json`).
+public struct SourceFingerprint: Sendable, Equatable {
+    public var size: Int64
+    /// Nanoseconds since the epoch (files only).
+    public var modified: Int64?
+    /// Lowercase hex.
+    public var sha256: String
+    public var etag: String?
+    public var lastModified: String?
+
+    public init(size: Int64, modified: Int64? = nil, sha256: String, etag: String? = nil, lastModified: String? = nil) {
+        self.size = size
+        self.modified = modified
+        self.sha256 = sha256
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+
+    /// The same bytes (the modification time and the HTTP validators may differ).
+    public func sameContent(as other: SourceFingerprint) -> Bool {
+        size == other.size && sha256 == other.sha256
+    }
+}
+
+/// One read of a source, as the store records it.
+public struct SourceRead: Sendable {
+    public var fingerprint: SourceFingerprint
+    /// A digest of how the source was read (its pipeline keys, the metrics, the declared
+    /// units): a source whose content is unchanged is read again when this changes.
+    public var readKey: String
+    /// The latest month a period could be (later ones were rejected as `future_period`).
+    public var latestMonth: Int
+    /// Its totals; `overrides` is not kept (it depends on the other sources, SPEC §5).
+    public var report: SourceReport
+    public var rejections: [Rejection]
+
+    public init(fingerprint: SourceFingerprint, readKey: String, latestMonth: Int, report: SourceReport, rejections: [Rejection]) {
+        self.fingerprint = fingerprint
+        self.readKey = readKey
+        self.latestMonth = latestMonth
+        self.report = report
+        self.rejections = rejections
+    }
+}
+
+/// What the store knows of a source from its last read.
+public struct StoredSource: Sendable {
+    public var fingerprint: SourceFingerprint
+    public var readKey: String
+    public var latestMonth: Int
+    public var report: SourceReport
+    /// The run that read it last, and when that run started (ISO 8601 UTC).
+    public var readRun: Int64
+    public var readAt: String
+}
+
+/// What recording a read changed (SPEC §5 "corrections").
+public struct MergeCount: Sendable, Equatable {
+    /// Keys the store did not hold for this source.
+    public var added = 0
+    /// Keys whose stored value changed; the old value is in the history.
+    public var corrections = 0
+
+    public init(added: Int = 0, corrections: Int = 0) {
+        self.added = added
+        self.corrections = corrections
+    }
+}
+
+/// A unit that observation rows named, with the store's number for it.
+public struct ObservedUnit: Sendable, Equatable {
+    public var storeID: Int32
+    public var id: String
+    /// The first non-empty name the sources gave it (in the order they were asked for).
+    public var name: String
+
+    public init(storeID: Int32, id: String, name: String = "") {
+        self.storeID = storeID
+        self.id = id
+        self.name = name
+    }
+}
+
+/// A unit's composite in a run, for ranking one unit without evaluating all (`jianfu unit`).
+public struct UnitScore: Sendable, Equatable {
+    public var unitID: String
+    public var category: String
+    public var composite: Double?
+
+    public init(unitID: String, category: String, composite: Double?) {
+        self.unitID = unitID
+        self.category = category
+        self.composite = composite
+    }
+}
+
+/// Who holds (or held) the run lock.
+public struct LockHolder: Sendable, Equatable {
+    public var pid: Int32
+    /// ISO 8601 UTC.
+    public var since: String
+
+    public init(pid: Int32, since: String) {
+        self.pid = pid
+        self.since = since
+    }
+}
+
+/// How a run ended, in the run log.
+public enum RunOutcome: String, Sendable, CaseIterable {
+    case running
+    case ok
+    /// Stopped by an error (exit 1 or 2).
+    case failed
+    /// Data quality over `max_rejected` (exit 3).
+    case dataQuality = "data_quality"
+    /// Found `running` by a later run: the process died (kill -9, power loss).
+    case interrupted
+}
+
+/// A run as it starts.
+public struct RunStart: Sendable {
+    /// The run id of `summary.json`.
+    public var runID: String
+    /// ISO 8601 UTC.
+    public var startedAt: String
+    public var pid: Int32
+    public var pipelineSHA256: String
+    public var jianfuVersion: String
+    /// `--as-of`, as `YYYY-MM`.
+    public var asOf: String?
+
+    public init(runID: String, startedAt: String, pid: Int32, pipelineSHA256: String, jianfuVersion: String, asOf: String?) {
+        self.runID = runID
+        self.startedAt = startedAt
+        self.pid = pid
+        self.pipelineSHA256 = pipelineSHA256
+        self.jianfuVersion = jianfuVersion
+        self.asOf = asOf
+    }
+}
+
+/// A run's totals and how it ended.
+public struct RunEnd: Sendable {
+    public var outcome: RunOutcome
+    public var exitCode: Int32
+    /// ISO 8601 UTC.
+    public var finishedAt: String
+    public var message: String?
+    /// Sources read again (not unchanged).
+    public var sourcesRead = 0
+    public var rowsRead = 0
+    public var rowsRejected = 0
+    public var cellsRejected = 0
+    public var observations = 0
+    public var corrections = 0
+    /// The latest month with data in the whole store, which ends `{months: N}` windows.
+    public var latestMonth: Int?
+
+    public init(outcome: RunOutcome, exitCode: Int32, finishedAt: String, message: String? = nil) {
+        self.outcome = outcome
+        self.exitCode = exitCode
+        self.finishedAt = finishedAt
+        self.message = message
+    }
+}
+
+/// One line of the run log (`jianfu history`).
+public struct RunRecord: Sendable {
+    public var number: Int64
+    public var start: RunStart
+    public var end: RunEnd?
+    /// `running` while `end` is nil.
+    public var outcome: RunOutcome { end?.outcome ?? .running }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import JianfuModel
+@testable import JianfuStore
+import Testing
+
+/// `SQLiteStore` on its own: values stored per source, corrections with their history, the
+/// table built back in pipeline order, the run log and the run lock (SPEC §5, §7, §8).
+@Suite struct StoreTests {
+    static let documents = Metric(id: "documents")
+
+    /// A fresh store in a fresh folder.
+    static func store() throws -> (SQLiteStore, String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-store-\(UUID().uuidString)").path
+        return (try SQLiteStore(path: folder + "/.jianfu/t.sqlite"), folder)
+    }
+
+    /// A read of source `name` holding `values`: (unit, month "YYYY-MM", value).
+    static func read(_ name: String, _ values: [(String, String, Double)], index: UInt16 = 0) -> (ObservationTable, SourceRead) {
+        var table = ObservationTable(metrics: [documents])
+        for (line, (unit, month, value)) in values.enumerated() {
+            let u = table.unitIndex(unit)
+            _ = table.insert(metric: 0, unit: u, ordinal: Int32(PeriodParser.parse(month)!.ordinal), value: value, source: index, line: line + 2)
+        }
+        var report = SourceReport(name: name, path: "/data/\(name).csv", kind: .observations)
+        report.rowsRead = values.count
+        report.observations = values.count
+        let read = SourceRead(
+            fingerprint: SourceFingerprint(size: Int64(values.count), sha256: "\(values)"), readKey: "k", latestMonth: 0,
+            report: report, rejections: [])
+        return (table, read)
+    }
+
+    static func start(_ store: SQLiteStore) throws -> Int64 {
+        try store.beginRun(RunStart(runID: "r", startedAt: "2024-06-01T00:00:00Z", pid: 1, pipelineSHA256: "p", jianfuVersion: "t", asOf: nil))
+    }
+
+    /// The table of `sources` built back from the store, units in store order.
+    static func load(_ store: SQLiteStore, _ sources: [String]) throws -> (ObservationTable, [Int]) {
+        var table = ObservationTable(metrics: [documents])
+        let observed = try store.observedUnits(sources: sources)
+        var index = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
+        for unit in observed { index[Int(unit.storeID)] = table.unitIndex(unit.id) }
+        let overrides = try store.load(
+            sources: sources.enumerated().map { ($1, UInt16($0)) }, into: &table, unitIndex: index)
+        return (table, overrides)
+    }
+
+    /// `unit`'s values as (month, value, source index).
+    static func values(_ table: ObservationTable, _ unit: String) -> [(String, Double, UInt16)] {
+        guard let u = (0..<table.unitCount).first(where: { table.unitID(Int32($0)) == unit }) else { return [] }
+        return table.entries(metric: 0, unit: u).map { (Period(.month, ordinal: Int($0.ordinal)).description, $0.value, $0.source) }
+    }
+
+    @Test func aResentMonthReplacesTheValueAndKeepsTheOldOneInTheHistory() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.start(store)
+        try store.beginChanges()
+        let (t1, r1) = Self.read("counts", [("U1", "2024-01", 10), ("U1", "2024-02", 8), ("U2", "2024-01", 5)])
+        #expect(try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first) == MergeCount(added: 3, corrections: 0))
+        try store.commitChanges()
+
+        // The next night's file re-sends 2024-02 with 7 (a correction), 2024-01 unchanged, and
+        // adds 2024-03; U2 is not in it at all.
+        let second = try Self.start(store)
+        try store.beginChanges()
+        let (t2, r2) = Self.read("counts", [("U1", "2024-01", 10), ("U1", "2024-02", 7), ("U1", "2024-03", 6)])
+        #expect(try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 1))
+        try store.commitChanges()
+
+        let (table, _) = try Self.load(store, ["counts"])
+        #expect(Self.values(table, "U1").map { "\($0.0)=\($0.1)" } == ["2024-01=10.0", "2024-02=7.0", "2024-03=6.0"])
+        #expect(Self.values(table, "U2").map { "\($0.0)=\($0.1)" } == ["2024-01=5.0"], "a month the new file leaves out stays")
+        let history = try store.queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT period, value, run, replaced_by_run, new_value FROM observation_history")
+        }
+        // 2024-02 = 2024 * 12 + 1 = 24289
+        #expect(history.map { "\($0["period"] as Int) \($0["value"] as Double) \($0["run"] as Int64) \($0["replaced_by_run"] as Int64) \($0["new_value"] as Double)" }
+                == ["24289 8.0 \(first) \(second) 7.0"])
+    }
+
+    @Test func theTableIsBuiltSourceAfterSourceAndTheLaterSourceWins() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try Self.start(store)
+        try store.beginChanges()
+        let (a, ra) = Self.read("a", [("U1", "2024-01", 10), ("U2", "2024-01", 5)], index: 0)
+        let (b, rb) = Self.read("b", [("U2", "2024-01", 6), ("U3", "2024-01", 1)], index: 1)
+        _ = try store.recordObservations(a, sourceIndex: 0, declaredUnits: 0, read: ra, run: run)
+        _ = try store.recordObservations(b, sourceIndex: 1, declaredUnits: 0, read: rb, run: run)
+        try store.commitChanges()
+
+        let (table, overrides) = try Self.load(store, ["a", "b"])
+        #expect((0..<table.unitCount).map { table.unitID(Int32($0)) } == ["U1", "U2", "U3"], "units in the order they reached the store")
+        #expect(Self.values(table, "U2").map { "\($0.1) from \($0.2)" } == ["6.0 from 1"], "b comes after a: b's value wins")
+        #expect(overrides == [0, 1], "b took U2 2024-01 over from a")
+    }
+
+    @Test func aRolledBackRunLeavesTheStoreAsItWas() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try Self.start(store)
+        try store.beginChanges()
+        let (t, r) = Self.read("counts", [("U1", "2024-01", 10)])
+        _ = try store.recordObservations(t, sourceIndex: 0, declaredUnits: 0, read: r, run: run)
+        store.rollbackChanges()
+        try store.finishRun(run, RunEnd(outcome: .failed, exitCode: 1, finishedAt: "2024-06-01T00:00:01Z"))
+
+        #expect(try store.source(named: "counts") == nil)
+        #expect(try Self.load(store, ["counts"]).0.unitCount == 0)
+        #expect(try store.recentRuns(limit: 5).map(\.outcome) == [.failed], "the run log keeps the failed run")
+    }
+
+    @Test func aRunFoundRunningIsMarkedInterrupted() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try Self.start(store)  // never finished: killed
+        _ = try Self.start(store)
+        #expect(try store.recentRuns(limit: 5).map(\.outcome) == [.running, .interrupted])
+    }
+
+    @Test func theLockIsExclusiveAndALeftLockIsTakenOver() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let me = LockHolder(pid: getpid(), since: "2024-06-01T00:00:00Z")
+        #expect(try store.lockForRun(me) == nil, "a fresh lock file held no one")
+
+        // A second open of the same file in this process is a second holder: flock refuses it.
+        let other = RunLock(path: SQLiteStore.lockPath(for: store.location))
+        #expect {
+            _ = try other.acquire(LockHolder(pid: 1, since: "later"))
+        } throws: { error in
+            guard case StoreError.locked(let holder, _) = error else { return false }
+            return holder == me
+        }
+        #expect("\(StoreError.locked(holder: me, lockFile: "x.lock"))".hasPrefix("another run holds the lock: pid \(getpid()) since 2024-06-01T00:00:00Z"))
+
+        // A holder that dies without releasing leaves its pid in the file; the kernel released
+        // its flock, so the next run takes the lock over and learns whose it was.
+        let dying = RunLock(path: SQLiteStore.lockPath(for: store.location) + "-2")
+        _ = try dying.acquire(LockHolder(pid: 999_999, since: "yesterday"))
+        let orphan = open(dying.path, O_RDONLY)
+        dying.release()
+        try "999999\nyesterday\n".write(toFile: dying.path, atomically: false, encoding: .utf8)
+        close(orphan)
+        #expect(try RunLock(path: dying.path).acquire(me) == LockHolder(pid: 999_999, since: "yesterday"))
+        store.unlockRun()
+    }
+}
