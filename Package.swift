@@ -54,6 +54,8 @@ let package = Package(
         .testTarget(name: "JianfuPipelineTests", dependencies: ["JianfuPipeline", "JianfuReports", "JianfuModel"]),
         .testTarget(name: "JianfuStoreTests", dependencies: ["JianfuStore", "JianfuModel"]),
         .testTarget(name: "JianfuEndToEndTests", dependencies: ["jianfu", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Runs the built binary on fixtures/bad (imports only Foundation and Testing).
+        .testTarget(name: "JianfuBadInputTests", dependencies: ["jianfu"]),
         .testTarget(
             name: "JianfuHTTPTests",
             dependencies: ["jianfu", "JianfuHTTP", "JianfuPipeline", "JianfuIngest", "JianfuModel"],

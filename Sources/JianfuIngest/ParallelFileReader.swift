@@ -147,7 +147,7 @@ struct ParallelFileReader {
             throw IngestError.unreadable(source: spec.name, path: spec.path, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
-        let decoder = try TextDecoder(spec.encoding, atFileStart: k == 0)
+        let decoder = try TextDecoder(spec.encoding, atFileStart: k == 0, source: spec.name, path: spec.path)
         let scanner = CSVScanner(delimiter: spec.delimiter)
         var ingestor = RowIngestor(reader: reader, columns: columns, table: table)
         var skipHeader = k == 0
@@ -195,7 +195,7 @@ struct ParallelFileReader {
         let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         // Up to the last LF read, so no character is cut and `auto` can decide on what it has.
         guard n > 0, let end = head[0..<n].lastIndex(of: 0x0A) else { return nil }
-        let decoder = try TextDecoder(spec.encoding)
+        let decoder = try TextDecoder(spec.encoding, source: spec.name, path: spec.path)
         let scanner = CSVScanner(delimiter: spec.delimiter)
         try head.withUnsafeBytes { try decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0...end]), into: &scanner.pending, final: true) }
         var header: Header?

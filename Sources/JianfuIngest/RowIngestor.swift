@@ -140,6 +140,7 @@ struct RowIngestor {
             }
             var kept = 0
             var duplicateOf = 0
+            var rowUnit: Int32 = -1  // resolved at the first value kept
             cellRejections.removeAll(keepingCapacity: true)
             for (column, m) in columns.metricColumns {
                 let header = metricHeaders[m]
@@ -158,8 +159,8 @@ struct RowIngestor {
                 case .negative(let v) where isCount[m]:
                     rejectCell(.negativeCount, "\(header) is a count and cannot be negative: \(Self.quoted(record.field(column).trimmed))")
                 case .value(let v), .negative(let v):
-                    if known < 0 { known = unit(known, unitBytes, record) }
-                    switch table.insert(metric: m, unit: known, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
+                    if rowUnit < 0 { rowUnit = unit(known, unitBytes, record) }
+                    switch table.insert(metric: m, unit: rowUnit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                     case .duplicate(let firstLine):
                         duplicateOf = firstLine
                         rejectCell(.duplicateKey, "\(header) for this unit and period was already given at line \(firstLine); the first is kept")

@@ -176,7 +176,11 @@ enum SourcesSection {
         let variable = try env.text("an environment variable name such as JIANFU_TOKEN")
         guard let first = variable.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
               variable.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) })
-        else { throw env.invalid("an environment variable name such as JIANFU_TOKEN (letters, digits, _)") }
+        else {
+            // Not quoted: what stands where the variable's name belongs is often the secret itself.
+            throw env.invalid("an environment variable name such as JIANFU_TOKEN (letters, digits, _), not the secret itself",
+                              found: "a value that is not a variable name (not shown)")
+        }
         return RemoteSource.Credential(header: name, variable: variable)
     }
 

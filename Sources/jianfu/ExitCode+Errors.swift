@@ -8,7 +8,7 @@ enum Exit {
 
     /// Prints `error` as one line on stderr and returns the exit code it maps to.
     static func report(_ error: Error) -> ExitCode {
-        FileHandle.standardError.write(Data("jianfu: error: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("jianfu: error: \(String(describing: error).oneLine)\n".utf8))
         return ExitCode(ExitStatus.code(for: error))
     }
 }

@@ -23,7 +23,7 @@ struct StderrLogHandler: LogHandler {
         let line: String
         switch format {
         case .plain:
-            line = "jianfu: \(event.level): \(event.message)\n"
+            line = "jianfu: \(event.level): \(String(describing: event.message).oneLine)\n"
         case .json:
             let time = ISO8601DateFormatter().string(from: Date())
             var fields: [String: String] = ["time": time, "level": event.level.rawValue, "message": "\(event.message)"]
@@ -45,5 +45,14 @@ extension CommonOptions {
         var logger = Logger(label: "jianfu") { _ in StderrLogHandler(format: logFormat) }
         logger.logLevel = quiet ? .warning : .info
         return logger
+    }
+}
+
+extension String {
+    /// The text on one line: CR and LF shown as `\r` and `\n`, so that text from the data (a unit
+    /// id holding a line break) can never forge a log line of its own.
+    var oneLine: String {
+        guard contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return self }
+        return replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -44,7 +44,7 @@ struct UnitCommand: ParsableCommand {
                 print("\nunit page written to \(html)")
             }
         } catch let error as UnitLookupError {
-            FileHandle.standardError.write(Data("jianfu: error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("jianfu: error: \(String(describing: error).oneLine)\n".utf8))
             throw ExitCode(Exit.badPipeline)
         } catch {
             throw Exit.report(error)

@@ -159,6 +159,29 @@ struct ObservationReaderTests {
         #expect(report.observations == 2)
     }
 
+    @Test("a rejected row adds no unit and names none; a kept wide row names a declared unit")
+    func unitsComeFromKeptRows() throws {
+        let files = try TestFiles()
+        // Line 2 is rejected (bad period) before its unit could be added; line 3 keeps a value
+        // and names the declared unit 330106002; line 4 keeps nothing (both cells bad).
+        let path = try files.write("wide.csv", """
+            unit_id,unit_name,period,documents,meetings
+            330106009,幽灵村,2024-13,1,2
+            330106002,西湖区,2024-01,3,x
+            330106001,文一街道,2024-01,y,z
+
+            """)
+        var table = ObservationTable(metrics: Self.wideMetrics)
+        #expect(table.unitIndex("330106001") == 0)
+        #expect(table.unitIndex("330106002") == 1)
+        _ = try readObservations(SourceSpec(name: "s", path: path, layout: .wide), into: &table, unitsDeclared: true)
+        #expect(table.observedNames == ["", "西湖区"])
+
+        var undeclared = ObservationTable(metrics: Self.wideMetrics)
+        _ = try readObservations(SourceSpec(name: "s", path: path, layout: .wide), into: &undeclared)
+        #expect(undeclared.observedNames == ["西湖区"])  // 330106009 and 330106001 kept nothing
+    }
+
     @Test("undecodable bytes in a UTF-8 file reject their row only")
     func undecodableUTF8() throws {
         let files = try TestFiles()
