@@ -211,18 +211,7 @@ public enum UTF8Validation {
             guard i < n else { break }
             let b0 = bytes[i]
             if b0 < 0x80 { i += 1; continue }
-            let length: Int
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
-            default: return false
-            }
+            guard let (length, lower, upper) = sequence(startingWith: b0) else { return false }
             for k in 1..<length {
                 if i + k >= n { return allowTruncatedEnd }
                 let b = bytes[i + k]
@@ -243,18 +232,7 @@ public enum UTF8Validation {
         scan: while i < n {
             let b0 = bytes[i]
             if b0 < 0x80 { i += 1; continue }
-            let length: Int
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
-            default: length = 0
-            }
+            let (length, lower, upper) = sequence(startingWith: b0) ?? (0, 0, 0)
             var ok = length > 0
             if ok {
                 for k in 1..<length {
@@ -276,6 +254,22 @@ public enum UTF8Validation {
             }
         }
         return (sequences, invalid)
+    }
+
+    /// The length of the sequence a lead byte starts and the range its second byte must fall in
+    /// (RFC 3629 table 3-7); `nil` for a byte that starts no sequence.
+    @inline(__always)
+    static func sequence(startingWith b0: UInt8) -> (length: Int, lower: UInt8, upper: UInt8)? {
+        switch b0 {
+        case 0xC2...0xDF: (2, 0x80, 0xBF)
+        case 0xE0: (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80, 0xBF)
+        case 0xED: (3, 0x80, 0x9F)
+        case 0xF0: (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (4, 0x80, 0xBF)
+        case 0xF4: (4, 0x80, 0x8F)
+        default: nil
+        }
     }
 
     /// The bytes as a `String`, each invalid sequence shown as U+FFFD.
