@@ -108,16 +108,7 @@ struct ParallelFileReader {
                     merged.table.noteName(local.observedNames[u], unit: g)
                 }
             }
-            var conflict = false
-            for m in local.metrics.indices where !conflict {
-                local.forEachValue(metric: m, source: reader.sourceIndex) { u, entry in
-                    let outcome = merged.table.insert(
-                        metric: m, unit: map[u], ordinal: entry.ordinal, value: entry.value,
-                        source: entry.source, line: Int(entry.line) + offset)
-                    if case .duplicate = outcome { conflict = true }
-                }
-            }
-            if conflict { return nil }
+            guard merged.table.absorb(local, source: reader.sourceIndex, unitMap: map, lineOffset: offset) else { return nil }
             for var rejection in part.rejections {
                 rejection.line += offset
                 rejections.append(rejection)

@@ -175,6 +175,65 @@ public struct ObservationTable: Sendable {
         return .overrode
     }
 
+    /// Moves into this table every value that `source` gave in `other`, a table filled from a
+    /// later stretch of the same file (see `ParallelFileReader`): `unitMap[u]` is this table's
+    /// index of `other`'s unit `u`, and `lineOffset` is added to every line. Cells of other
+    /// sources in `other` are skipped (this table has them already). Returns `false`, with this
+    /// table partly filled, when a key of `source` is in both: the caller then discards it.
+    ///
+    /// One pass over `other`'s cells in storage order, skipping empty bitmap words, instead of
+    /// an `insert` per value.
+    public mutating func absorb(_ other: ObservationTable, source: UInt16, unitMap: [Int32], lineOffset: Int) -> Bool {
+        precondition(other.metrics.count == metrics.count && other.grids.count == grids.count)
+        let units = min(other.units.count, unitMap.count)
+        for g in grids.indices {
+            let from = other.grids[g]
+            guard from.span > 0, units > 0 else { continue }
+            // The periods `other` holds anything in, so the slack of its grid is not copied.
+            let rowWords = from.unitCapacity * from.width / 64
+            func rowIsEmpty(_ p: Int) -> Bool {
+                from.occupied[(p * rowWords)..<((p + 1) * rowWords)].allSatisfy { $0 == 0 }
+            }
+            guard let first = (0..<from.span).first(where: { !rowIsEmpty($0) }),
+                  let last = (0..<from.span).last(where: { !rowIsEmpty($0) }) else { continue }
+            if grids[g].span == 0 || Int(from.base) + first < Int(grids[g].base) { widen(g, toHold: Int(from.base) + first) }
+            if Int(from.base) + last >= Int(grids[g].base) + grids[g].span { widen(g, toHold: Int(from.base) + last) }
+            let width = from.width
+            let shift = Int(from.base) - Int(grids[g].base)
+            var clash = false
+            var grid = grids[g]
+            grids[g] = Grid(metrics: [])  // so `grid` is uniquely referenced while written
+            grid.cells.withUnsafeMutableBufferPointer { cells in
+                grid.occupied.withUnsafeMutableBufferPointer { occupied in
+                    let capacity = grid.unitCapacity
+                    for p in first...last where !clash {
+                        for u in 0..<units where !clash {
+                            let start = from.index(p, u, 0)
+                            for s in 0..<width {
+                                let index = start + s
+                                guard from.isOccupied(index) else { continue }
+                                var cell = from.cells[index]
+                                guard cell.source == source else { continue }
+                                let to = ((p + shift) * capacity + Int(unitMap[u])) * width + s
+                                let bit: UInt64 = 1 << UInt64(to & 63)
+                                if occupied[to >> 6] & bit != 0, cells[to].source == source {
+                                    clash = true
+                                    break
+                                }
+                                occupied[to >> 6] |= bit
+                                cell.line = UInt32(truncatingIfNeeded: Int(cell.line) + lineOffset)
+                                cells[to] = cell
+                            }
+                        }
+                    }
+                }
+            }
+            grids[g] = grid
+            if clash { return false }
+        }
+        return true
+    }
+
     /// Makes grid `g` hold `ordinal`: later periods are appended with slack (half the span
     /// again, at least two years of months); earlier ones re-lay the grid out.
     private mutating func widen(_ g: Int, toHold ordinal: Int) {

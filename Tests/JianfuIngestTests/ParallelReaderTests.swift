@@ -14,11 +14,16 @@ import Testing
     ]
 
     /// Reads `spec` with `threads` threads, parallel from any size.
-    func read(_ spec: SourceSpec, threads: Int, unitsDeclared: Bool = false, units: [String] = [])
+    /// `earlier` are values an earlier source (index 0) gave: (unit, metric, month ordinal, value).
+    func read(_ spec: SourceSpec, threads: Int, unitsDeclared: Bool = false, units: [String] = [],
+              earlier: [(String, Int, Int32, Double)] = [])
         throws -> (table: ObservationTable, report: SourceReport, rejections: [Rejection])
     {
         var table = ObservationTable(metrics: Self.metrics)
         for unit in units { _ = table.unitIndex(unit) }
+        for (line, (unit, m, ordinal, value)) in earlier.enumerated() {
+            _ = table.insert(metric: m, unit: table.unitIndex(unit), ordinal: ordinal, value: value, source: 0, line: line + 2)
+        }
         var reader = ObservationReader(spec: spec, sourceIndex: 1, unitsDeclared: unitsDeclared, latestMonth: 2024 * 12 + 11, threads: threads)
         reader.parallelMinimumSize = 0
         var rejections: [Rejection] = []
@@ -117,6 +122,25 @@ import Testing
             try expectSame(result, sequential)
         }
         #expect(fellBack)   // at least one cut landed inside the quoted field
+    }
+
+    @Test("values of an earlier source are overridden as in one pass, in every stretch", arguments: [2, 3])
+    func overridesEarlierSource(threads: Int) throws {
+        let files = try TestFiles()
+        let spec = SourceSpec(name: "s", path: try files.write("long.csv", longFile()))
+        // An earlier source gave u3 documents for every month of the three years (only this
+        // source's value survives), u5 survey for 2023-06, and u999 a value this file never
+        // mentions (it stays, with source 0). Also a period before the file's first.
+        var earlier: [(String, Int, Int32, Double)] = (0..<36).map { ("u3", 0, Int32(2022 * 12 + $0), -1) }
+        earlier += [("u5", 1, Int32(2023 * 12 + 5), -2), ("u999", 0, Int32(2024 * 12 + 11), -3), ("u7", 0, Int32(2019 * 12), -4)]
+        let sequential = fingerprint(try read(spec, threads: 1, earlier: earlier))
+        #expect(sequential.contains { $0.hasPrefix("  0 24264 4.0 line ") && $0.hasSuffix("src 1") })  // u3 2022-01: 3 + 1
+        #expect(sequential.contains("  0 24299 -3.0 line 39 src 0"))   // u999 kept
+        #expect(sequential.contains("  0 24228 -4.0 line 40 src 0"))   // u7 2019-01 kept
+        #expect(sequential.last!.contains(" 37 ") )                     // 36 + 1 overrides
+        let parallel = try read(spec, threads: threads, earlier: earlier)
+        #expect(parallel.report.threads == threads)
+        try expectSame(parallel, sequential)
     }
 
     @Test("declared units and unknown units")
