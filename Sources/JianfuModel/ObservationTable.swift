@@ -368,6 +368,18 @@ public struct DenseSeries: Sendable {
     public let metrics: [Metric]
     public let unitCount: Int
 
+    /// Calls `body` with each (ordinal, value) of `unit` for `metric`, in period order.
+    @inlinable
+    public func forEachValue(metric: Int, unit: Int, _ body: (_ ordinal: Int32, _ value: Double) -> Void) {
+        let grid = metrics[metric]
+        grid.values.withUnsafeBufferPointer { values in
+            let start = unit * grid.span
+            for p in 0..<grid.span where !values[start + p].isNaN {
+                body(grid.base + Int32(p), values[start + p])
+            }
+        }
+    }
+
     /// The values of `unit` for `metric`, in period order.
     public func entries(metric: Int, unit: Int) -> [ObservationTable.Entry] {
         let grid = metrics[metric]

@@ -12,11 +12,15 @@ public struct AlertsCSVWriter: ReportWriter {
         CSVOutput.row(Self.header, to: out)
         for alert in evaluation.alerts {
             let unit = evaluation.units[alert.unitIndex].unit
-            CSVOutput.row([
-                CSVOutput.text(unit.id), CSVOutput.text(unit.name), CSVOutput.text(unit.responsible),
-                CSVOutput.text(alert.metricIndex.map { evaluation.metrics[$0].id } ?? ""), alert.rule.rawValue,
-                NumberFormat.format(alert.value), NumberFormat.format(alert.threshold),
-            ], to: out)
+            var line = CSVRow(out)
+            line.text(unit.id)
+            line.text(unit.name)
+            line.text(unit.responsible)
+            line.text(alert.metricIndex.map { evaluation.metrics[$0].id } ?? "")
+            line.formatted(alert.rule.rawValue)
+            line.number(alert.value)
+            line.number(alert.threshold)
+            line.end()
         }
     }
 }

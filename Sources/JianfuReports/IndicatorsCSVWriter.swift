@@ -13,16 +13,27 @@ public struct IndicatorsCSVWriter: ReportWriter {
     public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
-        let f = NumberFormat.self
         for unit in evaluation.units {
-            let prefix = [CSVOutput.text(unit.unit.id), CSVOutput.text(unit.unit.name), CSVOutput.text(unit.unit.category), f.format(unit.isRollup)]
+            // id, name, category, rollup: the same for the unit's rows, spelled once.
+            let prefix = [CSVOutput.text(unit.unit.id), CSVOutput.text(unit.unit.name), CSVOutput.text(unit.unit.category),
+                          NumberFormat.format(unit.isRollup)].joined(separator: ",")
             for (metric, row) in zip(evaluation.metrics, unit.metrics) {
-                CSVOutput.row(prefix + [
-                    CSVOutput.text(metric.id), f.format(row.baseline), f.format(row.current), f.format(row.change),
-                    f.format(row.reductionRate), f.format(row.prior), f.format(row.yoyRate), f.format(row.rule?.threshold),
-                    f.format(row.met), f.format(row.score), f.format(row.rebound.isRebound),
-                    String(row.baselinePeriods), String(row.currentPeriods),
-                ], to: out)
+                var line = CSVRow(out)
+                line.formatted(prefix)
+                line.text(metric.id)
+                line.number(row.baseline)
+                line.number(row.current)
+                line.number(row.change)
+                line.number(row.reductionRate)
+                line.number(row.prior)
+                line.number(row.yoyRate)
+                line.number(row.rule?.threshold)
+                line.flag(row.met)
+                line.number(row.score)
+                line.flag(row.rebound.isRebound)
+                line.integer(row.baselinePeriods)
+                line.integer(row.currentPeriods)
+                line.end()
             }
         }
     }

@@ -13,7 +13,11 @@ public enum NumberFormat {
             return (value < 0 ? "-" : "") + text
         }
         let shortest = value.description
-        guard let e = shortest.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return shortest }
+        // Searched as bytes: a `Character` walk costs more than the formatting itself.
+        guard let e = shortest.utf8.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) else {
+            // Whole numbers from 1e15 up are spelled `1000000000000000.0`: drop the fraction.
+            return shortest.hasSuffix(".0") ? String(shortest.dropLast(2)) : shortest
+        }
         // Expand `d.ddde±x` into plain decimal notation.
         let exponent = Int(shortest[shortest.index(after: e)...])!
         var mantissa = String(shortest[..<e])

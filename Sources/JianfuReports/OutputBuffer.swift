@@ -13,6 +13,8 @@ public final class OutputBuffer: @unchecked Sendable {
     private var capacity: Int
     private var count = 0
     private let descriptor: Int32?
+    /// The first failed write to the descriptor, thrown by `flush()`.
+    private var failure: WriteError?
     private static let flushSize = 1 << 20
 
     /// A stream kept in memory (`bytes`).
@@ -40,7 +42,7 @@ public final class OutputBuffer: @unchecked Sendable {
     @inline(__always)
     private func reserve(_ more: Int) {
         if count + more <= capacity { return }
-        if descriptor != nil, count > 0 { try? flush() }
+        if descriptor != nil, count > 0 { flushKeepingFailure() }
         if count + more <= capacity { return }
         let bigger = max(capacity * 2, count + more)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
@@ -63,7 +65,7 @@ public final class OutputBuffer: @unchecked Sendable {
         reserve(more.count)
         if let base = more.baseAddress { (storage + count).update(from: base, count: more.count) }
         count += more.count
-        if descriptor != nil, count >= Self.flushSize { try? flush() }
+        if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
     }
 
     /// Appends everything `other` holds (an in-memory buffer).
@@ -83,10 +85,20 @@ public final class OutputBuffer: @unchecked Sendable {
         count = Self.put(digits: value, minimumWidth: minimumWidth, at: storage + count) - storage
     }
 
-    /// Writes a number as `NumberFormat.format` does, without a `String` for whole numbers.
+    /// Writes a number exactly as `NumberFormat.format` spells it; whole numbers and short
+    /// decimals (a survey score such as 76.3) without building a `String`.
     public func write(number value: Double) {
-        if value == value.rounded(), value >= 0, value < 1e15 {
-            write(digits: Int(value))
+        if value == value.rounded(), value.magnitude < 1e15 {
+            reserve(21)
+            var p = storage + count
+            if value < 0 {
+                p[0] = UInt8(ascii: "-")
+                p += 1
+            }
+            count = Self.put(digits: Int(value.magnitude), at: p) - storage
+        } else if let (scaled, digits) = NumberFormat.shortDecimal(value) {
+            reserve(32)
+            count = Self.put(decimal: scaled, digits: digits, at: storage + count) - storage
         } else {
             write(NumberFormat.format(value))
         }
@@ -103,7 +115,7 @@ public final class OutputBuffer: @unchecked Sendable {
     public func writeLine(maximumLength: Int, _ body: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>) {
         reserve(maximumLength)
         count = body(storage + count) - storage
-        if descriptor != nil, count >= Self.flushSize { try? flush() }
+        if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
     }
 
     /// Stores the digits of `value` at `p`; returns the pointer past them.
@@ -159,17 +171,26 @@ public final class OutputBuffer: @unchecked Sendable {
         return q
     }
 
-    /// Writes everything buffered to the descriptor.
+    /// Writes everything buffered to the descriptor. Throws the first failed write, including
+    /// one of the flushes made along the way when the buffer filled up.
     public func flush() throws {
+        flushKeepingFailure()
+        if let failure { throw failure }
+    }
+
+    /// Writes everything buffered; on failure keeps the error for `flush()` and drops the bytes
+    /// (the file is lost anyway, and the buffer must not grow without bound).
+    private func flushKeepingFailure() {
         guard let descriptor else { return }
         var offset = 0
-        while offset < count {
+        while offset < count, failure == nil {
             let n = Glibc.write(descriptor, storage + offset, count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw WriteError(reason: String(cString: strerror(errno)))
+                failure = WriteError(reason: String(cString: strerror(errno)))
+            } else {
+                offset += n
             }
-            offset += n
         }
         count = 0
     }

@@ -17,10 +17,14 @@ public struct RejectedCSVWriter: ReportWriter {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(header, to: out)
         for r in rejections {
-            CSVOutput.row([
-                CSVOutput.text(r.source), String(r.line), CSVOutput.text(r.field), r.reason.rawValue,
-                CSVOutput.text(r.message), CSVOutput.text(r.raw),
-            ], to: out)
+            var line = CSVRow(out)
+            line.text(r.source)
+            line.integer(r.line)
+            line.text(r.field)
+            line.formatted(r.reason.rawValue)
+            line.text(r.message)
+            line.text(r.raw)
+            line.end()
         }
     }
 }

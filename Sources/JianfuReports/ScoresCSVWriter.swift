@@ -11,11 +11,16 @@ public struct ScoresCSVWriter: ReportWriter {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
         for unit in evaluation.units {
-            CSVOutput.row([
-                CSVOutput.text(unit.unit.id), CSVOutput.text(unit.unit.name), CSVOutput.text(unit.unit.category),
-                NumberFormat.format(unit.isRollup), NumberFormat.format(unit.composite),
-                CSVOutput.text(unit.grade?.name ?? ""), NumberFormat.format(unit.rank), String(unit.rebounds),
-            ], to: out)
+            var line = CSVRow(out)
+            line.text(unit.unit.id)
+            line.text(unit.unit.name)
+            line.text(unit.unit.category)
+            line.flag(unit.isRollup)
+            line.number(unit.composite)
+            line.text(unit.grade?.name ?? "")
+            line.integer(unit.rank)
+            line.integer(unit.rebounds)
+            line.end()
         }
     }
 }

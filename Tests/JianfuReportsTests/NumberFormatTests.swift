@@ -1,3 +1,4 @@
+import Glibc
 import JianfuReports
 import Testing
 
@@ -24,6 +25,47 @@ import Testing
             out.write(byte: UInt8(ascii: " "))
         }
         #expect(out.text == "76.3 -0.05 0.1 123456.789 12 0.30000000000000004 ")
+    }
+
+    @Test func numberWriterSpellsAsNumberFormat() {
+        // `OutputBuffer.write(number:)` (every CSV writer) takes byte paths for whole numbers
+        // and short decimals; each must read as `NumberFormat.format` writes it.
+        let values: [Double] = [0, -0.0, 7, -9, 1e15 - 1, 1e15, -1e15, 1e16, 0.45, -0.05, 76.3, 100.0 / 3.0,
+                                1e-5, -2.5e-3, 0.30000000000000004, 999_999_999.5, 1e9 + 0.25, 123456.789]
+        let out = OutputBuffer()
+        var row = CSVRow(out)
+        for value in values { row.number(value) }
+        row.number(nil)
+        row.end()
+        #expect(out.text == values.map { NumberFormat.format($0) }.joined(separator: ",") + ",\n")
+        #expect(out.text.hasPrefix("0,0,7,-9,999999999999999,1000000000000000,-1000000000000000,10000000000000000,0.45,-0.05,76.3,"))
+    }
+
+    @Test func csvRowCells() {
+        let out = OutputBuffer()
+        var row = CSVRow(out)
+        row.text("a,b")
+        row.text("=1+1")
+        row.text("村")
+        row.integer(-3)
+        row.integer(nil)
+        row.flag(true)
+        row.flag(nil)
+        row.formatted("x")
+        row.end()
+        #expect(out.text == "\"a,b\",'=1+1,村,-3,,true,,x\n")
+    }
+
+    @Test func aFailedWriteIsReported() throws {
+        // /dev/full fails every write with ENOSPC: the flushes made while the buffer fills must
+        // not swallow it, and the final flush reports it.
+        let fd = open("/dev/full", O_WRONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let out = OutputBuffer(descriptor: fd)
+        let line = Array(repeating: UInt8(ascii: "x"), count: 1000)
+        for _ in 0..<5000 { out.write(bytes: line) }
+        #expect(throws: OutputBuffer.WriteError.self) { try out.flush() }
     }
 
     @Test func emptyForMissing() {
