@@ -10,13 +10,13 @@ public enum Evaluator {
         guard let windows = Windows(settings: settings, latestMonth: Windows.latestMonth(in: table)) else { return nil }
         let metrics = settings.metrics
         let dense = table.snapshot()
-        let access = Evaluation.SeriesAccess(table: dense, rollups: metrics.indices.map { m in
+        // Metrics, then units, are independent: each stage runs on every core.
+        let access = Evaluation.SeriesAccess(table: dense, rollups: .concurrentMap(count: metrics.count, blocks: metrics.count) { m in
             RollUp.series(of: metrics[m], leaves: { dense.entries(metric: m, unit: $0) }, unitCount: dense.unitCount, hierarchy: hierarchy)
         })
         let end = windows.evaluation.last
-        var evaluations: [UnitEvaluation] = []
-        evaluations.reserveCapacity(units.count)
-        for (u, unit) in units.enumerated() {
+        var evaluations = [UnitEvaluation].concurrentMap(count: units.count) { u in
+            let unit = units[u]
             let isRollup = hierarchy.hasDescendants(u)
             let override = settings.override(for: unit.category)
             var rows: [MetricIndicators] = []
@@ -41,10 +41,10 @@ public enum Evaluator {
             let composite = Composite.composite(
                 scores: zip(rows, metrics).map { ($0.score, override.weight(for: $1)) },
                 rebounds: rebounds, penalty: settings.rebound.penalty)
-            evaluations.append(UnitEvaluation(
+            return UnitEvaluation(
                 unit: unit, isRollup: isRollup, metrics: rows, composite: composite,
                 grade: Composite.grade(composite, grades: settings.grades), rank: nil,
-                rebounds: rebounds, lastReportedMonth: lastReported))
+                rebounds: rebounds, lastReportedMonth: lastReported)
         }
         let ranks = Rank.ranks(evaluations.map { ($0.unit.category, $0.composite) })
         for i in evaluations.indices { evaluations[i].rank = ranks[i] }

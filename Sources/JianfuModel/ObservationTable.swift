@@ -319,7 +319,7 @@ public struct ObservationTable: Sendable {
 
     /// Every value, transposed unit by unit for evaluation (see `DenseSeries`).
     public func snapshot() -> DenseSeries {
-        DenseSeries(metrics: metrics.indices.map { m in
+        DenseSeries(metrics: .concurrentMap(count: metrics.count, blocks: metrics.count) { m in
             let (g, slot) = place[m]
             let grid = grids[g]
             let units = min(self.units.count, grid.unitCapacity)
