@@ -26,6 +26,8 @@ public final class CSVScanner {
     }
 
     public let delimiter: UInt8
+    /// The delimiter in each byte of a word, for `endOfUnquotedField`.
+    private let delimiters: UInt64
     /// Decoded bytes waiting to be scanned; decoders append here.
     public var pending: [UInt8] = []
     private var line = 1
@@ -39,6 +41,7 @@ public final class CSVScanner {
 
     public init(delimiter: UInt8 = UInt8(ascii: ",")) {
         self.delimiter = delimiter
+        delimiters = Self.everyByte(delimiter)
     }
 
     deinit {
@@ -75,6 +78,7 @@ public final class CSVScanner {
     private func scanRecord(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, final: Bool) -> (Int, Int, Int, Problem?)? {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         let delimiter = self.delimiter
+        let delimiters = self.delimiters
         let count = bytes.count
         var spans = self.spans
         var scratch = self.scratch
@@ -132,11 +136,7 @@ public final class CSVScanner {
                 }
             } else {
                 let fieldStart = p
-                while p < count {
-                    let b = bytes[p]
-                    if b == delimiter || b == lf || b == cr { break }
-                    p += 1
-                }
+                p = Self.endOfUnquotedField(bytes, from: p, delimiters: delimiters)
                 spans.append(Span(start: fieldStart, end: p, inScratch: false))
             }
             if p == count {
@@ -156,6 +156,45 @@ public final class CSVScanner {
             }
             return (p, bytes[p + 1] == lf ? p + 2 : p + 1, lines + 1, problem)
         }
+    }
+}
+
+extension CSVScanner {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    static func everyByte(_ byte: UInt8) -> UInt64 { ones &* UInt64(byte) }
+
+    /// The offset of the first byte at or after `p` that ends an unquoted field: the delimiter,
+    /// LF or CR (a quote is data there); `bytes.count` when there is none.
+    ///
+    /// Eight bytes at a time (SWAR): for each byte value `v` sought, `x = word ^ v·0x0101…` has
+    /// a zero byte where the word holds `v`, and `(x - 0x0101…) & ~x & 0x8080…` sets the high
+    /// bit of the lowest such byte (higher bytes may be flagged falsely, through the borrow, but
+    /// never a lower one). So the lowest bit set in the union, over little-endian loads, is the
+    /// first byte sought. Fields are short (ids, periods, values), so this halves the scan of
+    /// a typical row compared with testing each byte three times.
+    @inline(__always)
+    static func endOfUnquotedField(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, delimiters: UInt64) -> Int {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return start }
+        let raw = UnsafeRawPointer(base)
+        let lfs = ones &* 0x0A, crs = ones &* 0x0D
+        var p = start
+        while p &+ 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+            let d = word ^ delimiters, l = word ^ lfs, c = word ^ crs
+            let found = ((d &- ones) & ~d | (l &- ones) & ~l | (c &- ones) & ~c) & highs
+            if found != 0 { return p &+ found.trailingZeroBitCount &>> 3 }
+            p &+= 8
+        }
+        let delimiter = UInt8(truncatingIfNeeded: delimiters)
+        while p < count {
+            let b = base[p]
+            if b == delimiter || b == 0x0A || b == 0x0D { return p }
+            p &+= 1
+        }
+        return count
     }
 }
 

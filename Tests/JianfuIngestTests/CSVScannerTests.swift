@@ -205,3 +205,38 @@ struct CSVScannerTests {
         #expect(fields == [[0x61, 0x22, 0x62], [0x63]])  // a " b | c
     }
 }
+
+/// The unquoted-field scan reads eight bytes at a time: every field end must be found wherever
+/// it falls in a word, and the bytes one above a sought byte (`-` after `,`, VT after LF, SO
+/// after CR), which the word trick can flag falsely above a true match, must stay data.
+@Suite("CSVScanner word-at-a-time field ends") struct CSVScannerWordTests {
+    @Test("every field length from 0 to 19, at every offset in a word", arguments: [",", ";", "\t"])
+    func fieldEnds(delimiter: Character) {
+        let d = String(delimiter)
+        // Data bytes chosen to sit next to the sought values: one above the delimiter, VT (LF+1),
+        // SO (CR+1), a NUL, and a three-byte character.
+        // (For TAB, one above is LF itself: the byte below it stands in.)
+        let above = delimiter.asciiValue! + 1
+        let neighbour = above == 0x0A ? delimiter.asciiValue! - 1 : above
+        let alphabet = [String(UnicodeScalar(neighbour)), "\u{0B}", "\u{0E}", "\u{00}", "村", "x"]
+        var input = ""
+        var expected: [ScannedRecord] = []
+        var line = 1
+        for lead in 0..<8 {            // shifts the record against the 8-byte words
+            for length in 0..<20 {
+                let pad = String(repeating: "p", count: lead)
+                let field = (0..<length).map { alphabet[($0 + length) % alphabet.count] }.joined()
+                let terminators = ["\n", "\r\n", "\r"]
+                let terminator = terminators[(lead + length) % 3]
+                let fields = [pad, field, field + "y", ""]
+                input += fields.joined(separator: d) + terminator
+                expected.append(ScannedRecord(line, fields, raw: fields.joined(separator: d)))
+                line += 1
+            }
+        }
+        let records = scanRecords([Array(input.utf8)], delimiter: delimiter.asciiValue!)
+        #expect(records.count == expected.count)
+        let mismatch = zip(records, expected).first { $0 != $1 }
+        #expect(mismatch == nil, "\(mismatch.map { "\($0.0) ≠ \($0.1)" } ?? "")")
+    }
+}
