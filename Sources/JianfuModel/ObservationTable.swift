@@ -46,17 +46,19 @@ public struct ObservationTable: Sendable {
     }
 
     /// The cells of the metrics of one granularity:
-    /// `cells[((ordinal - base) * unitCapacity + unit) * width + slot]`.
+    /// `cells.base[((ordinal - base) * unitCapacity + unit) * width + slot]`.
     struct Grid: Sendable {
         /// Metric indices in this grid; a metric's slot is its position here.
         var metrics: [Int]
         var base: Int32 = 0
         var span = 0
         var unitCapacity = 0
-        var cells: [Cell] = []
+        /// `span * unitCapacity * width` cells in use, and room beyond them (see `CellStorage`).
+        var cells = CellStorage(capacity: 0)
         var occupied: [UInt64] = []
 
         var width: Int { metrics.count }
+        var cellCount: Int { span * unitCapacity * width }
 
         @inline(__always) func index(_ offset: Int, _ unit: Int, _ slot: Int) -> Int {
             (offset &* unitCapacity &+ unit) &* width &+ slot
@@ -64,10 +66,15 @@ public struct ObservationTable: Sendable {
         @inline(__always) func isOccupied(_ index: Int) -> Bool { occupied[index &>> 6] & (1 &<< UInt64(index & 63)) != 0 }
         @inline(__always) mutating func markOccupied(_ index: Int) { occupied[index &>> 6] |= 1 &<< UInt64(index & 63) }
 
+        /// Makes the cells this grid's own before a write (copy on write).
+        @inline(__always) mutating func makeUnique() {
+            if !isKnownUniquelyReferenced(&cells) { cells = cells.copy(count: cellCount, capacity: cells.capacity) }
+        }
+
         /// Rebuilds the grid for periods `[lo, lo + span)` and `capacity` units, keeping values.
         mutating func relayout(lo: Int, span newSpan: Int, capacity: Int) {
-            var cells = [Cell](repeating: .vacant, count: newSpan * capacity * width)
-            var occupied = [UInt64](repeating: 0, count: (cells.count + 63) / 64)
+            let cells = CellStorage(capacity: 2 * newSpan * capacity * width)
+            var occupied = [UInt64](repeating: 0, count: (newSpan * capacity * width + 63) / 64)
             let shift = Int(base) - lo
             for p in 0..<span {
                 for u in 0..<unitCapacity {
@@ -75,7 +82,7 @@ public struct ObservationTable: Sendable {
                         let from = index(p, u, s)
                         guard isOccupied(from) else { continue }
                         let to = ((p + shift) * capacity + u) * width + s
-                        cells[to] = self.cells[from]
+                        cells.base[to] = self.cells.base[from]
                         occupied[to >> 6] |= 1 << UInt64(to & 63)
                     }
                 }
@@ -87,11 +94,14 @@ public struct ObservationTable: Sendable {
             unitCapacity = capacity
         }
 
-        /// Appends `count` empty period rows at the end.
+        /// Appends `count` empty period rows at the end: within the room mapped, nothing moves.
         mutating func appendPeriods(_ count: Int) {
+            let needed = (span + count) * unitCapacity * width
+            if needed > cells.capacity || !isKnownUniquelyReferenced(&cells) {
+                cells = cells.copy(count: cellCount, capacity: max(needed, 2 * cells.capacity))
+            }
             span += count
-            cells.append(contentsOf: repeatElement(Cell.vacant, count: count * unitCapacity * width))
-            let words = (cells.count + 63) / 64
+            let words = (needed + 63) / 64
             if occupied.count < words { occupied.append(contentsOf: repeatElement(0, count: words - occupied.count)) }
         }
     }
@@ -165,13 +175,15 @@ public struct ObservationTable: Sendable {
         let index = grids[g].index(offset, Int(unit), slot)
         let cell = Cell(value: value, line: UInt32(truncatingIfNeeded: line), source: source)
         if !grids[g].isOccupied(index) {
-            grids[g].cells[index] = cell
+            grids[g].makeUnique()
+            grids[g].cells.base[index] = cell
             grids[g].markOccupied(index)
             return .added
         }
-        let existing = grids[g].cells[index]
+        let existing = grids[g].cells.base[index]
         if existing.source == source { return .duplicate(firstLine: Int(existing.line)) }
-        grids[g].cells[index] = cell
+        grids[g].makeUnique()
+        grids[g].cells.base[index] = cell
         return .overrode
     }
 
@@ -203,7 +215,9 @@ public struct ObservationTable: Sendable {
             var clash = false
             var grid = grids[g]
             grids[g] = Grid(metrics: [])  // so `grid` is uniquely referenced while written
-            grid.cells.withUnsafeMutableBufferPointer { cells in
+            grid.makeUnique()
+            let cells = grid.cells.base
+            do {
                 grid.occupied.withUnsafeMutableBufferPointer { occupied in
                     let capacity = grid.unitCapacity
                     for p in first...last where !clash {
@@ -212,7 +226,7 @@ public struct ObservationTable: Sendable {
                             for s in 0..<width {
                                 let index = start + s
                                 guard from.isOccupied(index) else { continue }
-                                var cell = from.cells[index]
+                                var cell = from.cells.base[index]
                                 guard cell.source == source else { continue }
                                 let to = ((p + shift) * capacity + Int(unitMap[u])) * width + s
                                 let bit: UInt64 = 1 << UInt64(to & 63)
@@ -261,7 +275,7 @@ public struct ObservationTable: Sendable {
         for p in 0..<grid.span {
             let index = grid.index(p, unit, slot)
             if grid.isOccupied(index) {
-                let cell = grid.cells[index]
+                let cell = grid.cells.base[index]
                 result.append(Entry(ordinal: grid.base + Int32(p), line: cell.line, source: cell.source, value: cell.value))
             }
         }
@@ -277,7 +291,7 @@ public struct ObservationTable: Sendable {
             for u in 0..<min(units.count, grid.unitCapacity) {
                 let index = grid.index(p, u, slot)
                 guard grid.isOccupied(index) else { continue }
-                let cell = grid.cells[index]
+                let cell = grid.cells.base[index]
                 if cell.source == source {
                     body(u, Entry(ordinal: grid.base + Int32(p), line: cell.line, source: cell.source, value: cell.value))
                 }
@@ -327,7 +341,8 @@ public struct ObservationTable: Sendable {
             // Blocked transpose: a tile of periods × units at a time, so both sides stay in cache.
             let tile = 64
             values.withUnsafeMutableBufferPointer { out in
-                grid.cells.withUnsafeBufferPointer { cells in
+                do {
+                    let cells = grid.cells.base
                     for p0 in stride(from: 0, to: grid.span, by: tile) {
                         for u0 in stride(from: 0, to: units, by: tile) {
                             for p in p0..<min(p0 + tile, grid.span) {

@@ -1,0 +1,40 @@
+import Glibc
+
+/// The cells of one `ObservationTable` grid, in anonymous memory from `mmap`.
+///
+/// Fresh pages read as zero bytes, which is `Cell.vacant`, so reserving room costs no fill and
+/// rooms never touched cost no memory: a grid reserves twice the periods it needs, appends
+/// periods without copying, and the parallel reader merges a later stretch into an earlier one
+/// without moving it (an `Array` copied and zero-filled the whole grid at each growth).
+///
+/// Shared between copies of a table and copied on the first write by a non-unique owner
+/// (`ObservationTable` checks `isKnownUniquelyReferenced`), like an array's buffer.
+final class CellStorage: @unchecked Sendable {
+    typealias Cell = ObservationTable.Cell
+
+    let base: UnsafeMutablePointer<Cell>
+    /// Cells mapped.
+    let capacity: Int
+    private let byteCount: Int
+
+    /// Maps room for `capacity` vacant cells.
+    init(capacity: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        byteCount = max(page, (capacity * MemoryLayout<Cell>.stride + page - 1) / page * page)
+        let mapped = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let mapped, mapped != MAP_FAILED else {
+            preconditionFailure("cannot map \(byteCount) bytes for the observation grid: \(String(cString: strerror(errno)))")
+        }
+        base = mapped.bindMemory(to: Cell.self, capacity: byteCount / MemoryLayout<Cell>.stride)
+        self.capacity = byteCount / MemoryLayout<Cell>.stride
+    }
+
+    deinit { munmap(base, byteCount) }
+
+    /// A storage of `capacity` cells holding a copy of the first `count` cells of this one.
+    func copy(count: Int, capacity: Int) -> CellStorage {
+        let copy = CellStorage(capacity: max(capacity, count))
+        copy.base.update(from: base, count: count)
+        return copy
+    }
+}

@@ -1,0 +1,93 @@
+import JianfuModel
+import Testing
+
+/// The table's storage is shared between copies and grows in place (`CellStorage`): a copy
+/// must never see another copy's writes, and growing in either direction or past the room
+/// reserved must keep every value.
+@Suite("ObservationTable") struct ObservationTableTests {
+    static let metrics = [Metric(id: "documents"), Metric(id: "survey", direction: .up, aggregate: .mean)]
+
+    /// Every (unit, metric, ordinal, value, line) of a table, in a comparable form.
+    func contents(_ table: ObservationTable) -> [String] {
+        var lines: [String] = []
+        for u in 0..<table.unitCount {
+            for m in table.metrics.indices {
+                for e in table.series[m][u] { lines.append("\(table.unitID(Int32(u))) \(m) \(e.ordinal) \(e.value) \(e.line)") }
+            }
+        }
+        return lines
+    }
+
+    @Test func aCopyDoesNotSeeWritesToTheOriginal() {
+        var original = ObservationTable(metrics: Self.metrics)
+        let u = original.unitIndex("a")
+        let outcomes = [
+            original.insert(metric: 0, unit: u, ordinal: 100, value: 1, source: 0, line: 2),
+        ]
+        var copy = original
+        let more = [
+            copy.insert(metric: 0, unit: u, ordinal: 101, value: 2, source: 0, line: 3),
+            copy.insert(metric: 0, unit: u, ordinal: 100, value: 9, source: 1, line: 4),
+            original.insert(metric: 1, unit: u, ordinal: 100, value: 70.5, source: 0, line: 5),
+        ]
+        #expect(outcomes + more == [.added, .added, .overrode, .added])
+        #expect(contents(original) == ["a 0 100 1.0 2", "a 1 100 70.5 5"])
+        #expect(contents(copy) == ["a 0 100 9.0 4", "a 0 101 2.0 3"])
+    }
+
+    @Test func growsForwardBackwardAndInUnits() {
+        var table = ObservationTable(metrics: Self.metrics)
+        var expected: [String: [String]] = [:]
+        // 300 units (several capacity doublings), periods forward far past the first room,
+        // then back before the first period, with a copy taken half way.
+        var snapshot: ObservationTable?
+        var expectedAtSnapshot: [String] = []
+        var line = 2
+        for (step, ordinal) in ([24_000, 24_001, 24_050, 24_200, 23_900, 23_000] as [Int32]).enumerated() {
+            for k in 0..<300 {
+                let id = "u\(k)"
+                let u = table.unitIndex(id)
+                let value = Double(k * 1000) + Double(ordinal - 23_000)
+                let outcome = table.insert(metric: k % 2, unit: u, ordinal: ordinal, value: value, source: 0, line: line)
+                #expect(outcome == .added)
+                expected[id, default: []].append("\(id) \(k % 2) \(ordinal) \(value) \(line)")
+                line += 1
+            }
+            if step == 2 {
+                snapshot = table
+                expectedAtSnapshot = contents(table)
+            }
+        }
+        let sortedExpected = (0..<300).flatMap { k in
+            expected["u\(k)"]!.sorted { Int($0.split(separator: " ")[2])! < Int($1.split(separator: " ")[2])! }
+        }
+        #expect(contents(table) == sortedExpected)
+        #expect(contents(snapshot!) == expectedAtSnapshot)
+        #expect(expectedAtSnapshot.count == 900)
+        // A duplicate from the same source keeps the first line.
+        let u1 = table.unitIndex("u1")
+        let again = table.insert(metric: 1, unit: u1, ordinal: 23_000, value: 5, source: 0, line: 99)
+        #expect(again == .duplicate(firstLine: line - 299))
+    }
+
+    @Test func absorbMapsUnitsShiftsLinesAndRefusesAClash() {
+        var first = ObservationTable(metrics: Self.metrics)
+        var second = first
+        _ = first.insert(metric: 0, unit: first.unitIndex("a"), ordinal: 10, value: 1, source: 3, line: 2)
+        // The second stretch met b before a: its unit 0 is b.
+        _ = second.insert(metric: 0, unit: second.unitIndex("b"), ordinal: 40, value: 2, source: 3, line: 2)
+        _ = second.insert(metric: 1, unit: second.unitIndex("a"), ordinal: 41, value: 3, source: 3, line: 3)
+        var merged = first
+        let map = [merged.unitIndex("b"), merged.unitIndex("a")]
+        let absorbed = merged.absorb(second, source: 3, unitMap: map, lineOffset: 100)
+        #expect(absorbed)
+        #expect(contents(merged) == ["a 0 10 1.0 2", "a 1 41 3.0 103", "b 0 40 2.0 102"])
+        #expect(contents(first) == ["a 0 10 1.0 2"])   // the table absorbed into was a copy
+        // The same key of the same source in both: refused.
+        var clash = ObservationTable(metrics: Self.metrics)
+        _ = clash.insert(metric: 0, unit: clash.unitIndex("a"), ordinal: 10, value: 7, source: 3, line: 2)
+        let a = merged.unitIndex("a")
+        let refused = !merged.absorb(clash, source: 3, unitMap: [a], lineOffset: 0)
+        #expect(refused)
+    }
+}
