@@ -86,6 +86,10 @@ struct RowIngestor {
         var known: Int32 = -1
         if lastUnit >= 0, Self.equal(unitBytes, lastUnitBytes) {
             known = lastUnit  // long files repeat a unit on consecutive rows: skip the hash
+        } else if lastUnit >= 0, table.units.matches(lastUnit + 1, unitBytes) {
+            // Exports list the units in the same order every period, so after the first period
+            // the next unit is usually the one interned next: one comparison, no hash.
+            known = lastUnit + 1
         } else if unitsDeclared {
             guard let index = table.units.lookup(unitBytes) else {
                 return rejectRow(record, .unknownUnit, spec.header(for: "unit_id"),

@@ -69,8 +69,9 @@ public enum ValueParser {
         guard digits > 0 else { return nil }
         // Clinger's fast path: an exact integer mantissa divided by an exact power of ten is
         // correctly rounded. Anything longer goes through strtod.
-        if digits <= 15, fractionDigits <= 22 {
-            return Double(mantissa) / exactPowers[fractionDigits]
+        if digits <= 15 {
+            if fractionDigits == 0 { return Double(mantissa) }  // counts: no division
+            if fractionDigits <= 22 { return Double(mantissa) / exactPowers[fractionDigits] }
         }
         var text = [CChar](repeating: 0, count: hi - lo + 1)
         for k in lo..<hi { text[k - lo] = CChar(bitPattern: raw[k]) }

@@ -56,6 +56,11 @@ public struct ByteInterner: Sendable {
         return bytes.withUnsafeMutableBufferPointer { lookup(UnsafeBufferPointer($0)) }
     }
 
+    /// Whether `index` was interned from exactly `bytes` (no hashing: one comparison).
+    public func matches(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        index >= 0 && Int(index) < count && equals(Int(index), bytes)
+    }
+
     /// The interned bytes of `index` as a `String`.
     public func string(at index: Int32) -> String {
         String(decoding: arena[starts[Int(index)]..<starts[Int(index) + 1]], as: UTF8.self)

@@ -200,6 +200,39 @@ struct ObservationReaderTests {
         #expect(report.rowsRejected == 1)
     }
 
+    @Test("units in a changed order, ids that are prefixes of each other: each value on its unit")
+    func unitOrderChanges() throws {
+        // After the first month the reader tries "the unit interned after the previous row's"
+        // before hashing; here that guess is wrong on purpose (order changes, u1 vs u10).
+        let files = try TestFiles()
+        let path = try files.write("order.csv", """
+            unit_id,period,metric,value
+            u1,2024-01,documents,1
+            u10,2024-01,documents,10
+            u2,2024-01,documents,2
+            u1,2024-02,documents,101
+            u2,2024-02,documents,102
+            u10,2024-02,documents,110
+            u10,2024-03,documents,210
+            u1,2024-03,documents,201
+            u100,2024-03,documents,300
+            u2,2024-03,documents,202
+
+            """)
+        var table = ObservationTable(metrics: Self.longMetrics)
+        let (report, rejections) = try readObservations(SourceSpec(name: "order", path: path), into: &table)
+        #expect(rejections.isEmpty)
+        #expect(report.observations == 10)
+        func values(_ id: String) -> [Double] {
+            table.series[0][Int(table.units.lookup(id)!)].map(\.value)
+        }
+        #expect(table.unitCount == 4)
+        #expect(values("u1") == [1, 101, 201])
+        #expect(values("u10") == [10, 110, 210])
+        #expect(values("u2") == [2, 102, 202])
+        #expect(values("u100") == [300])
+    }
+
     @Test("rows out of period order are kept sorted by period")
     func outOfOrder() throws {
         let files = try TestFiles()
