@@ -130,7 +130,9 @@ public struct PipelineRunner {
     func writers(for evaluation: Evaluation, hierarchy: Hierarchy) -> [any ReportWriter] {
         var writers: [any ReportWriter] = []
         if config.formats.contains(.csv) {
-            writers += [IndicatorsCSVWriter(), ScoresCSVWriter(), SeriesCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter()] as [any ReportWriter]
+            // series.csv (a line per observation) first: the writers run concurrently in this
+            // order, so the longest starts at once and the others share the other cores.
+            writers += [SeriesCSVWriter(), IndicatorsCSVWriter(), ScoresCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter()] as [any ReportWriter]
         }
         if config.formats.contains(.json) { writers.append(SummaryJSONWriter()) }
         if config.formats.contains(.prom) { writers.append(PrometheusWriter()) }
