@@ -3,7 +3,7 @@ import Glibc
 /// The cells of one `ObservationTable` grid, in anonymous memory from `mmap`.
 ///
 /// Fresh pages read as zero bytes, which is `Cell.vacant`, so reserving room costs no fill and
-/// rooms never touched cost no memory: a grid reserves twice the periods it needs, appends
+/// room never touched costs no memory: a grid reserves four times the periods it has, appends
 /// periods without copying, and the parallel reader merges a later stretch into an earlier one
 /// without moving it (an `Array` copied and zero-filled the whole grid at each growth).
 ///

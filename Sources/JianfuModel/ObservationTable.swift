@@ -73,7 +73,9 @@ public struct ObservationTable: Sendable {
 
         /// Rebuilds the grid for periods `[lo, lo + span)` and `capacity` units, keeping values.
         mutating func relayout(lo: Int, span newSpan: Int, capacity: Int) {
-            let cells = CellStorage(capacity: 2 * newSpan * capacity * width)
+            // Room for four times the periods: a grid laid out while its first periods arrive
+            // then grows in place for years (untouched room costs no memory).
+            let cells = CellStorage(capacity: 4 * newSpan * capacity * width)
             var occupied = [UInt64](repeating: 0, count: (newSpan * capacity * width + 63) / 64)
             let shift = Int(base) - lo
             for p in 0..<span {
