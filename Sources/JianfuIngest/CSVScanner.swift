@@ -7,7 +7,13 @@ import JianfuModel
 /// - A chunk boundary may fall anywhere — inside a quoted field, between CR and LF, between the
 ///   two quotes of an escaped `""`, inside a multi-byte character. A record is handed out only
 ///   once its terminator has been seen (or the input has ended), so an incomplete tail simply
-///   waits in `pending` for the next chunk; nothing is re-scanned more than once per chunk.
+///   waits in `pending` for the next chunk. An incomplete record inside a quoted field is not
+///   re-scanned from its start on every chunk: `openQuoteCheckedTo` remembers how far its open
+///   field has been searched for the closing quote, only the new bytes are searched, and the
+///   record is scanned whole once the quote closes — so a long quoted field costs linear time.
+/// - A record (in practice: a stray quote that makes one field of the rest of the file) may not
+///   grow beyond `maximumRecordBytes` without ending: `scan` throws `RecordTooLong` rather than
+///   hold the file in memory.
 /// - Quotes are tracked per field: a field is quoted only when its first byte is `"`; inside it,
 ///   `""` is a quote and delimiters and line breaks are data. A `"` inside an unquoted field is
 ///   data (as spreadsheets read it). Text after a closing quote marks the record malformed.
@@ -25,7 +31,20 @@ public final class CSVScanner {
         var inScratch: Bool
     }
 
+    /// A record that reached `maximumRecordBytes` without ending.
+    public struct RecordTooLong: Error, Equatable {
+        /// The physical line the record starts on.
+        public let line: Int
+        /// True when a quoted field opened in it is still open.
+        public let insideQuotes: Bool
+    }
+
     public let delimiter: UInt8
+    /// The longest a record may grow while waiting for its end (64 MiB by default).
+    public let maximumRecordBytes: Int
+    /// When the record at the start of `pending` ended inside an open quoted field: the offset
+    /// from which to keep searching for its closing quote.
+    private var openQuoteCheckedTo: Int?
     /// The delimiter in each byte of a word, for `endOfUnquotedField`.
     private let delimiters: UInt64
     /// Decoded bytes waiting to be scanned; decoders append here.
@@ -39,8 +58,9 @@ public final class CSVScanner {
     private var spans = GrowableBuffer<Span>(capacity: 64)
     private var scratch = GrowableBuffer<UInt8>(capacity: 4096)
 
-    public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), maximumRecordBytes: Int = 64 << 20) {
         self.delimiter = delimiter
+        self.maximumRecordBytes = maximumRecordBytes
         delimiters = Self.everyByte(delimiter)
     }
 
@@ -52,13 +72,19 @@ public final class CSVScanner {
     /// Hands every complete record in `pending` to `body`; with `final`, the tail too.
     ///
     /// The bytes are checked for valid UTF-8 once per call; when they are valid, every record is
-    /// marked so (`isKnownValidUTF8`) and readers skip their per-row check.
-    public func scan(final: Bool, _ body: (CSVRecord) throws -> Void) rethrows {
+    /// marked so (`isKnownValidUTF8`) and readers skip their per-row check. Throws
+    /// `RecordTooLong` when the incomplete record left in `pending` exceeds `maximumRecordBytes`.
+    public func scan(final: Bool, _ body: (CSVRecord) throws -> Void) throws {
         var consumed = 0
+        var resume: Int?
         try pending.withUnsafeBufferPointer { bytes in
+            if let from = openQuoteCheckedTo, !final, let open = Self.stillOpen(bytes, from: from) {
+                resume = open  // the record's quoted field is still open: nothing new to hand out
+                return
+            }
             let valid = UTF8Validation.isValid(UnsafeRawBufferPointer(bytes), allowTruncatedEnd: !final)
             while consumed < bytes.count {
-                guard let (end, next, lines, problem) = scanRecord(bytes, from: consumed, final: final) else { break }
+                guard let (end, next, lines, problem) = scanRecord(bytes, from: consumed, final: final, openQuote: &resume) else { break }
                 let record = CSVRecord(
                     bytes: bytes, scratch: UnsafeBufferPointer(start: scratch.base, count: scratch.count),
                     spans: UnsafeBufferPointer(start: spans.base, count: spans.count), line: line,
@@ -70,12 +96,38 @@ public final class CSVScanner {
             }
         }
         pending.removeSubrange(0..<consumed)
+        openQuoteCheckedTo = resume.map { $0 - consumed }
+        if pending.count > maximumRecordBytes {
+            throw RecordTooLong(line: line, insideQuotes: openQuoteCheckedTo != nil)
+        }
+    }
+
+    /// Continues the search for the closing quote of the open quoted field of the record at
+    /// the start of `bytes`, from `from` (inside the field). Returns where to search from next
+    /// time when the field is still open; `nil` when it closed (the record can be scanned).
+    private static func stillOpen(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        let quote = UInt8(ascii: "\"")
+        var p = from
+        while p < bytes.count {
+            guard bytes[p] == quote else {
+                p += 1
+                continue
+            }
+            if p + 1 == bytes.count { return p }  // `"` or `""`: the next byte decides
+            if bytes[p + 1] != quote { return nil }  // closed
+            p += 2
+        }
+        return p
     }
 
     /// Scans one record starting at `start`. Returns the end of its content, where the next
     /// record starts, how many physical lines it spans, and its problem; `nil` when more input is
     /// needed to know where it ends.
-    private func scanRecord(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, final: Bool) -> (Int, Int, Int, Problem?)? {
+    /// When more input is needed inside a quoted field, `openQuote` is set to the offset from
+    /// which its closing quote is still to be found.
+    private func scanRecord(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, final: Bool, openQuote: inout Int?
+    ) -> (Int, Int, Int, Problem?)? {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         let delimiter = self.delimiter
         let delimiters = self.delimiters
@@ -99,14 +151,20 @@ public final class CSVScanner {
                 var contentEnd = -1
                 while contentEnd < 0 {
                     if p == count {
-                        guard final else { return nil }
+                        guard final else {
+                            openQuote = p
+                            return nil
+                        }
                         problem = .unterminatedQuote
                         contentEnd = count
                         break
                     }
                     let b = bytes[p]
                     if b == quote {
-                        if p + 1 == count, !final { return nil }
+                        if p + 1 == count, !final {
+                            openQuote = p
+                            return nil
+                        }
                         if p + 1 < count, bytes[p + 1] == quote {
                             escaped = true
                             p += 2

@@ -26,6 +26,10 @@ public enum IngestError: Error, Equatable, Sendable {
     /// full-width comma `，` (a sheet typed with a Chinese input method), or `;` or a tab where
     /// `,` is declared. jianfu does not guess which was meant.
     case wrongDelimiter(source: String, path: String, found: String, declared: UInt8)
+    /// A record still not ended after `bytes` (64 MiB): in practice a stray `"` on `line` that
+    /// opens a quoted field no quote closes, which would make one field of the rest of the file.
+    /// Refused rather than held in memory or read as one giant rejected row.
+    case recordTooLong(source: String, path: String, line: Int, bytes: Int, insideQuotes: Bool)
     /// A JSON source whose text is not JSON (RFC 8259); `line` and `column` (bytes) are where
     /// the first error is. Nothing of the source is kept.
     case badJSON(source: String, path: String, line: Int, column: Int, reason: String)
@@ -61,6 +65,12 @@ extension IngestError: CustomStringConvertible {
         case .wrongDelimiter(let source, let path, let found, let declared):
             "source \(source): \(path):1: the header is one column holding \(Self.name(delimiter: found)), "
                 + Self.advice(found: found, declared: declared)
+        case .recordTooLong(let source, let path, let line, let bytes, let insideQuotes):
+            insideQuotes
+                ? "source \(source): \(path):\(line): a quoted field opens on this line and no quote closes it within "
+                    + "\(bytes >> 20) MiB: a stray '\"'? Fix or remove it (a field's own quotes are written \"\"); nothing of the source is kept"
+                : "source \(source): \(path):\(line): the record starting on this line runs on for more than \(bytes >> 20) MiB "
+                    + "without a line break; nothing of the source is kept"
         case .badJSON(let source, let path, let line, let column, let reason):
             "source \(source): \(path):\(line):\(column): not valid JSON: \(reason)"
         case .jsonShape(let source, let path, let jsonPath, let reason):

@@ -71,6 +71,9 @@ struct ParallelFileReader {
         var error: Error?
         var lines = 0
         var endsCleanly = true
+        /// The stretch grew a record past the scanner's limit: it may have started inside a
+        /// quoted field, so only a sequential pass can tell.
+        var inconclusive = false
         var encoding = SourceEncoding.auto
     }
 
@@ -89,7 +92,7 @@ struct ParallelFileReader {
             }
         }
         for stretch in stretches { if let error = stretch.error { throw error } }
-        guard stretches.dropLast().allSatisfy(\.endsCleanly) else { return nil }
+        guard stretches.dropLast().allSatisfy(\.endsCleanly), !stretches.contains(where: \.inconclusive) else { return nil }
 
         var merged = stretches[0].ingestor!
         var offset = stretches[0].lines
@@ -143,6 +146,14 @@ struct ParallelFileReader {
         var ingestor = RowIngestor(reader: reader, columns: columns, table: table)
         var skipHeader = k == 0
         var lastProblem: CSVScanner.Problem?
+        let body = { (record: CSVRecord) in
+            if skipHeader {
+                skipHeader = false
+                return
+            }
+            ingestor.consume(record)
+            lastProblem = record.problem
+        }
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.blockSize, alignment: 16)
         defer { block.deallocate() }
         var position = cuts[k]
@@ -157,13 +168,16 @@ struct ParallelFileReader {
             position += n
             let final = n == 0 || position >= end
             try decoder.decode(UnsafeRawBufferPointer(rebasing: block[0..<n]), into: &scanner.pending, final: final)
-            scanner.scan(final: final) { record in
-                if skipHeader {
-                    skipHeader = false
+            do {
+                try scanner.scan(final: final, body)
+            } catch let tooLong as CSVScanner.RecordTooLong {
+                // From the file's start this is the source's fault; a later stretch may have
+                // begun inside a quoted field and read it inside out: one pass decides.
+                guard k == 0 else {
+                    stretch.inconclusive = true
                     return
                 }
-                ingestor.consume(record)
-                lastProblem = record.problem
+                throw IngestError(tooLong, spec: spec, limit: scanner.maximumRecordBytes)
             }
             if final { break }
         } while true
@@ -190,8 +204,12 @@ struct ParallelFileReader {
         let scanner = CSVScanner(delimiter: spec.delimiter)
         try head.withUnsafeBytes { try decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0...end]), into: &scanner.pending, final: true) }
         var header: Header?
-        scanner.scan(final: false) { record in
-            if header == nil { header = Header(record) }
+        do {
+            try scanner.scan(final: false) { record in
+                if header == nil { header = Header(record) }
+            }
+        } catch is CSVScanner.RecordTooLong {
+            return nil  // the sequential pass reports it
         }
         guard let header else { return nil }
         return try RowIngestor.resolveColumns(header, spec: spec, metrics: metrics)

@@ -15,12 +15,22 @@ public enum RecordReader {
     ) throws -> SourceEncoding {
         let decoder = try TextDecoder(spec.encoding, source: spec.name, path: spec.path)
         let scanner = CSVScanner(delimiter: spec.delimiter)
-        try spec.bytes.forEachChunk { chunk in
-            try decoder.decode(chunk, into: &scanner.pending, final: false)
-            try scanner.scan(final: false, body)
+        do {
+            try spec.bytes.forEachChunk { chunk in
+                try decoder.decode(chunk, into: &scanner.pending, final: false)
+                try scanner.scan(final: false, body)
+            }
+            try decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0), into: &scanner.pending, final: true)
+            try scanner.scan(final: true, body)
+        } catch let tooLong as CSVScanner.RecordTooLong {
+            throw IngestError(tooLong, spec: spec, limit: scanner.maximumRecordBytes)
         }
-        try decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0), into: &scanner.pending, final: true)
-        try scanner.scan(final: true, body)
         return decoder.detected
+    }
+}
+
+extension IngestError {
+    init(_ tooLong: CSVScanner.RecordTooLong, spec: SourceSpec, limit: Int) {
+        self = .recordTooLong(source: spec.name, path: spec.path, line: tooLong.line, bytes: limit, insideQuotes: tooLong.insideQuotes)
     }
 }

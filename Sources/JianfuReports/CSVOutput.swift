@@ -9,13 +9,25 @@ public enum CSVOutput {
     public static func text(_ value: String) -> String {
         var value = value
         if isPlain(&value) { return value }
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
+        // Bytes, not Characters: a rejected row's raw text can be megabytes long.
+        let bytes = Array(value.utf8)
+        var cell: [UInt8] = []
+        cell.reserveCapacity(bytes.count + 8)
+        if let first = bytes.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first) {
+            cell.append(UInt8(ascii: "'"))
         }
-        let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-            || value.hasPrefix(" ") || value.hasSuffix(" ")
-        guard needsQuotes else { return value }
-        return "\"" + value.replacingQuotes() + "\""
+        cell += bytes
+        let needsQuotes = cell.first == 0x20 || cell.last == 0x20
+            || cell.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        guard needsQuotes else { return String(decoding: cell, as: UTF8.self) }
+        var quoted: [UInt8] = [UInt8(ascii: "\"")]
+        quoted.reserveCapacity(cell.count + 16)
+        for byte in cell {
+            quoted.append(byte)
+            if byte == UInt8(ascii: "\"") { quoted.append(byte) }
+        }
+        quoted.append(UInt8(ascii: "\""))
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     /// True when `value` needs neither quotes nor a formula guard (nearly every cell).
@@ -99,13 +111,3 @@ public struct CSVRow {
     public func end() { out.write(byte: UInt8(ascii: "\n")) }
 }
 
-extension String {
-    fileprivate func replacingQuotes() -> String {
-        var result = ""
-        result.reserveCapacity(count + 2)
-        for character in self {
-            if character == "\"" { result += "\"\"" } else { result.append(character) }
-        }
-        return result
-    }
-}

@@ -30,7 +30,8 @@ func scanRecords(_ chunks: [[UInt8]], delimiter: UInt8 = UInt8(ascii: ",")) -> [
     var records: [ScannedRecord] = []
     for (index, chunk) in chunks.enumerated() {
         scanner.pending.append(contentsOf: chunk)
-        scanner.scan(final: index == chunks.count - 1) { records.append(ScannedRecord($0)) }
+        // No test input comes near the 64 MiB record limit.
+        try! scanner.scan(final: index == chunks.count - 1) { records.append(ScannedRecord($0)) }
     }
     return records
 }
@@ -160,21 +161,21 @@ struct CSVScannerTests {
     }
 
     @Test("an incomplete record waits in pending, from its first byte")
-    func pendingTail() {
+    func pendingTail() throws {
         let scanner = CSVScanner()
         scanner.pending.append(contentsOf: Array("a,b\nc,\"d".utf8))
         var lines: [Int] = []
-        scanner.scan(final: false) { lines.append($0.line) }
+        try scanner.scan(final: false) { lines.append($0.line) }
         #expect(lines == [1])
         #expect(scanner.pending == Array("c,\"d".utf8))
     }
 
     @Test("a CR at the end of a chunk waits for the next byte")
-    func crAtChunkEnd() {
+    func crAtChunkEnd() throws {
         let scanner = CSVScanner()
         scanner.pending.append(contentsOf: Array("a\r".utf8))
         var count = 0
-        scanner.scan(final: false) { _ in count += 1 }
+        try scanner.scan(final: false) { _ in count += 1 }
         #expect(count == 0)
         #expect(scanner.pending == Array("a\r".utf8))
     }
@@ -188,20 +189,63 @@ struct CSVScannerTests {
         ("a,,\n", false),
         (",,0\n", false),
     ])
-    func blank(text: String, isBlank: Bool) {
+    func blank(text: String, isBlank: Bool) throws {
         let scanner = CSVScanner()
         scanner.pending.append(contentsOf: Array(text.utf8))
         var blanks: [Bool] = []
-        scanner.scan(final: true) { blanks.append($0.isBlank) }
+        try scanner.scan(final: true) { blanks.append($0.isBlank) }
         #expect(blanks == [isBlank])
     }
 
+    @Test("a quoted field left open past the record limit is refused with the line it opened on")
+    func recordTooLong() throws {
+        // Limit 64 bytes: the stray quote on line 3 keeps its field open through every later
+        // chunk; the scanner must stop once 64 bytes wait, not hold the rest of the input.
+        let scanner = CSVScanner(maximumRecordBytes: 64)
+        var lines: [Int] = []
+        let head = Array("h,v\na,1\nb,\"2\n".utf8)
+        scanner.pending += head
+        try scanner.scan(final: false) { lines.append($0.line) }
+        #expect(lines == [1, 2])
+        var thrown: CSVScanner.RecordTooLong?
+        for k in 0..<20 {
+            scanner.pending += Array("c\(k),\(k)\n".utf8)
+            do {
+                try scanner.scan(final: false) { lines.append($0.line) }
+            } catch let error as CSVScanner.RecordTooLong {
+                thrown = error
+                break
+            }
+        }
+        #expect(thrown?.line == 3)
+        #expect(thrown?.insideQuotes == true)
+        #expect(lines == [1, 2])
+    }
+
+    @Test("a quoted field that closes within the limit is one record, however many chunks it took")
+    func longQuotedFieldClosing() throws {
+        let scanner = CSVScanner(maximumRecordBytes: 1 << 20)
+        var records: [ScannedRecord] = []
+        scanner.pending += Array("a,\"x".utf8)
+        for _ in 0..<1000 {
+            scanner.pending += Array("\"\"y\n".utf8)   // an escaped quote and a line break, 1000 times
+            try scanner.scan(final: false) { records.append(ScannedRecord($0)) }
+        }
+        #expect(records.isEmpty)
+        scanner.pending += Array("\",b\nc,d\n".utf8)
+        try scanner.scan(final: true) { records.append(ScannedRecord($0)) }
+        let field = "x" + String(repeating: "\"y\n", count: 1000)
+        #expect(records.count == 2)
+        #expect(records.first?.fields == ["a", field, "b"])
+        #expect(records.last == ScannedRecord(1002, ["c", "d"], raw: "c,d"))
+    }
+
     @Test("field bytes of an escaped field hold one quote per doubled quote")
-    func escapedFieldBytes() {
+    func escapedFieldBytes() throws {
         let scanner = CSVScanner()
         scanner.pending.append(contentsOf: Array("\"a\"\"b\",c\n".utf8))
         var fields: [[UInt8]] = []
-        scanner.scan(final: true) { record in fields = (0..<record.fieldCount).map { Array(record.field($0)) } }
+        try scanner.scan(final: true) { record in fields = (0..<record.fieldCount).map { Array(record.field($0)) } }
         #expect(fields == [[0x61, 0x22, 0x62], [0x63]])  // a " b | c
     }
 }

@@ -233,6 +233,28 @@ struct ObservationReaderTests {
         #expect(values("u100") == [300])
     }
 
+    @Test("a stray quote early in a big file refuses the source, naming its line", arguments: [1, 2])
+    func strayQuoteInBigFile(threads: Int) throws {
+        // 72 MB after a quote that nothing closes: the scanner gives up at 64 MiB instead of
+        // holding the rest of the file as one field (and the parallel read agrees).
+        let files = try TestFiles()
+        let head = Array("unit_id,period,metric,value\nu1,2024-01,documents,1\nu2,2024-01,documents,2\nu3,\"2024-01,documents,3\n".utf8)
+        let block = Array(String(repeating: "u4,2024-02,documents,4\n", count: 1 << 15).utf8)   // 736 KiB
+        var bytes = head
+        bytes.reserveCapacity(head.count + block.count * 100)
+        for _ in 0..<100 { bytes += block }
+        let path = try files.write("stray.csv", bytes: bytes)
+        var table = ObservationTable(metrics: Self.longMetrics)
+        var rejections: [Rejection] = []
+        let reader = ObservationReader(spec: SourceSpec(name: "big", path: path), sourceIndex: 0, unitsDeclared: false,
+                                       latestMonth: 2024 * 12 + 11, threads: threads)
+        #expect(throws: IngestError.recordTooLong(source: "big", path: path, line: 4, bytes: 64 << 20, insideQuotes: true)) {
+            _ = try reader.read(into: &table, rejections: &rejections)
+        }
+        #expect("\(IngestError.recordTooLong(source: "big", path: path, line: 4, bytes: 64 << 20, insideQuotes: true))"
+            .contains("stray.csv:4: a quoted field opens on this line and no quote closes it within 64 MiB"))
+    }
+
     @Test("rows out of period order are kept sorted by period")
     func outOfOrder() throws {
         let files = try TestFiles()

@@ -55,7 +55,11 @@ func read(_ file: UnsafeRawBufferPointer, _ encoding: SourceEncoding, _ delimite
         }
         reading.decoded += decoded
         scanner.pending += decoded
-        scanner.scan(final: final, collect)
+        do {
+            try scanner.scan(final: final, collect)
+        } catch {
+            fail("the scanner threw on a small input: \(error)")
+        }
     }
     var offset = 0
     for size in chunks {

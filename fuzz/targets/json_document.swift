@@ -33,7 +33,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let scanner = CSVScanner(delimiter: JSONRecordSource.delimiter)
     scanner.pending = csv
     var expectedLine = 1
-    scanner.scan(final: true) { record in
+    try! scanner.scan(final: true) { record in
         check(record.line == expectedLine, "record at line \(record.line), expected \(expectedLine)")
         check(record.problem == nil, "rendered CSV is malformed at line \(record.line)")
         expectedLine += 1
