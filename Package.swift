@@ -53,12 +53,18 @@ let package = Package(
         .testTarget(name: "JianfuReportsTests", dependencies: ["JianfuReports", "JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuPipelineTests", dependencies: ["JianfuPipeline", "JianfuReports", "JianfuModel"]),
         .testTarget(name: "JianfuStoreTests", dependencies: ["JianfuStore", "JianfuModel"]),
-        .testTarget(name: "JianfuEndToEndTests", dependencies: ["jianfu", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Runs the built binary on fixtures/bad (imports only Foundation and Testing).
-        .testTarget(name: "JianfuBadInputTests", dependencies: ["jianfu"]),
+        // What the three test targets that run the built binary share: finding and running it,
+        // temporary folders, reading its outputs (Foundation only; not a test target itself).
+        .target(name: "JianfuTestSupport", path: "Tests/JianfuTestSupport"),
+        .testTarget(
+            name: "JianfuEndToEndTests",
+            dependencies: ["jianfu", "JianfuTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Runs the built binary on fixtures/bad (imports only Foundation, Testing and JianfuTestSupport).
+        .testTarget(name: "JianfuBadInputTests", dependencies: ["jianfu", "JianfuTestSupport"]),
         .testTarget(
             name: "JianfuHTTPTests",
-            dependencies: ["jianfu", "JianfuHTTP", "JianfuPipeline", "JianfuIngest", "JianfuModel"],
+            dependencies: ["jianfu", "JianfuTestSupport", "JianfuHTTP", "JianfuPipeline", "JianfuIngest", "JianfuModel"],
             exclude: ["server.py"]
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// The bad-input corpus (`fixtures/bad/`): every case of `fixtures/bad/cases.tsv` is run through

@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// Hostile text in the data reaches every output intact but inert (SPEC §6): a unit name, a unit

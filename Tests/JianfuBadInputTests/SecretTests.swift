@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// An auth token in the environment appears in no output, log line or error message (SPEC §1:

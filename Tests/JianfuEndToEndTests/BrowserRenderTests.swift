@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// The HTML reports in a real browser (SPEC §6): headless Chromium renders the demo's

@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// `pipelines/demo.yml` on `fixtures/demo` (see `fixtures/demo/README.md` for the planted rows

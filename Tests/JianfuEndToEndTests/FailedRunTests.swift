@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// A run that fails leaves no report behind and does not touch the previous one (SPEC §5

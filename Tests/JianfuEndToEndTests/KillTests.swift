@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import GRDB
+import JianfuTestSupport
 import Testing
 
 /// kill -9 at any moment of a run leaves the previous reports as they were and the store

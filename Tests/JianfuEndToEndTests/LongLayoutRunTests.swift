@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// `jianfu run` on a tiny long-layout pipeline: one township T1 with two villages V1 and V2, a

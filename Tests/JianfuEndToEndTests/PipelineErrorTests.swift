@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// SPEC §2 and §7: a wrong pipeline file or wrong arguments exit with 2, with one line that

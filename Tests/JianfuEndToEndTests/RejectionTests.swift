@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// SPEC §5 "nothing lost, nothing invented": every row is kept or listed in `rejected.csv` with

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import JianfuTestSupport
 import Testing
 
 /// The state store through the binary (SPEC §5 corrections, §7 lock and exit 4, §8 state):

@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// A spreadsheet export (SPEC §1): wide layout, GB18030 bytes, CRLF, Chinese headers mapped by

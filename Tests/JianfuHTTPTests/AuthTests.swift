@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// `auth: {header: NAME, env: VARIABLE}`: the secret comes from the environment, reaches the

@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// Network faults never turn into wrong numbers (SPEC §1 "Sources"): what may pass is retried

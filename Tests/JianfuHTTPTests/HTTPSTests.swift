@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// HTTPS with a certificate made at test time: refused by default, accepted with `ca_file`,

@@ -1,6 +1,7 @@
 import Foundation
 import JianfuIngest
 import JianfuPipeline
+import JianfuTestSupport
 import Testing
 
 /// An HTTP source reads like the same data in a file (SPEC §1 "Sources"): CSV and JSON bodies,

@@ -1,5 +1,6 @@
 import Foundation
 import JianfuIngest
+import JianfuTestSupport
 import Testing
 
 /// JSON sources rendered as CSV records (SPEC §1 "Formats"): what each JSON value becomes, and

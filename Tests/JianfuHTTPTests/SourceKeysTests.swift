@@ -1,4 +1,5 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 @testable import JianfuPipeline
 

@@ -1,65 +1,24 @@
 import Foundation
+import JianfuTestSupport
 import Testing
 
 /// Helpers for the HTTP source tests: a real HTTP(S) server (`server.py`, Python's standard
 /// library) started and stopped by each test on a free port of 127.0.0.1, the built `jianfu`
-/// run as a child process, and temporary folders.
+/// run as a child process, and temporary folders. What the test targets share (running a
+/// process, `TempDir`) is in `Tests/JianfuTestSupport`.
 
-/// What one run of the executable did.
-struct RunResult: CustomStringConvertible {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-
-    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-
+extension RunResult {
     /// The first stderr line holding `error:`.
-    var errorLine: String { stderr.split(separator: "\n").first { $0.contains("error:") }.map(String.init) ?? "" }
+    var errorLine: String { stderrLines.first { $0.contains("error:") } ?? "" }
 }
 
-enum Jianfu {
-    /// The built `jianfu` beside the test bundle (as the end-to-end tests find it).
-    static let executable: URL = {
-        let fm = FileManager.default
-        let starts = [URL(fileURLWithPath: CommandLine.arguments[0])]
-            + Bundle.allBundles.map(\.bundleURL).filter { $0.pathExtension == "xctest" }
-        for start in starts {
-            var folder = start.deletingLastPathComponent()
-            for _ in 0..<4 {
-                let candidate = folder.appendingPathComponent("jianfu")
-                var isDirectory: ObjCBool = false
-                if fm.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                   fm.isExecutableFile(atPath: candidate.path) {
-                    return candidate
-                }
-                folder = folder.deletingLastPathComponent()
-            }
-        }
-        return testsFolder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/jianfu")
-    }()
-
+extension Jianfu {
     /// This folder, `Tests/JianfuHTTPTests/`, which holds `server.py`.
     static let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     /// Runs `jianfu ARGUMENTS` with `environment` added to this process's environment.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
-        let scratch = try TempDir()
-        defer { scratch.remove() }
-        let out = scratch.file("stdout"), err = scratch.file("stderr")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return RunResult(
-            status: process.terminationStatus,
-            stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+        try runProcess(executable, arguments, environment: environment)
     }
 }
 
@@ -132,42 +91,6 @@ final class TestServer {
             statuses: entry["statuses"] as? [Int] ?? [],
             headers: entry["headers"] as? [[String: String]] ?? [],
             times: (entry["times"] as? [NSNumber] ?? []).map(\.doubleValue))
-    }
-}
-
-/// A fresh temporary folder for one test; the test removes it with `defer { dir.remove() }`.
-struct TempDir {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    var path: String { url.path }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> URL {
-        let target = file(name)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: target)
-        return target
-    }
-
-    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name).path) }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-
-    /// Every regular file below the folder, with its bytes.
-    func allFiles() throws -> [(String, Data)] {
-        guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        var files: [(String, Data)] = []
-        for case let file as URL in walker where (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
-            files.append((file.path, try Data(contentsOf: file)))
-        }
-        return files
     }
 }
 
