@@ -111,7 +111,8 @@ struct ParallelFileReader {
                     merged.table.noteName(local.observedNames[u], unit: g)
                 }
             }
-            guard merged.table.absorb(local, source: reader.sourceIndex, unitMap: map, lineOffset: offset) else { return nil }
+            // (Overrides were counted by the stretch, whose table held the earlier sources too.)
+            guard merged.table.absorb(local, source: reader.sourceIndex, unitMap: map, lineOffset: offset) != nil else { return nil }
             for var rejection in part.rejections {
                 rejection.line += offset
                 rejections.append(rejection)

@@ -192,14 +192,16 @@ public struct ObservationTable: Sendable {
     /// Moves into this table every value that `source` gave in `other`, a table filled from a
     /// later stretch of the same file (see `ParallelFileReader`): `unitMap[u]` is this table's
     /// index of `other`'s unit `u`, and `lineOffset` is added to every line. Cells of other
-    /// sources in `other` are skipped (this table has them already). Returns `false`, with this
+    /// sources in `other` are skipped (this table has them already). Returns how many of this
+    /// table's values of other sources were replaced (overrides, SPEC §5); `nil`, with this
     /// table partly filled, when a key of `source` is in both: the caller then discards it.
     ///
     /// One pass over `other`'s cells in storage order, skipping empty bitmap words, instead of
     /// an `insert` per value.
-    public mutating func absorb(_ other: ObservationTable, source: UInt16, unitMap: [Int32], lineOffset: Int) -> Bool {
+    public mutating func absorb(_ other: ObservationTable, source: UInt16, unitMap: [Int32], lineOffset: Int) -> Int? {
         precondition(other.metrics.count == metrics.count && other.grids.count == grids.count)
         let units = min(other.units.count, unitMap.count)
+        var replaced = 0
         for g in grids.indices {
             let from = other.grids[g]
             guard from.span > 0, units > 0 else { continue }
@@ -232,9 +234,12 @@ public struct ObservationTable: Sendable {
                                 guard cell.source == source else { continue }
                                 let to = ((p + shift) * capacity + Int(unitMap[u])) * width + s
                                 let bit: UInt64 = 1 << UInt64(to & 63)
-                                if occupied[to >> 6] & bit != 0, cells[to].source == source {
-                                    clash = true
-                                    break
+                                if occupied[to >> 6] & bit != 0 {
+                                    if cells[to].source == source {
+                                        clash = true
+                                        break
+                                    }
+                                    replaced += 1
                                 }
                                 occupied[to >> 6] |= bit
                                 cell.line = UInt32(truncatingIfNeeded: Int(cell.line) + lineOffset)
@@ -245,9 +250,9 @@ public struct ObservationTable: Sendable {
                 }
             }
             grids[g] = grid
-            if clash { return false }
+            if clash { return nil }
         }
-        return true
+        return replaced
     }
 
     /// Makes grid `g` hold `ordinal`: later periods are appended with slack (half the span

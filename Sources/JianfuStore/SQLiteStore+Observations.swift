@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import GRDBSQLite
 import JianfuModel
@@ -144,30 +145,39 @@ extension SQLiteStore {
             // Few units wanted (`jianfu unit`): look each one up; else scan every row in key order.
             let wanted = unitIndex.indices.filter { unitIndex[$0] >= 0 }.map(Int32.init)
             let seek = wanted.count <= 5000 && wanted.count * 20 < unitIndex.count
+            // A scan reads every other metric on a second connection when that connection sees
+            // what this one does: nothing written since the run's transaction began (the usual
+            // night: sources unchanged). It sees the last commit, and this connection holds the
+            // write lock, so nothing can commit in between.
+            let unchanged = !db.isInsideTransaction || db.totalChangesCount == changesAtBegin
+            let aside = !seek && table.metrics.count > 1 && unchanged ? try openReader() : nil
             var overrides: [Int] = []
             for (name, index) in sources {
                 guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [name]) else {
                     overrides.append(0)
                     continue
                 }
-                var taken = 0
+                var metricIDs: [(m: Int, id: Int64)] = []
                 for (m, metric) in table.metrics.enumerated() {
-                    guard let metricID = try Int64.fetchOne(
+                    if let id = try Int64.fetchOne(
                         db, sql: "SELECT id FROM metrics WHERE name = ? AND granularity = ?",
-                        arguments: [metric.id, metric.granularity.rawValue])
-                    else { continue }
-                    let insert = { (period: Int32, unit: Int32, value: Double, line: Int) in
-                        let u = Int(unit) < unitIndex.count ? unitIndex[Int(unit)] : -1
-                        guard u >= 0 else { return }
-                        if case .overrode = table.insert(metric: m, unit: u, ordinal: period, value: value, source: index, line: line) {
-                            taken += 1
+                        arguments: [metric.id, metric.granularity.rawValue]) {
+                        metricIDs.append((m, id))
+                    }
+                }
+                var taken = 0
+                if seek {
+                    for (m, id) in metricIDs {
+                        try lookUp(source: source, metric: id, units: wanted, db) { period, unit, value, line in
+                            taken += Self.insert(period, unit, value, line, metric: m, source: index, unitIndex: unitIndex, into: &table)
                         }
                     }
-                    if seek {
-                        try lookUp(source: source, metric: metricID, units: wanted, db, insert)
-                    } else {
-                        try scan(source: source, metric: metricID, db, insert)
-                    }
+                } else if let aside {
+                    taken = try loadSplit(source: source, index: index, metrics: metricIDs, unitIndex: unitIndex,
+                                          into: &table, db, aside: aside)
+                } else {
+                    taken = try Self.scan(source: source, index: index, metrics: metricIDs, unitIndex: unitIndex,
+                                          into: &table, db, location: location)
                 }
                 overrides.append(taken)
                 let names = try db.makeStatement(sql: "SELECT unit, name FROM source_units WHERE source = ? AND name <> ''")
@@ -184,18 +194,84 @@ extension SQLiteStore {
         }
     }
 
-    /// Every value of one source and metric, in key order.
-    private func scan(source: Int64, metric: Int64, _ db: Database, _ body: (Int32, Int32, Double, Int) -> Void) throws {
+    /// Stores one loaded value; 1 when it overrides an earlier source's.
+    @inline(__always)
+    private static func insert(
+        _ period: Int32, _ unit: Int32, _ value: Double, _ line: Int, metric m: Int, source: UInt16, unitIndex: [Int32],
+        into table: inout ObservationTable
+    ) -> Int {
+        let u = Int(unit) < unitIndex.count ? unitIndex[Int(unit)] : -1
+        guard u >= 0 else { return 0 }
+        if case .overrode = table.insert(metric: m, unit: u, ordinal: period, value: value, source: source, line: line) { return 1 }
+        return 0
+    }
+
+    /// Every value of `metrics` of one source, in key order, into `table`; returns the overrides.
+    private static func scan(
+        source: Int64, index: UInt16, metrics: [(m: Int, id: Int64)], unitIndex: [Int32], into table: inout ObservationTable,
+        _ db: Database, location: String
+    ) throws -> Int {
         let select = try db.makeStatement(sql: """
             SELECT period, unit, value, line FROM observations WHERE source = ? AND metric = ? ORDER BY period, unit
             """)
         defer { withExtendedLifetime(select) {} }
         let s = select.sqliteStatement
-        sqlite3_bind_int64(s, 1, source)
-        sqlite3_bind_int64(s, 2, metric)
-        while try step(s, db) {
-            body(sqlite3_column_int(s, 0), sqlite3_column_int(s, 1), sqlite3_column_double(s, 2), Int(sqlite3_column_int64(s, 3)))
+        var taken = 0
+        for (m, id) in metrics {
+            sqlite3_reset(s)
+            sqlite3_bind_int64(s, 1, source)
+            sqlite3_bind_int64(s, 2, id)
+            while try step(s, db, location: location) {
+                taken += insert(sqlite3_column_int(s, 0), sqlite3_column_int(s, 1), sqlite3_column_double(s, 2),
+                                Int(sqlite3_column_int64(s, 3)), metric: m, source: index, unitIndex: unitIndex, into: &table)
+            }
         }
+        return taken
+    }
+
+    /// `scan` with every other metric read on `aside`, a second connection, on another thread,
+    /// into a table of the same units that is then absorbed into `table`.
+    private func loadSplit(
+        source: Int64, index: UInt16, metrics: [(m: Int, id: Int64)], unitIndex: [Int32], into table: inout ObservationTable,
+        _ db: Database, aside: DatabaseQueue
+    ) throws -> Int {
+        let part = AsidePart(table: ObservationTable(metrics: table.metrics))
+        for u in 0..<table.unitCount { _ = part.table.unitIndex(table.unitID(Int32(u))) }
+        let theirs = metrics.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        let mine = metrics.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let location = self.location
+        let done = DispatchGroup()
+        DispatchQueue.global().async(group: done) {
+            do {
+                try aside.read { db in
+                    part.taken = try Self.scan(source: source, index: index, metrics: theirs, unitIndex: unitIndex,
+                                               into: &part.table, db, location: location)
+                }
+            } catch {
+                part.error = error
+            }
+        }
+        var taken = try Self.scan(source: source, index: index, metrics: mine, unitIndex: unitIndex, into: &table, db, location: location)
+        done.wait()
+        if let error = part.error { throw error }
+        // `part` held no earlier source: what it replaces in `table` are this source's overrides.
+        let identity = (0..<Int32(table.unitCount)).map { $0 }
+        guard let replaced = table.absorb(part.table, source: index, unitMap: identity, lineOffset: 0) else {
+            throw StoreError.unusable(path: location, reason: "a stored key was read twice")
+        }
+        taken += part.taken + replaced
+        return taken
+    }
+
+    /// A second, read-only connection to the store, for `loadSplit`.
+    private func openReader() throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "jianfu-state-reader"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296")
+        }
+        return try DatabaseQueue(path: location, configuration: configuration)
     }
 
     /// The values of a few units: the periods present are found by seeking from one to the
@@ -235,6 +311,10 @@ extension SQLiteStore {
 
     /// Steps a statement: true when it produced a row; errors become `StoreError.unusable`.
     func step(_ statement: OpaquePointer, _ db: Database) throws -> Bool {
+        try Self.step(statement, db, location: location)
+    }
+
+    static func step(_ statement: OpaquePointer, _ db: Database, location: String) throws -> Bool {
         switch sqlite3_step(statement) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -250,6 +330,14 @@ extension SQLiteStore {
         _ = try step(statement, db)
         sqlite3_reset(statement)
     }
+}
+
+/// What the thread of `loadSplit` fills: its table, its overrides, or its error.
+private final class AsidePart: @unchecked Sendable {
+    var table: ObservationTable
+    var taken = 0
+    var error: Error?
+    init(table: ObservationTable) { self.table = table }
 }
 
 /// Values of one source and metric as parallel arrays, ordered by key (period, unit).

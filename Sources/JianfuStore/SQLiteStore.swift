@@ -26,6 +26,9 @@ public final class SQLiteStore: ObservationStore {
     private var unitIDs: [String: Int32]?
     /// Metric name → store id.
     private var metricIDs: [String: Int64] = [:]
+    /// The connection's total changes when the run's transaction began: equal now means
+    /// nothing was written since, so another connection sees the same data (`load`).
+    var changesAtBegin: Int?
 
     /// Opens the store at `path`, creating it (and its folder) unless `readOnly`.
     public init(path: String, readOnly: Bool = false) throws {
@@ -148,7 +151,10 @@ public final class SQLiteStore: ObservationStore {
     // MARK: The run's changes
 
     public func beginChanges() throws {
-        try access { try $0.beginTransaction(.immediate) }
+        changesAtBegin = try access { db in
+            try db.beginTransaction(.immediate)
+            return db.totalChangesCount
+        }
         unitIDs = nil
     }
 

@@ -70,6 +70,20 @@ import Testing
         #expect(again == .duplicate(firstLine: line - 299))
     }
 
+    @Test func absorbCountsTheValuesOfOtherSourcesItReplaces() {
+        var table = ObservationTable(metrics: Self.metrics)
+        let a = table.unitIndex("a")
+        _ = table.insert(metric: 0, unit: a, ordinal: 10, value: 1, source: 0, line: 2)   // replaced
+        _ = table.insert(metric: 0, unit: a, ordinal: 11, value: 2, source: 0, line: 3)   // kept
+        var later = ObservationTable(metrics: Self.metrics)
+        let la = later.unitIndex("a")
+        _ = later.insert(metric: 0, unit: la, ordinal: 10, value: 5, source: 1, line: 7)
+        _ = later.insert(metric: 1, unit: la, ordinal: 10, value: 6, source: 1, line: 8)  // new key
+        let replaced = table.absorb(later, source: 1, unitMap: [a], lineOffset: 0)
+        #expect(replaced == 1)
+        #expect(contents(table) == ["a 0 10 5.0 7", "a 0 11 2.0 3", "a 1 10 6.0 8"])
+    }
+
     @Test func absorbMapsUnitsShiftsLinesAndRefusesAClash() {
         var first = ObservationTable(metrics: Self.metrics)
         var second = first
@@ -80,14 +94,14 @@ import Testing
         var merged = first
         let map = [merged.unitIndex("b"), merged.unitIndex("a")]
         let absorbed = merged.absorb(second, source: 3, unitMap: map, lineOffset: 100)
-        #expect(absorbed)
+        #expect(absorbed == 0)
         #expect(contents(merged) == ["a 0 10 1.0 2", "a 1 41 3.0 103", "b 0 40 2.0 102"])
         #expect(contents(first) == ["a 0 10 1.0 2"])   // the table absorbed into was a copy
         // The same key of the same source in both: refused.
         var clash = ObservationTable(metrics: Self.metrics)
         _ = clash.insert(metric: 0, unit: clash.unitIndex("a"), ordinal: 10, value: 7, source: 3, line: 2)
         let a = merged.unitIndex("a")
-        let refused = !merged.absorb(clash, source: 3, unitMap: [a], lineOffset: 0)
-        #expect(refused)
+        let refused = merged.absorb(clash, source: 3, unitMap: [a], lineOffset: 0)
+        #expect(refused == nil)
     }
 }

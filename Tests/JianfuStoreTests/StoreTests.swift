@@ -97,6 +97,70 @@ import Testing
         #expect(overrides == [0, 1], "b took U2 2024-01 over from a")
     }
 
+    @Test("several metrics load the same on one connection and on two (overrides in both halves)")
+    func severalMetricsLoadTheSameEitherWay() throws {
+        // Metrics 0 and 2 are read on the run's connection, metric 1 on a second one when
+        // nothing was written since the run's transaction began.
+        let metrics = [Metric(id: "documents"), Metric(id: "meetings"), Metric(id: "inspections")]
+        func read(_ name: String, _ values: [(String, Int, String, Double)], index: UInt16) -> (ObservationTable, SourceRead) {
+            var table = ObservationTable(metrics: metrics)
+            for (line, (unit, m, month, value)) in values.enumerated() {
+                _ = table.insert(metric: m, unit: table.unitIndex(unit), ordinal: Int32(PeriodParser.parse(month)!.ordinal),
+                                 value: value, source: index, line: line + 2)
+            }
+            var report = SourceReport(name: name, path: "/data/\(name).csv", kind: .observations)
+            report.rowsRead = values.count
+            return (table, SourceRead(fingerprint: SourceFingerprint(size: 1, sha256: name), readKey: "k", latestMonth: 0,
+                                      report: report, rejections: []))
+        }
+        func load(_ store: SQLiteStore) throws -> (values: [String], overrides: [Int]) {
+            var table = ObservationTable(metrics: metrics)
+            let observed = try store.observedUnits(sources: ["a", "b"])
+            var index = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
+            for unit in observed { index[Int(unit.storeID)] = table.unitIndex(unit.id) }
+            let overrides = try store.load(sources: [("a", 0), ("b", 1)], into: &table, unitIndex: index)
+            var values: [String] = []
+            for u in 0..<table.unitCount {
+                for m in metrics.indices {
+                    for e in table.entries(metric: m, unit: u) {
+                        values.append("\(table.unitID(Int32(u))) \(metrics[m].id) \(Period(.month, ordinal: Int(e.ordinal))) \(e.value) src \(e.source) line \(e.line)")
+                    }
+                }
+            }
+            return (values, overrides)
+        }
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try Self.start(store)
+        try store.beginChanges()
+        let (a, ra) = read("a", [("U1", 0, "2024-01", 10), ("U1", 1, "2024-01", 3), ("U2", 2, "2024-02", 4), ("U2", 1, "2024-02", 9)], index: 0)
+        let (b, rb) = read("b", [("U1", 1, "2024-01", 5), ("U2", 2, "2024-02", 6), ("U3", 0, "2024-01", 1)], index: 1)
+        _ = try store.recordObservations(a, sourceIndex: 0, declaredUnits: 0, read: ra, run: run)
+        _ = try store.recordObservations(b, sourceIndex: 1, declaredUnits: 0, read: rb, run: run)
+        let expected = [
+            "U1 documents 2024-01 10.0 src 0 line 2",
+            "U1 meetings 2024-01 5.0 src 1 line 2",      // b overrides a (meetings: the second connection's half)
+            "U2 meetings 2024-02 9.0 src 0 line 5",
+            "U2 inspections 2024-02 6.0 src 1 line 3",   // b overrides a (inspections: this connection's half)
+            "U3 documents 2024-01 1.0 src 1 line 4",
+        ]
+        // Written in this transaction: one connection (a second would not see the values).
+        let written = try load(store)
+        #expect(written.values == expected)
+        #expect(written.overrides == [0, 2])
+        try store.commitChanges()
+        // A new run's transaction with nothing written yet, and no transaction at all: two connections.
+        _ = try Self.start(store)
+        try store.beginChanges()
+        let unchanged = try load(store)
+        try store.commitChanges()
+        let outside = try load(store)
+        #expect(unchanged.values == expected)
+        #expect(unchanged.overrides == [0, 2])
+        #expect(outside.values == expected)
+        #expect(outside.overrides == [0, 2])
+    }
+
     @Test func aRolledBackRunLeavesTheStoreAsItWas() throws {
         let (store, folder) = try Self.store()
         defer { try? FileManager.default.removeItem(atPath: folder) }
