@@ -117,12 +117,7 @@ struct ParallelFileReader {
                 rejection.line += offset
                 rejections.append(rejection)
             }
-            report.rowsRead += part.report.rowsRead
-            report.rowsRejected += part.report.rowsRejected
-            report.cellsRejected += part.report.cellsRejected
-            report.blankLines += part.report.blankLines
-            report.observations += part.report.observations
-            report.overrides += part.report.overrides
+            report.add(countsOf: part.report)
             for m in local.metrics.indices {
                 merged.firstOrdinal[m] = min(merged.firstOrdinal[m], part.firstOrdinal[m])
                 merged.lastOrdinal[m] = max(merged.lastOrdinal[m], part.lastOrdinal[m])

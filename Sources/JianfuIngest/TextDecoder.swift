@@ -211,6 +211,12 @@ public enum UTF8Validation {
             guard i < n else { break }
             let b0 = bytes[i]
             if b0 < 0x80 { i += 1; continue }
+            // Most Chinese text is three-byte sequences led by E1…EC (no range exception on the
+            // second byte): checked inline, without the table.
+            if b0 >= 0xE1, b0 <= 0xEC, i + 2 < n, bytes[i + 1] & 0xC0 == 0x80, bytes[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
+            }
             guard let (length, lower, upper) = sequence(startingWith: b0) else { return false }
             for k in 1..<length {
                 if i + k >= n { return allowTruncatedEnd }

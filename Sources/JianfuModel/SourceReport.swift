@@ -27,4 +27,15 @@ public struct SourceReport: Sendable, Equatable {
         self.path = path
         self.kind = kind
     }
+
+    /// Adds `other`'s row and value counts (not its name, encoding, threads or periods): the
+    /// totals of two stretches of one read, or of a run's sources. The one list of the counters.
+    public mutating func add(countsOf other: SourceReport) {
+        rowsRead += other.rowsRead
+        rowsRejected += other.rowsRejected
+        cellsRejected += other.cellsRejected
+        blankLines += other.blankLines
+        observations += other.observations
+        overrides += other.overrides
+    }
 }
