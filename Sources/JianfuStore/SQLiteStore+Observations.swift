@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import GRDBSQLite
 import JianfuModel
@@ -15,11 +16,17 @@ extension SQLiteStore {
         try access { db in
             let source = try saveRead(read, run: run, db)
             let ids = try storeIDs(for: (0..<table.unitCount).map { table.unitID(Int32($0)) }, db)
+            let metricIDs = try table.metrics.map { try metricID($0, db) }
+            // The stored values of each metric are read ahead on a second connection while this
+            // one merges the metric before: it sees the last commit, and this run writes a
+            // metric's rows of this source only in that metric's own merge, after reading them.
+            let ahead = try StoredValuesAhead(store: try openReader(), source: source, metrics: metricIDs, location: location)
+            defer { ahead.cancel() }
             var count = MergeCount()
             var hasValue = [Bool](repeating: false, count: table.unitCount)
-            for (m, metric) in table.metrics.enumerated() {
+            for m in table.metrics.indices {
                 let merged = try merge(table, metric: m, sourceIndex: sourceIndex, unitIDs: ids, source: source,
-                                       metricID: try metricID(metric, db), run: run, hasValue: &hasValue, db)
+                                       metricID: metricIDs[m], stored: try ahead.take(m), run: run, hasValue: &hasValue, db)
                 count.added += merged.added
                 count.corrections += merged.corrections
             }
@@ -39,7 +46,7 @@ extension SQLiteStore {
     /// Both sides are walked in key order (a merge join), so the cost is one pass over each.
     private func merge(
         _ table: ObservationTable, metric m: Int, sourceIndex: UInt16, unitIDs: [Int32], source: Int64, metricID: Int64,
-        run: Int64, hasValue: inout [Bool], _ db: Database
+        stored: Values, run: Int64, hasValue: inout [Bool], _ db: Database
     ) throws -> MergeCount {
         // The read's values, in key order (period, unit).
         var incoming = Values()
@@ -50,16 +57,7 @@ extension SQLiteStore {
         guard incoming.count > 0 else { return MergeCount() }
         incoming.sortByKey()
 
-        // The stored ones, read whole before anything is written.
-        var stored = Values()
-        let select = try db.makeStatement(sql: "SELECT period, unit, value FROM observations WHERE source = ? AND metric = ? ORDER BY period, unit")
-        let s = select.sqliteStatement
-        sqlite3_bind_int64(s, 1, source)
-        sqlite3_bind_int64(s, 2, metricID)
-        while try step(s, db) {
-            stored.append(period: Int32(sqlite3_column_int(s, 0)), unit: sqlite3_column_int(s, 1), value: sqlite3_column_double(s, 2), line: 0)
-        }
-
+        // `stored`: the ones in the store, read whole (ahead) before anything is written.
         var inserts = BatchInsert(
             try db.makeStatement(sql: BatchInsert.sql(rows: BatchInsert.batch)), single: try db.makeStatement(sql: BatchInsert.sql(rows: 1)),
             source: source, metric: metricID, run: run)
@@ -73,7 +71,7 @@ extension SQLiteStore {
             WHERE source = ?1 AND metric = ?2 AND period = ?3 AND unit = ?4
             """)
         // The raw statements below live as long as the GRDB statements that own them.
-        defer { withExtendedLifetime((select, keep, update)) {} }
+        defer { withExtendedLifetime((keep, update)) {} }
         let k = keep.sqliteStatement, u = update.sqliteStatement
         for statement in [k, u] {
             sqlite3_bind_int64(statement, 1, source)
@@ -338,6 +336,65 @@ private final class AsidePart: @unchecked Sendable {
     var taken = 0
     var error: Error?
     init(table: ObservationTable) { self.table = table }
+}
+
+/// The stored values of one source, metric after metric, read on their own connection and
+/// thread at most two metrics ahead of `take` (so at most three metrics' values are held).
+/// `cancel` (when the merge stops early) lets the reading thread end.
+private final class StoredValuesAhead: @unchecked Sendable {
+    /// Slot `m` is written by the reading thread before `ready[m]` is signalled, and read and
+    /// cleared by `take(m)` after it: never both at once.
+    private let slots: UnsafeMutableBufferPointer<Result<Values, Error>?>
+    private let ready: [DispatchSemaphore]
+    private let room = DispatchSemaphore(value: 2)
+    private let lock = NSLock()
+    private var cancelled = false
+
+    init(store: DatabaseQueue, source: Int64, metrics: [Int64], location: String) throws {
+        slots = .allocate(capacity: metrics.count)
+        slots.initialize(repeating: nil)
+        ready = metrics.map { _ in DispatchSemaphore(value: 0) }
+        DispatchQueue.global().async { [self] in
+            for (m, metric) in metrics.enumerated() {
+                room.wait()
+                if lock.withLock({ cancelled }) { return }
+                slots[m] = Result { try store.read { db in try Self.read(source: source, metric: metric, db, location: location) } }
+                ready[m].signal()
+            }
+        }
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    /// The values of metric `m` (in order: 0, 1, …), waiting for them if need be.
+    func take(_ m: Int) throws -> Values {
+        ready[m].wait()
+        let values = slots[m]!
+        slots[m] = nil
+        room.signal()
+        return try values.get()
+    }
+
+    /// Stops the reading thread after the read in progress (the merge ended, or failed).
+    func cancel() {
+        lock.withLock { cancelled = true }
+        for _ in slots.indices { room.signal() }
+    }
+
+    private static func read(source: Int64, metric: Int64, _ db: Database, location: String) throws -> Values {
+        var stored = Values()
+        let select = try db.makeStatement(sql: "SELECT period, unit, value FROM observations WHERE source = ? AND metric = ? ORDER BY period, unit")
+        let s = select.sqliteStatement
+        sqlite3_bind_int64(s, 1, source)
+        sqlite3_bind_int64(s, 2, metric)
+        while try SQLiteStore.step(s, db, location: location) {
+            stored.append(period: Int32(sqlite3_column_int(s, 0)), unit: sqlite3_column_int(s, 1), value: sqlite3_column_double(s, 2), line: 0)
+        }
+        return stored
+    }
 }
 
 /// Values of one source and metric as parallel arrays, ordered by key (period, unit).

@@ -46,6 +46,21 @@ import Testing
         return (table, overrides)
     }
 
+    static let threeMetrics = [Metric(id: "documents"), Metric(id: "meetings"), Metric(id: "inspections")]
+
+    /// A read of source `name` holding `values`: (unit, metric index, month "YYYY-MM", value).
+    static func read(_ name: String, _ values: [(String, Int, String, Double)], metrics: [Metric], index: UInt16) -> (ObservationTable, SourceRead) {
+        var table = ObservationTable(metrics: metrics)
+        for (line, (unit, m, month, value)) in values.enumerated() {
+            _ = table.insert(metric: m, unit: table.unitIndex(unit), ordinal: Int32(PeriodParser.parse(month)!.ordinal),
+                             value: value, source: index, line: line + 2)
+        }
+        var report = SourceReport(name: name, path: "/data/\(name).csv", kind: .observations)
+        report.rowsRead = values.count
+        return (table, SourceRead(fingerprint: SourceFingerprint(size: Int64(values.count), sha256: "\(values)"), readKey: "k",
+                                  latestMonth: 0, report: report, rejections: []))
+    }
+
     /// `unit`'s values as (month, value, source index).
     static func values(_ table: ObservationTable, _ unit: String) -> [(String, Double, UInt16)] {
         guard let u = (0..<table.unitCount).first(where: { table.unitID(Int32($0)) == unit }) else { return [] }
@@ -101,17 +116,9 @@ import Testing
     func severalMetricsLoadTheSameEitherWay() throws {
         // Metrics 0 and 2 are read on the run's connection, metric 1 on a second one when
         // nothing was written since the run's transaction began.
-        let metrics = [Metric(id: "documents"), Metric(id: "meetings"), Metric(id: "inspections")]
+        let metrics = Self.threeMetrics
         func read(_ name: String, _ values: [(String, Int, String, Double)], index: UInt16) -> (ObservationTable, SourceRead) {
-            var table = ObservationTable(metrics: metrics)
-            for (line, (unit, m, month, value)) in values.enumerated() {
-                _ = table.insert(metric: m, unit: table.unitIndex(unit), ordinal: Int32(PeriodParser.parse(month)!.ordinal),
-                                 value: value, source: index, line: line + 2)
-            }
-            var report = SourceReport(name: name, path: "/data/\(name).csv", kind: .observations)
-            report.rowsRead = values.count
-            return (table, SourceRead(fingerprint: SourceFingerprint(size: 1, sha256: name), readKey: "k", latestMonth: 0,
-                                      report: report, rejections: []))
+            Self.read(name, values, metrics: metrics, index: index)
         }
         func load(_ store: SQLiteStore) throws -> (values: [String], overrides: [Int]) {
             var table = ObservationTable(metrics: metrics)
@@ -159,6 +166,41 @@ import Testing
         #expect(unchanged.overrides == [0, 2])
         #expect(outside.values == expected)
         #expect(outside.overrides == [0, 2])
+    }
+
+    @Test("a re-read source with corrections and new values in several metrics")
+    func correctionsInSeveralMetrics() throws {
+        // The stored values of each metric are read on a second connection, ahead of the merge.
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let metrics = Self.threeMetrics
+        let first = try Self.start(store)
+        try store.beginChanges()
+        let (t1, r1) = Self.read("s", [("U1", 0, "2024-01", 10), ("U1", 1, "2024-01", 3), ("U2", 2, "2024-01", 4), ("U2", 2, "2024-02", 5)],
+                                 metrics: metrics, index: 0)
+        #expect(try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first) == MergeCount(added: 4, corrections: 0))
+        try store.commitChanges()
+
+        // documents of U1 and inspections of U2 2024-02 re-sent with new values, meetings
+        // unchanged, a new meetings month; nothing else.
+        let second = try Self.start(store)
+        try store.beginChanges()
+        let (t2, r2) = Self.read("s", [("U1", 0, "2024-01", 11), ("U1", 1, "2024-01", 3), ("U1", 1, "2024-02", 2),
+                                       ("U2", 2, "2024-01", 4), ("U2", 2, "2024-02", 7)], metrics: metrics, index: 0)
+        #expect(try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 2))
+        try store.commitChanges()
+
+        let history = try store.queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT m.name, h.period, h.value, h.new_value FROM observation_history h JOIN metrics m ON m.id = h.metric ORDER BY m.name")
+        }
+        // 2024-01 = 24288, 2024-02 = 24289
+        #expect(history.map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Double)→\($0[3] as Double)" }
+                == ["documents 24288 10.0→11.0", "inspections 24289 5.0→7.0"])
+        // And a third read identical to the second changes nothing.
+        let third = try Self.start(store)
+        try store.beginChanges()
+        #expect(try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: third) == MergeCount(added: 0, corrections: 0))
+        try store.commitChanges()
     }
 
     @Test func aRolledBackRunLeavesTheStoreAsItWas() throws {
