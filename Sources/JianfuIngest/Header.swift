@@ -56,6 +56,11 @@ extension UnsafeBufferPointer where Element == UInt8 {
     /// The bytes without leading and trailing spaces, tabs and byte order marks (`EF BB BF`, see
     /// `String.trimmingSpaces`).
     var trimmed: UnsafeBufferPointer<UInt8> {
+        // Nearly every field has nothing to trim: two byte tests and done.
+        if let first = first, let last = last, first != 0x20, first != 0x09, first != 0xEF,
+           last != 0x20, last != 0x09, last != 0xBF {
+            return self
+        }
         var lo = 0, hi = count
         while lo < hi {
             if self[lo] == 0x20 || self[lo] == 0x09 {

@@ -1,3 +1,4 @@
+import Glibc
 import JianfuModel
 
 /// The per-row work of reading an observations source (SPEC §1, §5): one row in, observations
@@ -296,9 +297,10 @@ struct RowIngestor {
         return suffix.isEmpty ? "'\(text)'" : "'\(text)\(suffix)"
     }
 
+    @inline(__always)
     private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
         guard bytes.count == other.count else { return false }
-        for i in 0..<other.count where bytes[i] != other[i] { return false }
-        return true
+        guard bytes.count > 0, let base = bytes.baseAddress else { return true }
+        return other.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
     }
 }
