@@ -41,6 +41,8 @@ struct RowIngestor {
     private var cellRejections: [Rejection] = []
     /// The previous row's unit, to skip interning when the next row repeats it.
     private var lastUnit: Int32 = -1
+    /// The last unit seen to have a name (nothing more to note for it).
+    private var lastNamedUnit: Int32 = -1
     private var lastUnitBytes: [UInt8] = []
     /// The previous row's period spelling and what it parsed to.
     private var lastPeriodBytes: [UInt8] = []
@@ -208,9 +210,13 @@ struct RowIngestor {
             lastUnitBytes.removeAll(keepingCapacity: true)
             lastUnitBytes.append(contentsOf: unitBytes)
         }
-        if let nameColumn = columns.name, !table.hasName(unit: unit) {
-            let name = record.field(nameColumn).trimmed
-            if !name.isEmpty { table.noteName(String(decoding: name, as: UTF8.self), unit: unit) }
+        // The unit of the previous row that had a name already needs no look.
+        if let nameColumn = columns.name, unit != lastNamedUnit {
+            if !table.hasName(unit: unit) {
+                let name = record.field(nameColumn).trimmed
+                if !name.isEmpty { table.noteName(String(decoding: name, as: UTF8.self), unit: unit) }
+            }
+            if table.hasName(unit: unit) { lastNamedUnit = unit }
         }
         return unit
     }
