@@ -255,6 +255,24 @@ struct ObservationReaderTests {
             .contains("stray.csv:4: a quoted field opens on this line and no quote closes it within 64 MiB"))
     }
 
+    @Test("the first non-empty name a unit is given wins, on consecutive rows too")
+    func firstNonEmptyName() throws {
+        let files = try TestFiles()
+        let path = try files.write("names.csv", """
+            unit_id,unit_name,period,metric,value
+            u1,,2024-01,documents,1
+            u1, 甲 ,2024-01,survey,2
+            u1,乙,2024-02,documents,3
+            u2,丙,2024-01,documents,4
+            u2,,2024-02,documents,5
+            u3,,2024-01,documents,6
+
+            """)
+        var table = ObservationTable(metrics: Self.longMetrics)
+        _ = try readObservations(SourceSpec(name: "names", path: path), into: &table)
+        #expect((0..<table.unitCount).map { "\(table.unitID(Int32($0)))=\(table.observedNames[$0])" } == ["u1=甲", "u2=丙", "u3="])
+    }
+
     @Test("rows out of period order are kept sorted by period")
     func outOfOrder() throws {
         let files = try TestFiles()
