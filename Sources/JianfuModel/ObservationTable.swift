@@ -189,15 +189,16 @@ public struct ObservationTable: Sendable {
         return .overrode
     }
 
-    /// Moves into this table every value that `source` gave in `other`, a table filled from a
-    /// later stretch of the same file (see `ParallelFileReader`): `unitMap[u]` is this table's
-    /// index of `other`'s unit `u`, and `lineOffset` is added to every line. Cells of other
-    /// sources in `other` are skipped (this table has them already). Returns how many of this
-    /// table's values of other sources were replaced (overrides, SPEC §5); `nil`, with this
+    /// Moves into this table every value that `source` gave in `other`, a table filled on
+    /// another thread: from a later stretch of the same file (`ParallelFileReader`) or from the
+    /// other half of a source's metrics in the store (`SQLiteStore.load`). `unitMap[u]` is this
+    /// table's index of `other`'s unit `u`, and `lineOffset` is added to every line. Cells of
+    /// other sources in `other` are skipped (this table has them already). Returns how many of
+    /// this table's values of other sources were replaced (overrides, SPEC §5); `nil`, with this
     /// table partly filled, when a key of `source` is in both: the caller then discards it.
     ///
-    /// One pass over `other`'s cells in storage order, skipping empty bitmap words, instead of
-    /// an `insert` per value.
+    /// One pass over the periods `other` holds values in, in storage order, instead of an
+    /// `insert` per value; this grid widens once.
     public mutating func absorb(_ other: ObservationTable, source: UInt16, unitMap: [Int32], lineOffset: Int) -> Int? {
         precondition(other.metrics.count == metrics.count && other.grids.count == grids.count)
         let units = min(other.units.count, unitMap.count)
@@ -221,30 +222,28 @@ public struct ObservationTable: Sendable {
             grids[g] = Grid(metrics: [])  // so `grid` is uniquely referenced while written
             grid.makeUnique()
             let cells = grid.cells.base
-            do {
-                grid.occupied.withUnsafeMutableBufferPointer { occupied in
-                    let capacity = grid.unitCapacity
-                    for p in first...last where !clash {
-                        for u in 0..<units where !clash {
-                            let start = from.index(p, u, 0)
-                            for s in 0..<width {
-                                let index = start + s
-                                guard from.isOccupied(index) else { continue }
-                                var cell = from.cells.base[index]
-                                guard cell.source == source else { continue }
-                                let to = ((p + shift) * capacity + Int(unitMap[u])) * width + s
-                                let bit: UInt64 = 1 << UInt64(to & 63)
-                                if occupied[to >> 6] & bit != 0 {
-                                    if cells[to].source == source {
-                                        clash = true
-                                        break
-                                    }
-                                    replaced += 1
+            grid.occupied.withUnsafeMutableBufferPointer { occupied in
+                let capacity = grid.unitCapacity
+                for p in first...last where !clash {
+                    for u in 0..<units where !clash {
+                        let start = from.index(p, u, 0)
+                        for s in 0..<width {
+                            let index = start + s
+                            guard from.isOccupied(index) else { continue }
+                            var cell = from.cells.base[index]
+                            guard cell.source == source else { continue }
+                            let to = ((p + shift) * capacity + Int(unitMap[u])) * width + s
+                            let bit: UInt64 = 1 << UInt64(to & 63)
+                            if occupied[to >> 6] & bit != 0 {
+                                if cells[to].source == source {
+                                    clash = true
+                                    break
                                 }
-                                occupied[to >> 6] |= bit
-                                cell.line = UInt32(truncatingIfNeeded: Int(cell.line) + lineOffset)
-                                cells[to] = cell
+                                replaced += 1
                             }
+                            occupied[to >> 6] |= bit
+                            cell.line = UInt32(truncatingIfNeeded: Int(cell.line) + lineOffset)
+                            cells[to] = cell
                         }
                     }
                 }
