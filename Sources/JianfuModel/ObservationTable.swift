@@ -66,6 +66,16 @@ public struct ObservationTable: Sendable {
         @inline(__always) func isOccupied(_ index: Int) -> Bool { occupied[index &>> 6] & (1 &<< UInt64(index & 63)) != 0 }
         @inline(__always) mutating func markOccupied(_ index: Int) { occupied[index &>> 6] |= 1 &<< UInt64(index & 63) }
 
+        /// Whether period row `p` holds any value (of any metric of the grid): a row is a
+        /// whole number of bitmap words, since `unitCapacity` is a multiple of 64. Walks over
+        /// the grid skip empty rows, so a stray far-off period costs one row, not the years
+        /// between.
+        func rowHasValues(_ p: Int) -> Bool {
+            let words = unitCapacity * width / 64
+            for w in (p * words)..<((p + 1) * words) where occupied[w] != 0 { return true }
+            return false
+        }
+
         /// Makes the cells this grid's own before a write (copy on write).
         @inline(__always) mutating func makeUnique() {
             if !isKnownUniquelyReferenced(&cells) { cells = cells.copy(count: cellCount, capacity: cells.capacity) }
@@ -78,7 +88,7 @@ public struct ObservationTable: Sendable {
             let cells = CellStorage(capacity: 4 * newSpan * capacity * width)
             var occupied = [UInt64](repeating: 0, count: (newSpan * capacity * width + 63) / 64)
             let shift = Int(base) - lo
-            for p in 0..<span {
+            for p in 0..<span where rowHasValues(p) {
                 for u in 0..<unitCapacity {
                     for s in 0..<width {
                         let from = index(p, u, s)
@@ -207,12 +217,8 @@ public struct ObservationTable: Sendable {
             let from = other.grids[g]
             guard from.span > 0, units > 0 else { continue }
             // The periods `other` holds anything in, so the slack of its grid is not copied.
-            let rowWords = from.unitCapacity * from.width / 64
-            func rowIsEmpty(_ p: Int) -> Bool {
-                from.occupied[(p * rowWords)..<((p + 1) * rowWords)].allSatisfy { $0 == 0 }
-            }
-            guard let first = (0..<from.span).first(where: { !rowIsEmpty($0) }),
-                  let last = (0..<from.span).last(where: { !rowIsEmpty($0) }) else { continue }
+            guard let first = (0..<from.span).first(where: from.rowHasValues),
+                  let last = (0..<from.span).last(where: from.rowHasValues) else { continue }
             if grids[g].span == 0 || Int(from.base) + first < Int(grids[g].base) { widen(g, toHold: Int(from.base) + first) }
             if Int(from.base) + last >= Int(grids[g].base) + grids[g].span { widen(g, toHold: Int(from.base) + last) }
             let width = from.width
@@ -224,7 +230,7 @@ public struct ObservationTable: Sendable {
             let cells = grid.cells.base
             grid.occupied.withUnsafeMutableBufferPointer { occupied in
                 let capacity = grid.unitCapacity
-                for p in first...last where !clash {
+                for p in first...last where !clash && from.rowHasValues(p) {
                     for u in 0..<units where !clash {
                         let start = from.index(p, u, 0)
                         for s in 0..<width {
@@ -293,7 +299,7 @@ public struct ObservationTable: Sendable {
     public func forEachValue(metric: Int, source: UInt16, _ body: (_ unit: Int, _ entry: Entry) -> Void) {
         let (g, slot) = place[metric]
         let grid = grids[g]
-        for p in 0..<grid.span {
+        for p in 0..<grid.span where grid.rowHasValues(p) {
             for u in 0..<min(units.count, grid.unitCapacity) {
                 let index = grid.index(p, u, slot)
                 guard grid.isOccupied(index) else { continue }
@@ -343,25 +349,26 @@ public struct ObservationTable: Sendable {
             let (g, slot) = place[m]
             let grid = grids[g]
             let units = min(self.units.count, grid.unitCapacity)
-            var values = [Double](repeating: .nan, count: units * grid.span)
+            // Only the periods that hold a value: a stray 1900-01 adds one column, not 124 years.
+            let rows = (0..<grid.span).filter(grid.rowHasValues)
+            var values = [Double](repeating: .nan, count: units * rows.count)
             // Blocked transpose: a tile of periods × units at a time, so both sides stay in cache.
             let tile = 64
             values.withUnsafeMutableBufferPointer { out in
-                do {
-                    let cells = grid.cells.base
-                    for p0 in stride(from: 0, to: grid.span, by: tile) {
-                        for u0 in stride(from: 0, to: units, by: tile) {
-                            for p in p0..<min(p0 + tile, grid.span) {
-                                for u in u0..<min(u0 + tile, units) {
-                                    let index = grid.index(p, u, slot)
-                                    if grid.isOccupied(index) { out[u * grid.span + p] = cells[index].value }
-                                }
+                let cells = grid.cells.base
+                for k0 in stride(from: 0, to: rows.count, by: tile) {
+                    for u0 in stride(from: 0, to: units, by: tile) {
+                        for k in k0..<min(k0 + tile, rows.count) {
+                            let p = rows[k]
+                            for u in u0..<min(u0 + tile, units) {
+                                let index = grid.index(p, u, slot)
+                                if grid.isOccupied(index) { out[u * rows.count + k] = cells[index].value }
                             }
                         }
                     }
                 }
             }
-            return DenseSeries.Metric(base: grid.base, span: grid.span, values: values)
+            return DenseSeries.Metric(ordinals: rows.map { grid.base + Int32($0) }, values: values)
         }, unitCount: units.count)
     }
 
@@ -380,10 +387,16 @@ public struct ObservationTable: Sendable {
 /// from `base` for every unit, `NaN` where there is no value (observations are never NaN:
 /// the value parser refuses it).
 public struct DenseSeries: Sendable {
+    /// One metric: `values[unit * ordinals.count + k]` is the unit's value for period
+    /// `ordinals[k]`, `NaN` when it has none. Only periods some unit has a value for are columns.
     public struct Metric: Sendable {
-        public let base: Int32
-        public let span: Int
+        public let ordinals: [Int32]
         public let values: [Double]
+
+        public init(ordinals: [Int32], values: [Double]) {
+            self.ordinals = ordinals
+            self.values = values
+        }
     }
 
     public let metrics: [Metric]
@@ -393,22 +406,19 @@ public struct DenseSeries: Sendable {
     @inlinable
     public func forEachValue(metric: Int, unit: Int, _ body: (_ ordinal: Int32, _ value: Double) -> Void) {
         let grid = metrics[metric]
+        let count = grid.ordinals.count
         grid.values.withUnsafeBufferPointer { values in
-            let start = unit * grid.span
-            for p in 0..<grid.span where !values[start + p].isNaN {
-                body(grid.base + Int32(p), values[start + p])
+            let start = unit * count
+            for k in 0..<count where !values[start + k].isNaN {
+                body(grid.ordinals[k], values[start + k])
             }
         }
     }
 
     /// The values of `unit` for `metric`, in period order.
     public func entries(metric: Int, unit: Int) -> [ObservationTable.Entry] {
-        let grid = metrics[metric]
         var result: [ObservationTable.Entry] = []
-        let start = unit * grid.span
-        for p in 0..<grid.span where !grid.values[start + p].isNaN {
-            result.append(ObservationTable.Entry(ordinal: grid.base + Int32(p), value: grid.values[start + p]))
-        }
+        forEachValue(metric: metric, unit: unit) { result.append(ObservationTable.Entry(ordinal: $0, value: $1)) }
         return result
     }
 }

@@ -70,6 +70,25 @@ import Testing
         #expect(again == .duplicate(firstLine: line - 299))
     }
 
+    @Test func aStrayFarPeriodAddsOneColumnToTheSnapshotNotTheYearsBetween() {
+        // 1900-01 (Excel's day zero) next to 2024: the grid spans 124 years of rows, the
+        // snapshot holds only the three periods with values, each value where it belongs.
+        var table = ObservationTable(metrics: Self.metrics)
+        let a = table.unitIndex("a"), b = table.unitIndex("b")
+        let jan2024: Int32 = 2024 * 12, jan1900: Int32 = 1900 * 12
+        _ = table.insert(metric: 0, unit: a, ordinal: jan2024, value: 1, source: 0, line: 2)
+        _ = table.insert(metric: 1, unit: b, ordinal: jan2024 + 1, value: 70.5, source: 0, line: 3)
+        _ = table.insert(metric: 0, unit: b, ordinal: jan1900, value: 5, source: 0, line: 4)
+        let dense = table.snapshot()
+        #expect(dense.metrics[0].ordinals == [jan1900, jan2024, jan2024 + 1])
+        #expect(dense.metrics[0].values.count == 2 * 3)
+        #expect(dense.entries(metric: 0, unit: Int(a)).map { "\($0.ordinal)=\($0.value)" } == ["\(jan2024)=1.0"])
+        #expect(dense.entries(metric: 0, unit: Int(b)).map { "\($0.ordinal)=\($0.value)" } == ["\(jan1900)=5.0"])
+        #expect(dense.entries(metric: 1, unit: Int(b)).map { "\($0.ordinal)=\($0.value)" } == ["\(jan2024 + 1)=70.5"])
+        #expect(dense.entries(metric: 1, unit: Int(a)).isEmpty)
+        #expect(contents(table) == ["a 0 \(jan2024) 1.0 2", "b 0 \(jan1900) 5.0 4", "b 1 \(jan2024 + 1) 70.5 3"])
+    }
+
     @Test func absorbCountsTheValuesOfOtherSourcesItReplaces() {
         var table = ObservationTable(metrics: Self.metrics)
         let a = table.unitIndex("a")
