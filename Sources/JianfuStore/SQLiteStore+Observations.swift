@@ -19,8 +19,11 @@ extension SQLiteStore {
             let metricIDs = try table.metrics.map { try metricID($0, db) }
             // The stored values of each metric are read ahead on a second connection while this
             // one merges the metric before: it sees the last commit, and this run writes a
-            // metric's rows of this source only in that metric's own merge, after reading them.
-            let ahead = try StoredValuesAhead(store: try openReader(), source: source, metrics: metricIDs, location: location)
+            // metric's rows of this source only in that metric's own merge, after reading them —
+            // or deletes them all when the metric's granularity changed (`droppedMetrics`: known
+            // empty, not read).
+            let ahead = try StoredValuesAhead(
+                store: try openReader(), source: source, metrics: metricIDs, dropped: droppedMetrics, location: location)
             defer { ahead.cancel() }
             var count = MergeCount()
             var hasValue = [Bool](repeating: false, count: table.unitCount)
@@ -350,7 +353,7 @@ private final class StoredValuesAhead: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false
 
-    init(store: DatabaseQueue, source: Int64, metrics: [Int64], location: String) throws {
+    init(store: DatabaseQueue, source: Int64, metrics: [Int64], dropped: Set<Int64>, location: String) throws {
         slots = .allocate(capacity: metrics.count)
         slots.initialize(repeating: nil)
         ready = metrics.map { _ in DispatchSemaphore(value: 0) }
@@ -358,7 +361,9 @@ private final class StoredValuesAhead: @unchecked Sendable {
             for (m, metric) in metrics.enumerated() {
                 room.wait()
                 if lock.withLock({ cancelled }) { return }
-                slots[m] = Result { try store.read { db in try Self.read(source: source, metric: metric, db, location: location) } }
+                slots[m] = dropped.contains(metric)
+                    ? .success(Values())
+                    : Result { try store.read { db in try Self.read(source: source, metric: metric, db, location: location) } }
                 ready[m].signal()
             }
         }

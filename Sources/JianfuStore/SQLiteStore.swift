@@ -29,6 +29,9 @@ public final class SQLiteStore: ObservationStore {
     /// The connection's total changes when the run's transaction began: equal now means
     /// nothing was written since, so another connection sees the same data (`load`).
     var changesAtBegin: Int?
+    /// Metrics whose stored values this transaction deleted (their granularity changed): a
+    /// second connection still sees the old rows, so their stored values are known empty.
+    var droppedMetrics: Set<Int64> = []
 
     /// Opens the store at `path`, creating it (and its folder) unless `readOnly`.
     public init(path: String, readOnly: Bool = false) throws {
@@ -155,6 +158,7 @@ public final class SQLiteStore: ObservationStore {
             try db.beginTransaction(.immediate)
             return db.totalChangesCount
         }
+        droppedMetrics = []
         unitIDs = nil
     }
 
@@ -180,6 +184,7 @@ public final class SQLiteStore: ObservationStore {
                 let id: Int64 = row["id"]
                 if (row["granularity"] as String) != metric.granularity.rawValue {
                     try db.execute(sql: "DELETE FROM observations WHERE metric = ?", arguments: [id])
+                    droppedMetrics.insert(id)
                     try db.execute(sql: "DELETE FROM observation_history WHERE metric = ?", arguments: [id])
                     try db.execute(sql: "UPDATE metrics SET granularity = ? WHERE id = ?", arguments: [metric.granularity.rawValue, id])
                     changed.append(metric.id)

@@ -203,6 +203,45 @@ import Testing
         try store.commitChanges()
     }
 
+    @Test("a metric whose granularity changed is merged against no stored values, not the old rows")
+    func droppedMetricIsMergedAgainstNothing() throws {
+        // The stored values are read ahead on a second connection, which still sees the rows
+        // this transaction deleted. A stored row that happens to have the new key and value
+        // (planted here with SQL: a quarter ordinal under the monthly metric) must not make the
+        // new value look stored already.
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.start(store)
+        try store.beginChanges()
+        let (t1, r1) = Self.read("counts", [("U1", "2024-01", 10)])
+        _ = try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first)
+        try store.commitChanges()
+        let q1: Int32 = 2024 * 4  // 2024Q1
+        try store.queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO observations (source, metric, period, unit, value, line, run)
+                SELECT source, metric, ?, unit, 5, 2, run FROM observations LIMIT 1
+                """, arguments: [q1])
+        }
+
+        let second = try Self.start(store)
+        try store.beginChanges()
+        let quarterly = Metric(id: "documents", granularity: .quarter)
+        #expect(try store.syncMetrics([quarterly]) == ["documents"])
+        var table = ObservationTable(metrics: [quarterly])
+        _ = table.insert(metric: 0, unit: table.unitIndex("U1"), ordinal: q1, value: 5, source: 0, line: 2)
+        let (_, r2) = Self.read("counts", [("U1", "2024-01", 5)])
+        #expect(try store.recordObservations(table, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 0))
+        try store.commitChanges()
+
+        var loaded = ObservationTable(metrics: [quarterly])
+        let observed = try store.observedUnits(sources: ["counts"])
+        var index = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
+        for unit in observed { index[Int(unit.storeID)] = loaded.unitIndex(unit.id) }
+        _ = try store.load(sources: [("counts", 0)], into: &loaded, unitIndex: index)
+        #expect(loaded.entries(metric: 0, unit: 0).map { "\($0.ordinal)=\($0.value)" } == ["\(q1)=5.0"])
+    }
+
     @Test func aRolledBackRunLeavesTheStoreAsItWas() throws {
         let (store, folder) = try Self.store()
         defer { try? FileManager.default.removeItem(atPath: folder) }
