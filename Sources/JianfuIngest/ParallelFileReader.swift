@@ -98,6 +98,7 @@ struct ParallelFileReader {
         guard stretches.dropLast().allSatisfy(\.endsCleanly), !stretches.contains(where: \.inconclusive) else { return nil }
 
         var merged = stretches[0].ingestor!
+        stretches[0].ingestor = nil  // so the merge owns the first table's cells: no copy on write
         var offset = stretches[0].lines
         var rejections = merged.rejections
         var report = merged.report
