@@ -260,6 +260,22 @@ public struct ObservationTable: Sendable {
         return replaced
     }
 
+    /// Leaves out every value of a period that starts after month `month` (`--as-of`): the
+    /// bitmap words of those period rows are cleared, so the cells, shared with any copy of the
+    /// table, are not touched and nothing is copied but the bitmap.
+    public mutating func removePeriods(afterMonth month: Int) {
+        for g in grids.indices where grids[g].span > 0 {
+            let granularity = metrics[grids[g].metrics[0]].granularity
+            let last = Period.ordinal(ofMonth: month, at: granularity)
+            let keep = max(0, min(grids[g].span, last - Int(grids[g].base) + 1))
+            guard keep < grids[g].span else { continue }
+            let words = grids[g].unitCapacity * grids[g].width / 64
+            let end = min(grids[g].occupied.count, grids[g].span * words)
+            guard keep * words < end else { continue }
+            for w in (keep * words)..<end { grids[g].occupied[w] = 0 }
+        }
+    }
+
     /// Makes grid `g` hold `ordinal`: later periods are appended with slack (half the span
     /// again, at least two years of months); earlier ones re-lay the grid out.
     private mutating func widen(_ g: Int, toHold ordinal: Int) {
@@ -335,7 +351,7 @@ public struct ObservationTable: Sendable {
     public func latestOrdinal(metric: Int) -> Int32? {
         let (g, slot) = place[metric]
         let grid = grids[g]
-        for p in stride(from: grid.span - 1, through: 0, by: -1) {
+        for p in stride(from: grid.span - 1, through: 0, by: -1) where grid.rowHasValues(p) {
             for u in 0..<min(units.count, grid.unitCapacity) where grid.isOccupied(grid.index(p, u, slot)) {
                 return grid.base + Int32(p)
             }

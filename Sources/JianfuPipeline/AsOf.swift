@@ -15,19 +15,8 @@ public enum AsOf {
     /// A copy of `table` without the periods whose first month is after `month`; the same units
     /// in the same order, with their names.
     static func truncate(_ table: ObservationTable, throughMonth month: Int) -> ObservationTable {
-        var kept = ObservationTable(metrics: table.metrics)
-        for u in 0..<table.unitCount {
-            let index = kept.unitIndex(table.unitID(Int32(u)))
-            if table.hasName(unit: Int32(u)) { kept.noteName(table.observedNames[u], unit: index) }
-        }
-        for (m, metric) in table.metrics.enumerated() {
-            let last = Int32(Period.ordinal(ofMonth: month, at: metric.granularity))
-            for u in 0..<table.unitCount {
-                for entry in table.entries(metric: m, unit: u) where entry.ordinal <= last {
-                    _ = kept.insert(metric: m, unit: Int32(u), ordinal: entry.ordinal, value: entry.value, source: entry.source, line: Int(entry.line))
-                }
-            }
-        }
+        var kept = table
+        kept.removePeriods(afterMonth: month)
         return kept
     }
 }

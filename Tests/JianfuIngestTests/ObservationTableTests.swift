@@ -89,6 +89,24 @@ import Testing
         #expect(contents(table) == ["a 0 \(jan2024) 1.0 2", "b 0 \(jan1900) 5.0 4", "b 1 \(jan2024 + 1) 70.5 3"])
     }
 
+    @Test func removingPeriodsAfterAMonthLeavesCopiesAlone() {
+        // `--as-of`: months (and a quarter) after the cut go; the quarter holding the cut stays.
+        let metrics = [Metric(id: "documents"), Metric(id: "quarterly", granularity: .quarter)]
+        var table = ObservationTable(metrics: metrics)
+        let a = table.unitIndex("a")
+        let jan: Int32 = 2024 * 12
+        for k in 0..<3 { _ = table.insert(metric: 0, unit: a, ordinal: jan + Int32(k), value: Double(k), source: 0, line: k + 2) }
+        _ = table.insert(metric: 1, unit: a, ordinal: 2024 * 4, value: 7, source: 0, line: 9)      // 2024Q1
+        _ = table.insert(metric: 1, unit: a, ordinal: 2024 * 4 + 1, value: 8, source: 0, line: 10) // 2024Q2
+        let before = table
+        table.removePeriods(afterMonth: Int(jan) + 1)   // through 2024-02
+        #expect(table.entries(metric: 0, unit: 0).map(\.ordinal) == [jan, jan + 1])
+        #expect(table.entries(metric: 1, unit: 0).map(\.ordinal) == [2024 * 4])
+        #expect(before.entries(metric: 0, unit: 0).count == 3)
+        #expect(before.entries(metric: 1, unit: 0).count == 2)
+        #expect(table.latestOrdinal(metric: 0) == jan + 1)
+    }
+
     @Test func absorbCountsTheValuesOfOtherSourcesItReplaces() {
         var table = ObservationTable(metrics: Self.metrics)
         let a = table.unitIndex("a")
