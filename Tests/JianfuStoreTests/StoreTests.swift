@@ -36,8 +36,8 @@ import Testing
     }
 
     /// The table of `sources` built back from the store, units in store order.
-    static func load(_ store: SQLiteStore, _ sources: [String]) throws -> (ObservationTable, [Int]) {
-        var table = ObservationTable(metrics: [documents])
+    static func load(_ store: SQLiteStore, _ sources: [String], metrics: [Metric] = [documents]) throws -> (ObservationTable, [Int]) {
+        var table = ObservationTable(metrics: metrics)
         let observed = try store.observedUnits(sources: sources)
         var index = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
         for unit in observed { index[Int(unit.storeID)] = table.unitIndex(unit.id) }
@@ -121,11 +121,7 @@ import Testing
             Self.read(name, values, metrics: metrics, index: index)
         }
         func load(_ store: SQLiteStore) throws -> (values: [String], overrides: [Int]) {
-            var table = ObservationTable(metrics: metrics)
-            let observed = try store.observedUnits(sources: ["a", "b"])
-            var index = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
-            for unit in observed { index[Int(unit.storeID)] = table.unitIndex(unit.id) }
-            let overrides = try store.load(sources: [("a", 0), ("b", 1)], into: &table, unitIndex: index)
+            let (table, overrides) = try Self.load(store, ["a", "b"], metrics: metrics)
             var values: [String] = []
             for u in 0..<table.unitCount {
                 for m in metrics.indices {
@@ -234,11 +230,7 @@ import Testing
         #expect(try store.recordObservations(table, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 0))
         try store.commitChanges()
 
-        var loaded = ObservationTable(metrics: [quarterly])
-        let observed = try store.observedUnits(sources: ["counts"])
-        var index = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
-        for unit in observed { index[Int(unit.storeID)] = loaded.unitIndex(unit.id) }
-        _ = try store.load(sources: [("counts", 0)], into: &loaded, unitIndex: index)
+        let (loaded, _) = try Self.load(store, ["counts"], metrics: [quarterly])
         #expect(loaded.entries(metric: 0, unit: 0).map { "\($0.ordinal)=\($0.value)" } == ["\(q1)=5.0"])
     }
 
