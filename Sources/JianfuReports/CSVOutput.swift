@@ -9,25 +9,32 @@ public enum CSVOutput {
     public static func text(_ value: String) -> String {
         var value = value
         if isPlain(&value) { return value }
-        // Bytes, not Characters: a rejected row's raw text can be megabytes long.
-        let bytes = Array(value.utf8)
-        var cell: [UInt8] = []
-        cell.reserveCapacity(bytes.count + 8)
-        if let first = bytes.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first) {
-            cell.append(UInt8(ascii: "'"))
+        let out = OutputBuffer()
+        value.withUTF8 { write(escaped: $0, to: out) }
+        return out.text
+    }
+
+    /// Writes `bytes` as `text` spells them, straight into `out`. Works on bytes, not
+    /// Characters: a rejected row's raw text can be megabytes long.
+    static func write(escaped bytes: UnsafeBufferPointer<UInt8>, to out: OutputBuffer) {
+        let quote = UInt8(ascii: "\"")
+        let guarded = bytes.first.map { [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains($0) } ?? false
+        let needsQuotes = (!guarded && bytes.first == 0x20) || bytes.last == 0x20
+            || bytes.contains { $0 == UInt8(ascii: ",") || $0 == quote || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { out.write(byte: quote) }
+        if guarded { out.write(byte: UInt8(ascii: "'")) }
+        if needsQuotes {
+            var start = 0
+            for (i, byte) in bytes.enumerated() where byte == quote {
+                out.write(raw: UnsafeBufferPointer(rebasing: bytes[start...i]))  // through the quote…
+                out.write(byte: quote)                                           // …and again
+                start = i + 1
+            }
+            out.write(raw: UnsafeBufferPointer(rebasing: bytes[start...]))
+            out.write(byte: quote)
+        } else {
+            out.write(raw: bytes)
         }
-        cell += bytes
-        let needsQuotes = cell.first == 0x20 || cell.last == 0x20
-            || cell.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else { return String(decoding: cell, as: UTF8.self) }
-        var quoted: [UInt8] = [UInt8(ascii: "\"")]
-        quoted.reserveCapacity(cell.count + 16)
-        for byte in cell {
-            quoted.append(byte)
-            if byte == UInt8(ascii: "\"") { quoted.append(byte) }
-        }
-        quoted.append(UInt8(ascii: "\""))
-        return String(decoding: quoted, as: UTF8.self)
     }
 
     /// True when `value` needs neither quotes nor a formula guard (nearly every cell).
@@ -73,7 +80,7 @@ public struct CSVRow {
     public mutating func text(_ value: String) {
         separate()
         var value = value
-        if CSVOutput.isPlain(&value) { out.write(value) } else { out.write(CSVOutput.text(value)) }
+        value.withUTF8 { CSVOutput.write(escaped: $0, to: out) }
     }
 
     /// A cell already spelled for CSV (a header name, a reason code, a cached prefix).
