@@ -117,10 +117,9 @@ struct ParallelFileReader {
             }
             // (Overrides were counted by the stretch, whose table held the earlier sources too.)
             guard merged.table.absorb(local, source: reader.sourceIndex, unitMap: map, lineOffset: offset) != nil else { return nil }
-            for var rejection in part.rejections {
-                rejection.line += offset
-                rejections.append(rejection)
-            }
+            let first = rejections.count
+            rejections.append(contentsOf: part.rejections)
+            for i in first..<rejections.count { rejections[i].line += offset }
             report.add(countsOf: part.report)
             for m in local.metrics.indices {
                 merged.firstOrdinal[m] = min(merged.firstOrdinal[m], part.firstOrdinal[m])

@@ -297,7 +297,8 @@ struct RowIngestor {
             text = String(text.prefix(60))
             suffix = "…' (\(bytes.count) bytes)"
         }
-        if text.contains(where: \.isNewline) {
+        // A line break is one of LF VT FF CR, or NEL / LS / PS (led by C2 or E2): no such byte, no walk.
+        if bytes.contains(where: { (0x0A...0x0D).contains($0) || $0 == 0xC2 || $0 == 0xE2 }), text.contains(where: \.isNewline) {
             text = String(text.map { $0.isNewline ? " " : $0 })
         }
         return suffix.isEmpty ? "'\(text)'" : "'\(text)\(suffix)"
