@@ -8,7 +8,8 @@ public enum CSVOutput {
     /// so that opening the file never runs it.
     public static func text(_ value: String) -> String {
         var value = value
-        if isPlain(&value) { return value }
+        let plain = value.withUTF8 { !startsLikeFormula($0.first) && !needsQuotes($0, guarded: false) }
+        if plain { return value }  // nearly every cell
         let out = OutputBuffer()
         value.withUTF8 { write(escaped: $0, to: out) }
         return out.text
@@ -18,38 +19,37 @@ public enum CSVOutput {
     /// Characters: a rejected row's raw text can be megabytes long.
     static func write(escaped bytes: UnsafeBufferPointer<UInt8>, to out: OutputBuffer) {
         let quote = UInt8(ascii: "\"")
-        let guarded = bytes.first.map { [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains($0) } ?? false
-        let needsQuotes = (!guarded && bytes.first == 0x20) || bytes.last == 0x20
-            || bytes.contains { $0 == UInt8(ascii: ",") || $0 == quote || $0 == 0x0A || $0 == 0x0D }
-        if needsQuotes { out.write(byte: quote) }
+        let guarded = startsLikeFormula(bytes.first)
+        let quoted = needsQuotes(bytes, guarded: guarded)
+        if quoted { out.write(byte: quote) }
         if guarded { out.write(byte: UInt8(ascii: "'")) }
-        if needsQuotes {
-            var start = 0
-            for (i, byte) in bytes.enumerated() where byte == quote {
-                out.write(raw: UnsafeBufferPointer(rebasing: bytes[start...i]))  // through the quote…
-                out.write(byte: quote)                                           // …and again
-                start = i + 1
-            }
-            out.write(raw: UnsafeBufferPointer(rebasing: bytes[start...]))
-            out.write(byte: quote)
-        } else {
+        guard quoted else {
             out.write(raw: bytes)
+            return
+        }
+        var start = 0
+        for (i, byte) in bytes.enumerated() where byte == quote {
+            out.write(raw: UnsafeBufferPointer(rebasing: bytes[start...i]))  // through the quote…
+            out.write(byte: quote)                                           // …and again
+            start = i + 1
+        }
+        out.write(raw: UnsafeBufferPointer(rebasing: bytes[start...]))
+        out.write(byte: quote)
+    }
+
+    /// Whether a cell starting with `first` gets a leading `'`: it starts like a formula.
+    private static func startsLikeFormula(_ first: UInt8?) -> Bool {
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
         }
     }
 
-    /// True when `value` needs neither quotes nor a formula guard (nearly every cell).
-    static func isPlain(_ value: inout String) -> Bool {
-        value.withUTF8 { bytes in
-            guard let first = bytes.first else { return true }
-            if first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-                || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D || first == 0x20 || bytes.last == 0x20 {
-                return false
-            }
-            for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
-                return false
-            }
-            return true
-        }
+    /// Whether a cell must be quoted: it holds a delimiter, quote or line break, or has a space
+    /// at an edge (a leading one is no edge once a `'` guard precedes it).
+    private static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>, guarded: Bool) -> Bool {
+        if (!guarded && bytes.first == 0x20) || bytes.last == 0x20 { return true }
+        return bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
     }
 
     /// Writes one row of already formatted cells (headers).

@@ -88,20 +88,33 @@ public final class OutputBuffer: @unchecked Sendable {
     /// Writes a number exactly as `NumberFormat.format` spells it; whole numbers and short
     /// decimals (a survey score such as 76.3) without building a `String`.
     public func write(number value: Double) {
-        if value == value.rounded(), value.magnitude < 1e15 {
-            reserve(21)
-            var p = storage + count
-            if value < 0 {
-                p[0] = UInt8(ascii: "-")
-                p += 1
-            }
-            count = Self.put(digits: Int(value.magnitude), at: p) - storage
-        } else if let (scaled, digits) = NumberFormat.shortDecimal(value) {
-            reserve(32)
-            count = Self.put(decimal: scaled, digits: digits, at: storage + count) - storage
+        reserve(Self.shortNumberLength)
+        if let end = Self.put(number: value, at: storage + count) {
+            count = end - storage
         } else {
             write(NumberFormat.format(value))
         }
+    }
+
+    /// The most bytes `put(number:at:)` stores.
+    public static let shortNumberLength = 32
+
+    /// Stores `value` at `p` as `NumberFormat.format` spells it when it is whole (below 10^15)
+    /// or a short decimal, and returns the pointer past it; `nil`, storing nothing, for any
+    /// other number (spell it with `NumberFormat.format`).
+    @inline(__always)
+    public static func put(number value: Double, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>? {
+        // Whole numbers are most values: `Int64(exactly:)` tells them apart without a libm call.
+        if let whole = Int64(exactly: value), whole.magnitude < 1_000_000_000_000_000 {
+            var q = p
+            if whole < 0 {
+                q[0] = UInt8(ascii: "-")
+                q += 1
+            }
+            return put(digits: Int(whole.magnitude), at: q)
+        }
+        if let (scaled, digits) = NumberFormat.shortDecimal(value) { return put(decimal: scaled, digits: digits, at: p) }
+        return nil
     }
 
     /// Writes a period in its canonical spelling (`2024-03`, `2024Q1`, `2024`).

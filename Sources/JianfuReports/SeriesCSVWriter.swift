@@ -36,30 +36,23 @@ public struct SeriesCSVWriter: ReportWriter {
         }
     }
 
-    /// Writes `prefix`, `period`, `value` and a LF.
+    /// Writes `prefix`, `period`, `value` and a LF: in one reservation when the value is whole
+    /// or a short decimal (nearly always), else with the value spelled by `NumberFormat`.
     @inline(__always)
     private static func writeLine(prefix: UnsafeBufferPointer<UInt8>, period: PeriodSpellings.Spelling, value: Double, to out: OutputBuffer) {
-        // Whole counts are most lines: `Int64(exactly:)` tells them apart without a libm call.
-        let integer = Int64(exactly: value).flatMap { $0 >= 0 && $0 < 1_000_000_000_000_000 ? $0 : nil }
-        let whole = integer != nil
-        let short = whole ? nil : NumberFormat.shortDecimal(value)
-        let other = whole || short != nil ? [] : Array(NumberFormat.format(value).utf8)
-        out.writeLine(maximumLength: prefix.count + PeriodSpellings.Spelling.capacity + 40 + other.count) { p in
+        var written = false
+        out.writeLine(maximumLength: prefix.count + PeriodSpellings.Spelling.capacity + OutputBuffer.shortNumberLength + 1) { p in
             p.update(from: prefix.baseAddress!, count: prefix.count)
-            var q = p + prefix.count
-            q = period.put(at: q)
-            if whole {
-                q = OutputBuffer.put(digits: Int(integer!), at: q)
-            } else if let (scaled, digits) = short {
-                q = OutputBuffer.put(decimal: scaled, digits: digits, at: q)
-            } else {
-                for byte in other {
-                    q[0] = byte
-                    q += 1
-                }
-            }
-            q[0] = UInt8(ascii: "\n")
-            return q + 1
+            guard let end = OutputBuffer.put(number: value, at: period.put(at: p + prefix.count)) else { return p }
+            end[0] = UInt8(ascii: "\n")
+            written = true
+            return end + 1
+        }
+        if !written {
+            out.write(raw: prefix)
+            out.writeLine(maximumLength: PeriodSpellings.Spelling.capacity) { period.put(at: $0) }
+            out.write(number: value)
+            out.write(byte: UInt8(ascii: "\n"))
         }
     }
 }

@@ -270,7 +270,7 @@ extension SQLiteStore {
         configuration.readonly = true
         configuration.label = "jianfu-state-reader"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296")
+            try db.execute(sql: Self.readPragmas)
         }
         return try DatabaseQueue(path: location, configuration: configuration)
     }

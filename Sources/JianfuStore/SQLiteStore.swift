@@ -44,7 +44,7 @@ public final class SQLiteStore: ObservationStore {
         configuration.busyMode = .timeout(10)
         configuration.label = "jianfu-state"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 4294967296")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; " + Self.readPragmas)
         }
         do {
             if !readOnly {
@@ -63,6 +63,10 @@ public final class SQLiteStore: ObservationStore {
             throw StoreError.unusable(path: path, reason: Self.reason(error))
         }
     }
+
+    /// The cache and memory-map sizes of every connection (the run's and the read-only ones
+    /// that load or read ahead beside it).
+    static let readPragmas = "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296"
 
     /// `NAME.lock` beside `NAME.sqlite` (or `PATH.lock` beside a store without extension).
     public static func lockPath(for path: String) -> String {
