@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -24,7 +25,10 @@ let package = Package(
         .target(name: "JianfuHTTP", dependencies: ["CCurl"]),
         .target(name: "JianfuIngest", dependencies: ["JianfuModel"]),
         .target(name: "JianfuIndicators", dependencies: ["JianfuModel"]),
-        .target(name: "JianfuReports", dependencies: ["JianfuModel", "JianfuIndicators"]),
+        .target(
+            name: "JianfuReports",
+            dependencies: ["JianfuModel", "JianfuIndicators", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .target(
             name: "JianfuStore",
             dependencies: [

@@ -7,10 +7,13 @@
 #   chromium              headless rendering of the HTML reports (scripts/render-check.sh)
 #   fonts-wqy-microhei    a CJK font: without one every Chinese character renders as an empty box
 #   openssl               the HTTPS tests make a self-signed certificate with it
+#   zlib1g-dev            zlib for ZIPFoundation (bulletin.docx is a ZIP package)
+#   libreoffice-writer-nogui, poppler-utils, python-docx (pip)
+#                         the tests convert bulletin.docx to PDF and read it back
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei)
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei zlib1g-dev libreoffice-writer-nogui poppler-utils)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
@@ -28,3 +31,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 command -v swift >/dev/null 2>&1 || { echo "setup: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
+python3 -c 'import docx' 2>/dev/null || { echo "setup: installing python-docx" >&2; python3 -m pip install -q python-docx; }

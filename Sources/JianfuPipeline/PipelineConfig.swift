@@ -3,8 +3,9 @@ import JianfuIngest
 import JianfuModel
 
 /// An output format a pipeline can ask for (SPEC §2 `outputs.formats`).
+/// `bulletin` is the written bulletin, `bulletin.md` and `bulletin.docx` (SPEC §6).
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case csv, json, prom, html
+    case csv, json, prom, html, bulletin
 }
 
 /// A pipeline file, read and checked (SPEC §2). Paths are absolute, resolved against the

@@ -140,6 +140,12 @@ public struct PipelineRunner {
             writers.append(IndexPageWriter())
             writers += UnitPageWriter.pages(for: evaluation, hierarchy: hierarchy) as [any ReportWriter]
         }
+        if config.formats.contains(.bulletin) {
+            let heading = BulletinHeading.make(config: config, evaluation: evaluation, issued: now)
+            let text = BulletinComposer(evaluation: evaluation, heading: heading, sample: nil).compose()
+            writers.append(BulletinMarkdownWriter(text: text))
+            writers.append(BulletinDocxWriter(text: text, title: heading.title, author: heading.issuer ?? config.name, issued: now))
+        }
         return writers
     }
 

@@ -1,0 +1,223 @@
+import JianfuIndicators
+import JianfuModel
+
+/// Composes the written bulletin (通报稿, SPEC §6) from an evaluation: title and issue line, then
+/// 一、总体情况 (each metric as a sentence with its figures and whether its target is met),
+/// 二、分类排名 (each category's first and last three by composite), 三、预警和返工补课 (each
+/// alert as a sentence naming the unit, its 责任人 and the rule), 四、未报送单位, and
+/// 五、下月随机调研名单 (the spot-check list, when one was drawn).
+///
+/// Every number is one of the outputs' numbers, spelled as the HTML spells it
+/// (`DisplayNumber`), so a reader can find each figure in `indicators.csv` or `summary.json`.
+public struct BulletinComposer {
+    /// What stands above the text: the title, the issue number (期号), the issuer and the date
+    /// of issue as a person reads it (in the bulletin's time zone).
+    public struct Heading: Sendable {
+        public var title: String
+        /// 第N期, when the pipeline names its first issue.
+        public var issue: Int?
+        public var issuer: String?
+        /// The date of issue, e.g. `2026年11月25日`.
+        public var issuedOn: String
+
+        public init(title: String, issue: Int?, issuer: String?, issuedOn: String) {
+            self.title = title
+            self.issue = issue
+            self.issuer = issuer
+            self.issuedOn = issuedOn
+        }
+    }
+
+    /// One unit of the spot-check list (随机调研), in draw order.
+    public struct SampledUnit: Sendable {
+        public var unitID: String
+        public var name: String
+        public var responsible: String
+        public var reason: String
+
+        public init(unitID: String, name: String, responsible: String, reason: String) {
+            self.unitID = unitID
+            self.name = name
+            self.responsible = responsible
+            self.reason = reason
+        }
+    }
+
+    let evaluation: Evaluation
+    let heading: Heading
+    let sample: [SampledUnit]?
+
+    public init(evaluation: Evaluation, heading: Heading, sample: [SampledUnit]?) {
+        self.evaluation = evaluation
+        self.heading = heading
+        self.sample = sample
+    }
+
+    public func compose() -> BulletinText {
+        var text = BulletinText()
+        text.blocks.append(.title(heading.title))
+        text.blocks.append(.issueLine(issueLine))
+        overall(&text)
+        ranking(&text)
+        alerts(&text)
+        stale(&text)
+        spotCheck(&text)
+        text.blocks.append(.signature(([heading.issuer].compactMap { $0 } + [heading.issuedOn]).joined(separator: "　")))
+        return text
+    }
+
+    /// `（2024年12月　第12期）`.
+    var issueLine: String {
+        let month = Self.month(evaluation.windows.evaluation.last)
+        return "（" + month + (heading.issue.map { "　第\($0)期" } ?? "") + "）"
+    }
+
+    /// `2024年12月` for a month ordinal.
+    static func month(_ ordinal: Int) -> String {
+        "\(ordinal / 12)年\(ordinal % 12 + 1)月"
+    }
+
+    /// The name a reader knows a unit by: its name, else its id.
+    static func name(_ unit: MonitoredUnit) -> String { unit.name.isEmpty ? unit.id : unit.name }
+
+    // MARK: 一、总体情况
+
+    func overall(_ text: inout BulletinText) {
+        text.blocks.append(.heading("一、总体情况"))
+        let headline = Headline(evaluation)
+        let w = evaluation.windows
+        let span = { (window: MonthWindow) in
+            window.first == window.last ? Self.month(window.first) : Self.month(window.first) + "至" + Self.month(window.last)
+        }
+        var intro = "本期评估期为\(span(w.evaluation))，基期为\(span(w.baseline))。纳入监测单位\(headline.leafUnits)个"
+        if headline.rollupUnits > 0 { intro += "，汇总单位\(headline.rollupUnits)个" }
+        intro += "。"
+        if let mean = meanComposite(headline) { intro += "基层单位综合得分平均\(DisplayNumber.score(mean))分。" }
+        text.blocks.append(.paragraph(intro))
+        for (m, totals) in headline.metrics.enumerated() {
+            text.blocks.append(.paragraph(metricSentence(totals, metric: m)))
+        }
+    }
+
+    func meanComposite(_ headline: Headline) -> Double? {
+        let leaves = evaluation.units.filter { !$0.isRollup }.compactMap(\.composite)
+        return leaves.isEmpty ? nil : leaves.reduce(0, +) / Double(leaves.count)
+    }
+
+    func metricSentence(_ totals: Headline.MetricTotals, metric m: Int) -> String {
+        let metric = totals.metric
+        let figures = BulletinTotals(totals)
+        var s = metric.label + "："
+        let word = metric.aggregate == .sum ? "月均" : "平均"
+        s += "评估期\(word)\(DisplayNumber.level(figures.current))"
+        if let b = figures.baseline { s += "，基期\(word)\(DisplayNumber.level(b))" }
+        if let rate = figures.reductionRate {
+            s += rate >= 0 ? "，较基期下降\(DisplayNumber.percent(rate))" : "，较基期上升\(DisplayNumber.percent(-rate))"
+        } else if metric.direction == .up, let b = figures.baseline, let c = figures.current, b != 0 {
+            let change = (c - b) / b
+            s += change >= 0 ? "，较基期上升\(DisplayNumber.percent(change))" : "，较基期下降\(DisplayNumber.percent(-change))"
+        }
+        if let yoy = figures.yoyRate {
+            s += yoy > 0 ? "，同比上升\(DisplayNumber.percent(yoy))" : yoy < 0 ? "，同比下降\(DisplayNumber.percent(-yoy))" : "，与上年同期持平"
+        }
+        if totals.unitsJudged > 0 {
+            s += "；对照目标（\(ReportLabels.target(metric.rule, direction: metric.direction))），"
+            s += "\(totals.unitsJudged)个单位中\(totals.unitsMet)个达标"
+            if totals.unitsMet < totals.unitsJudged { s += "、\(totals.unitsJudged - totals.unitsMet)个未达标" }
+        }
+        if totals.rebounds > 0 { s += "，\(totals.rebounds)个单位出现反弹" }
+        return s + "。"
+    }
+
+    // MARK: 二、分类排名
+
+    func ranking(_ text: inout BulletinText) {
+        text.blocks.append(.heading("二、分类排名"))
+        var categories: [String] = []
+        var members: [String: [UnitEvaluation]] = [:]
+        for unit in evaluation.units where unit.composite != nil {
+            if members[unit.unit.category] == nil { categories.append(unit.unit.category) }
+            members[unit.unit.category, default: []].append(unit)
+        }
+        if categories.isEmpty {
+            text.blocks.append(.paragraph("本期没有单位得出综合得分。"))
+            return
+        }
+        let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        for (i, category) in categories.enumerated() {
+            let units = members[category]!.enumerated().sorted { a, b in
+                (a.element.rank ?? .max, a.offset) < (b.element.rank ?? .max, b.offset)
+            }.map(\.element)
+            let number = i < numerals.count ? numerals[i] : String(i + 1)
+            text.blocks.append(.subheading("（\(number)）\(ReportLabels.category(category))（\(units.count)个）"))
+            func list(_ part: ArraySlice<UnitEvaluation>) -> String {
+                part.map { "\(Self.name($0.unit))（\(DisplayNumber.score($0.composite))分）" }.joined(separator: "、")
+            }
+            if units.count <= 6 {
+                text.blocks.append(.paragraph("综合得分由高到低依次为：" + list(units[...]) + "。"))
+            } else {
+                text.blocks.append(.paragraph("综合得分前三名：" + list(units.prefix(3)) + "；后三名：" + list(units.suffix(3)) + "。"))
+            }
+        }
+    }
+
+    // MARK: 三、预警和返工补课
+
+    func alerts(_ text: inout BulletinText) {
+        text.blocks.append(.heading("三、预警和返工补课"))
+        let listed = evaluation.alerts.filter { $0.rule != .stale }
+        if listed.isEmpty {
+            text.blocks.append(.paragraph("本期无预警。"))
+            return
+        }
+        text.blocks.append(.paragraph("本期预警\(listed.count)项，请相关单位减负责任人对照问题抓好整改，于下期通报前反馈整改情况。"))
+        for (i, alert) in listed.enumerated() {
+            text.blocks.append(.item("\(i + 1). " + alertSentence(alert)))
+        }
+    }
+
+    func alertSentence(_ alert: Alert) -> String {
+        let unit = evaluation.units[alert.unitIndex]
+        let metric = alert.metricIndex.map { evaluation.metrics[$0] }
+        let figures = ReportLabels.alertFigures(alert, metric: metric)
+        var s = Self.name(unit.unit)
+        if unit.isRollup { s += "（汇总）" }
+        if !unit.unit.responsible.isEmpty { s += "（减负责任人：\(unit.unit.responsible)）" }
+        s += "：\(metric?.label ?? "")\(ReportLabels.rule(alert.rule))，\(figures.value)，\(figures.threshold)。"
+        return s
+    }
+
+    // MARK: 四、未报送单位
+
+    func stale(_ text: inout BulletinText) {
+        text.blocks.append(.heading("四、未报送单位"))
+        let stale = evaluation.alerts.filter { $0.rule == .stale }
+        if stale.isEmpty {
+            text.blocks.append(.paragraph(evaluation.settings.staleAfter == nil ? "本通报未设未报送期限。" : "各单位均按时报送。"))
+            return
+        }
+        let names = stale.map { alert -> String in
+            let unit = evaluation.units[alert.unitIndex]
+            let months = alert.value.map { "已\(DisplayNumber.level($0))个月未报送" } ?? "从未报送"
+            return Self.name(unit.unit) + "（" + months + (unit.unit.responsible.isEmpty ? "" : "，减负责任人：\(unit.unit.responsible)") + "）"
+        }
+        text.blocks.append(.paragraph("以下\(stale.count)个单位未按时报送数据：" + names.joined(separator: "、") + "。请于下月报送期内补报。"))
+    }
+
+    // MARK: 五、下月随机调研名单
+
+    func spotCheck(_ text: inout BulletinText) {
+        text.blocks.append(.heading("五、下月随机调研名单"))
+        guard let sample, !sample.isEmpty else {
+            text.blocks.append(.paragraph("本期未抽取随机调研名单。"))
+            return
+        }
+        text.blocks.append(.paragraph("按随机抽取、重点倾斜的原则，下月对以下\(sample.count)个单位开展随机调研："))
+        for (i, unit) in sample.enumerated() {
+            var s = "\(i + 1). \(unit.name.isEmpty ? unit.unitID : unit.name)"
+            if !unit.responsible.isEmpty { s += "（减负责任人：\(unit.responsible)）" }
+            if !unit.reason.isEmpty { s += "：\(unit.reason)" }
+            text.blocks.append(.item(s + "。"))
+        }
+    }
+}
