@@ -89,8 +89,8 @@ public struct BulletinComposer {
         let span = { (window: MonthWindow) in
             window.first == window.last ? Self.month(window.first) : Self.month(window.first) + "至" + Self.month(window.last)
         }
-        var intro = "本期评估期为\(span(w.evaluation))，基期为\(span(w.baseline))。纳入监测单位\(headline.leafUnits)个"
-        if headline.rollupUnits > 0 { intro += "，汇总单位\(headline.rollupUnits)个" }
+        var intro = "本期评估期为\(span(w.evaluation))，基期为\(span(w.baseline))。纳入监测单位\(headline.leafUnits + headline.rollupUnits)个"
+        if headline.rollupUnits > 0 { intro += "（其中汇总单位\(headline.rollupUnits)个）" }
         intro += "。"
         if let mean = meanComposite(headline) { intro += "基层单位综合得分平均\(DisplayNumber.score(mean))分。" }
         text.blocks.append(.paragraph(intro))
@@ -183,7 +183,7 @@ public struct BulletinComposer {
         var s = Self.name(unit.unit)
         if unit.isRollup { s += "（汇总）" }
         if !unit.unit.responsible.isEmpty { s += "（减负责任人：\(unit.unit.responsible)）" }
-        s += "：\(metric?.label ?? "")\(ReportLabels.rule(alert.rule))，\(figures.value)，\(figures.threshold)。"
+        s += "：\(metric?.label ?? "")\(ReportLabels.rule(alert.rule))，\(figures.value)（标准：\(figures.threshold)）。"
         return s
     }
 

@@ -5,27 +5,24 @@ import JianfuIndicators
 enum BulletinMarkdown {
     static func render(_ text: BulletinText) -> String {
         var lines: [String] = []
-        for block in text.blocks {
+        for (i, block) in text.blocks.enumerated() {
             switch block {
             case .title(let s): lines += ["# " + escape(s), ""]
             case .issueLine(let s): lines += ["**" + escape(s) + "**", ""]
             case .heading(let s): lines += ["## " + escape(s), ""]
             case .subheading(let s): lines += ["### " + escape(s), ""]
             case .paragraph(let s): lines += [escape(s), ""]
-            case .item(let s): lines += ["- " + escape(s)]
-            case .signature(let s): lines += ["", escape(s), ""]
+            case .signature(let s): lines += [escape(s), ""]
+            case .item(let s):
+                // Items carry their number (`1. …`): a Markdown ordered list, ended by a blank line.
+                lines.append(escape(s))
+                if i + 1 == text.blocks.count || !{ if case .item = text.blocks[i + 1] { true } else { false } }() {
+                    lines.append("")
+                }
             }
         }
-        // A list ends with a blank line before whatever follows it.
-        var out: [String] = []
-        for (i, line) in lines.enumerated() {
-            out.append(line)
-            if line.hasPrefix("- "), i + 1 < lines.count, !lines[i + 1].hasPrefix("- "), !lines[i + 1].isEmpty {
-                out.append("")
-            }
-        }
-        while out.last == "" { out.removeLast() }
-        return out.joined(separator: "\n") + "\n"
+        while lines.last == "" { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Backslash-escapes the characters Markdown would read as markup, so a unit named
