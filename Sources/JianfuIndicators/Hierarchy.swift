@@ -20,15 +20,15 @@ public struct Hierarchy: Sendable {
     }
 
     public init(units: [MonitoredUnit], deriveFromCodes: Bool = false) throws {
-        var indexByID: [String: Int] = [:]
-        for (i, unit) in units.enumerated() { indexByID[unit.id] = i }
+        var indexByID: [UnitKey: Int] = [:]
+        for (i, unit) in units.enumerated() { indexByID[UnitKey(unit.id)] = i }
         var parent = [Int?](repeating: nil, count: units.count)
         var orphans: [(Int, String)] = []
         for (i, unit) in units.enumerated() {
             if let parentID = unit.parentID {
-                if let p = indexByID[parentID] { parent[i] = p } else { orphans.append((i, parentID)) }
+                if let p = indexByID[UnitKey(parentID)] { parent[i] = p } else { orphans.append((i, parentID)) }
             } else if deriveFromCodes {
-                parent[i] = Self.derivedParent(of: unit.id).lazy.compactMap { indexByID[$0] }.first { $0 != i }
+                parent[i] = Self.derivedParent(of: unit.id).lazy.compactMap { indexByID[UnitKey($0)] }.first { $0 != i }
             }
         }
         // Cycle check: walk up from each unit, colouring the path.

@@ -11,7 +11,7 @@ public enum UnitsReader {
 
     public static func read(_ spec: SourceSpec) throws -> Result {
         var result = Result(report: SourceReport(name: spec.name, path: spec.path, kind: .units))
-        var seen: [String: Int] = [:]
+        var seen: [UnitKey: Int] = [:]
         var columns: (id: Int, name: Int?, category: Int?, parent: Int?, responsible: Int?)?
         var headerCount = 0
         result.report.encoding = try RecordReader.forEachRecord(spec) { record in
@@ -44,10 +44,10 @@ public enum UnitsReader {
             guard !id.isEmpty else {
                 return reject(.emptyUnit, spec.header(for: "unit_id"), "the unit id is empty")
             }
-            if let first = seen[id] {
+            if let first = seen[UnitKey(id)] {
                 return reject(.duplicateKey, spec.header(for: "unit_id"), "unit \(id) is listed twice; the first (line \(first)) is kept")
             }
-            seen[id] = record.line
+            seen[UnitKey(id)] = record.line
             func text(_ column: Int?) -> String { column.map { record.string($0).trimmingSpaces } ?? "" }
             let parent = text(columns.parent)
             result.units.append(MonitoredUnit(

@@ -7,7 +7,8 @@ public enum ExitStatus {
     public static let success: Int32 = 0
     /// A source cannot be read or fetched, an output or the store cannot be written, no data.
     public static let failure: Int32 = 1
-    /// A bad pipeline file or bad arguments.
+    /// A bad pipeline file or bad arguments (including a granularity change the run was not
+    /// told to drop stored values for).
     public static let badPipeline: Int32 = 2
     /// Data quality over `max_rejected`.
     public static let dataQuality: Int32 = 3
@@ -17,7 +18,7 @@ public enum ExitStatus {
     /// The exit code `error` maps to.
     public static func code(for error: Error) -> Int32 {
         switch error {
-        case is PipelineError:
+        case is PipelineError, RunError.unknownMetric, StoreError.granularityChanged:
             badPipeline
         case RunError.qualityGate:
             dataQuality

@@ -63,12 +63,12 @@ public struct Ingestion: Sendable {
     /// unit corrects an earlier one's, in its place.
     static func merge(_ lists: [[MonitoredUnit]]) -> [MonitoredUnit] {
         var declared: [MonitoredUnit] = []
-        var index: [String: Int] = [:]
+        var index: [UnitKey: Int] = [:]
         for unit in lists.joined() {
-            if let i = index[unit.id] {
+            if let i = index[UnitKey(unit.id)] {
                 declared[i] = unit
             } else {
-                index[unit.id] = declared.count
+                index[UnitKey(unit.id)] = declared.count
                 declared.append(unit)
             }
         }

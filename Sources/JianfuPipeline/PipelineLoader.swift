@@ -3,6 +3,7 @@ import Foundation
 import JianfuIndicators
 import JianfuIngest
 import JianfuModel
+import JianfuStore
 import Yams
 
 /// Reads and checks a pipeline file (SPEC §2).
@@ -68,7 +69,13 @@ public enum PipelineLoader {
         let expected = "none, or the state store's file path relative to the pipeline file, such as .jianfu/demo.sqlite"
         let text = try node.text(expected)
         guard !text.isEmpty else { throw node.invalid(expected) }
-        return text == "none" ? .none : .sqlite(location.resolve(text))
+        guard text != "none" else { return .none }
+        let path = location.resolve(text)
+        // The run lock is NAME.lock beside the store NAME.*: a store named *.lock would be its own lock.
+        guard SQLiteStore.lockPath(for: path) != path else {
+            throw node.invalid("a state store file whose name does not end in .lock (the store's run lock is NAME.lock beside it), such as .jianfu/demo.sqlite")
+        }
+        return .sqlite(path)
     }
 
     private static func name(_ node: ConfigNode?) throws -> String? {

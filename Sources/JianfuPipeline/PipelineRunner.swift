@@ -21,6 +21,9 @@ public struct PipelineRunner {
     public let runID: String
     /// Hears the stage the run is in ("reading source counts"), for a status line on a terminal.
     public var progress: @Sendable (String) -> Void = { _ in }
+    /// `jianfu run --drop-stored METRIC`: metrics whose stored values this run may drop when
+    /// their granularity changed (README "Nightly operation"); without it such a run is refused.
+    public var dropStored: Set<String> = []
 
     public init(config: PipelineConfig, logger: Logger, now: Date = Date()) {
         self.config = config
@@ -71,6 +74,13 @@ public struct PipelineRunner {
     /// The nightly job: ingest (through the state store unless `state: none`), check the
     /// data-quality gate, evaluate, write every output atomically.
     public func run() throws -> Outcome {
+        let metrics = config.settings.metrics.map(\.id)
+        for name in dropStored.sorted() where !metrics.contains(name) {
+            throw RunError.unknownMetric(option: "--drop-stored", name: name, known: metrics)
+        }
+        if !dropStored.isEmpty, config.state == .none {
+            logger.warning("--drop-stored: with state: none there are no stored values; nothing to drop")
+        }
         switch config.state {
         case .none:
             let clock = ContinuousClock()

@@ -1,5 +1,6 @@
 /// Why a run stopped after its pipeline file was accepted. The CLI maps each case to an exit
-/// code (SPEC §7): data-quality over its limit → 3, everything else → 1.
+/// code (SPEC §7): data-quality over its limit → 3, a bad command-line argument → 2,
+/// everything else → 1.
 public enum RunError: Error, Sendable {
     /// No source held a single observation, so there is no window to evaluate; `rejected` says
     /// how many rows were rejected instead, and where they are listed, when any were.
@@ -12,6 +13,8 @@ public enum RunError: Error, Sendable {
     case hierarchy(String)
     /// `jianfu history` on a pipeline without a run log.
     case noRunLog(pipeline: String, reason: String)
+    /// A command-line option names a metric the pipeline does not have (exit 2, a bad argument).
+    case unknownMetric(option: String, name: String, known: [String])
 }
 
 extension RunError: CustomStringConvertible {
@@ -33,6 +36,9 @@ extension RunError: CustomStringConvertible {
             return message
         case .noRunLog(let pipeline, let reason):
             return "pipeline \(pipeline) has no run log: \(reason)"
+        case .unknownMetric(let option, let name, let known):
+            let hint = KeySuggestion.nearest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
+            return "\(option) \(name): the pipeline has no metric \(name) (its metrics: \(known.joined(separator: ", ")))\(hint)"
         }
     }
 }

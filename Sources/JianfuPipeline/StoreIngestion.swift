@@ -32,8 +32,8 @@ struct StoreIngestion {
 
     func ingest() throws -> Ingestion {
         let fetched = try config.sources.map { try $0.fetchedWithOrigin(logger: logger) }
-        for metric in try store.syncMetrics(config.settings.metrics) {
-            logger.warning("metric \(metric): its granularity changed, so its stored values are dropped and its sources read again")
+        for change in try store.syncMetrics(config.settings.metrics, dropping: runner.dropStored) {
+            logger.warning("metric \(change.metric): its granularity changed from \(change.stored) to \(change.now), so its stored values and their history are dropped (--drop-stored) and its sources read again")
         }
         var reports: [SourceReport] = []
         var rejections: [Rejection] = []
@@ -67,7 +67,7 @@ struct StoreIngestion {
         }
         let declared = Ingestion.merge(lists)
         let unitsDeclared = config.sources.contains { $0.kind == .units }
-        let unitsKey = unitsDeclared ? SHA256.hex(of: Array(declared.map(\.id).sorted().joined(separator: "\n").utf8)) : ""
+        let unitsKey = unitsDeclared ? SHA256.hex(of: Array(declared.map(\.id).sorted(by: String.unitIDOrder).joined(separator: "\n").utf8)) : ""
         let metricsKey = config.settings.metrics.map {
             "\($0.id)\t\($0.label)\t\($0.granularity.rawValue)\t\($0.aggregate.rawValue)"
         }.joined(separator: "\n")

@@ -12,17 +12,17 @@ enum StoredTable {
     /// just these unit ids (`jianfu unit`: a unit and its descendants).
     static func build(
         _ config: PipelineConfig, store: any ObservationStore, declared: [MonitoredUnit]?, observed: [ObservedUnit],
-        only: Set<String>? = nil
+        only: Set<UnitKey>? = nil
     ) throws -> (table: ObservationTable, overrides: [String: Int]) {
         let sources = observationSources(config)
         var table = ObservationTable(metrics: config.settings.metrics)
-        var index: [String: Int32] = [:]
-        for unit in declared ?? [] where only?.contains(unit.id) ?? true { index[unit.id] = table.unitIndex(unit.id) }
+        var index: [UnitKey: Int32] = [:]
+        for unit in declared ?? [] where only?.contains(UnitKey(unit.id)) ?? true { index[UnitKey(unit.id)] = table.unitIndex(unit.id) }
         var unitIndex = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
-        for unit in observed where only?.contains(unit.id) ?? true {
+        for unit in observed where only?.contains(UnitKey(unit.id)) ?? true {
             if declared == nil {
                 unitIndex[Int(unit.storeID)] = table.unitIndex(unit.id)
-            } else if let i = index[unit.id] {
+            } else if let i = index[UnitKey(unit.id)] {
                 unitIndex[Int(unit.storeID)] = i
             }
         }

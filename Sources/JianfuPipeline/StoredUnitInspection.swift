@@ -30,8 +30,8 @@ struct StoredUnitInspection {
         let observed = try store.observedUnits(sources: StoredTable.observationSources(config).map(\.name))
         var units: [MonitoredUnit]
         if var named = declared {
-            let names = Dictionary(observed.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            for i in named.indices where named[i].name.isEmpty { named[i].name = names[named[i].id] ?? "" }
+            let names = Dictionary(observed.map { (UnitKey($0.id), $0.name) }, uniquingKeysWith: { a, _ in a })
+            for i in named.indices where named[i].name.isEmpty { named[i].name = names[UnitKey(named[i].id)] ?? "" }
             units = named
         } else {
             units = observed.map { MonitoredUnit(id: $0.id, name: $0.name) }
@@ -96,7 +96,7 @@ struct StoredUnitInspection {
             }
             if let parent = hierarchy.parent[unit] { wanted.append(parent) }
         }
-        let only = ranks ? Set(wanted.map { units[$0].id }) : nil
+        let only = ranks ? Set(wanted.map { UnitKey(units[$0].id) }) : nil
         let (table, overrides) = try StoredTable.build(config, store: store, declared: declared, observed: observed, only: only)
         var reports: [SourceReport] = []
         var rejections: [Rejection] = []
@@ -107,16 +107,16 @@ struct StoredUnitInspection {
             rejections += try store.rejections(source: source.name)
         }
         let ingestion = try Ingestion.assemble(
-            table: table, declared: declared?.filter { only?.contains($0.id) ?? true }, reports: reports, rejections: rejections,
+            table: table, declared: declared?.filter { only?.contains(UnitKey($0.id)) ?? true }, reports: reports, rejections: rejections,
             config: config)
         let scoped = PipelineRunner(config: config, logger: runner.logger, now: runner.now)
         let evaluation = try scoped.evaluate(ingestion)
-        let index = ingestion.units.firstIndex { $0.id == units[unit].id }!
+        let index = ingestion.units.firstIndex { $0.id.sameUnitID(as: units[unit].id) }!
         var ranking: (rank: Int?, ranked: Int)?
         if ranks, let scores = scores?.scores {
             let me = evaluation.units[index]
             let peers = scores.filter { $0.category == me.unit.category && $0.composite != nil }
-            ranking = (me.composite.map { mine in 1 + peers.filter { $0.unitID != me.unit.id && $0.composite! > mine }.count }, peers.count)
+            ranking = (me.composite.map { mine in 1 + peers.filter { !$0.unitID.sameUnitID(as: me.unit.id) && $0.composite! > mine }.count }, peers.count)
         }
         return (evaluation, index, ingestion.hierarchy, scoped.makeRunInfo(ingestion), ranking)
     }

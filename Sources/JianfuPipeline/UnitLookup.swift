@@ -18,7 +18,7 @@ public enum UnitLookup {
     public static func find(_ query: String, in units: [MonitoredUnit]) -> Outcome {
         let query = query.trimmingSpaces
         guard !query.isEmpty else { return .notFound(suggestions: []) }
-        if let exact = units.firstIndex(where: { $0.id == query }) { return .found(exact) }
+        if let exact = units.firstIndex(where: { $0.id.sameUnitID(as: query) }) { return .found(exact) }
         for match in [
             { (unit: MonitoredUnit) in unit.name == query },
             { (unit: MonitoredUnit) in unit.id.hasPrefix(query) || unit.name.hasPrefix(query) },

@@ -40,9 +40,11 @@ public protocol ObservationStore: AnyObject {
     func beginChanges() throws
     func commitChanges() throws
     func rollbackChanges()
-    /// Makes the stored metrics those of the pipeline; a metric whose granularity changed loses
-    /// its stored values (their period ordinals meant other periods). Returns those metrics.
-    func syncMetrics(_ metrics: [Metric]) throws -> [String]
+    /// Makes the stored metrics those of the pipeline. A metric whose granularity changed loses
+    /// its stored values and their history (their period ordinals meant other periods) when it
+    /// is in `dropping`; otherwise nothing is changed and `StoreError.granularityChanged` names
+    /// every such metric. Returns the changes made.
+    func syncMetrics(_ metrics: [Metric], dropping: Set<String>) throws -> [GranularityChange]
 
     // MARK: Sources
 

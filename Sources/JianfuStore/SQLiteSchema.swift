@@ -11,6 +11,18 @@ enum SQLiteSchema {
     /// The version this jianfu writes; a store with a higher one is refused.
     static let version = 1
 
+    /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
+    /// 1246122836), in the database header, so that a store is known as jianfu's — and another
+    /// application's SQLite database as not — before anything is written to it.
+    static let applicationID: Int32 = 0x4A46_5354
+
+    /// The tables (and view) of version 1, with GRDB's `grdb_migrations`: a database without
+    /// `applicationID` that holds all of them is a store written before stores were marked.
+    static let version1Tables: Set<String> = [
+        "grdb_migrations", "runs", "metrics", "units", "sources", "declared_units", "source_units", "observations",
+        "observation_history", "rejections", "unit_scores", "observation_values",
+    ]
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

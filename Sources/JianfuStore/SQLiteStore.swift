@@ -22,8 +22,9 @@ public final class SQLiteStore: ObservationStore {
     public let location: String
     let queue: DatabaseQueue
     private let lock: RunLock
-    /// Unit code → store id, loaded once per transaction.
-    private var unitIDs: [String: Int32]?
+    /// Unit code → store id, loaded once per transaction; codes compared byte for byte, as
+    /// `units.code` is (`UnitKey`).
+    private var unitIDs: [UnitKey: Int32]?
     /// Metric name → store id.
     private var metricIDs: [String: Int64] = [:]
     /// The connection's total changes when the run's transaction began: equal now means
@@ -34,9 +35,18 @@ public final class SQLiteStore: ObservationStore {
     var droppedMetrics: Set<Int64> = []
 
     /// Opens the store at `path`, creating it (and its folder) unless `readOnly`.
+    ///
+    /// Nothing is created or written before the file at `path` is known to be a jianfu store
+    /// (`checkOwnership`) and its lock file a jianfu lock file (`RunLock.check`); a store is
+    /// marked with `SQLiteSchema.applicationID` when it is created, and a store written before
+    /// stores were marked is recognised by its tables and marked.
     public init(path: String, readOnly: Bool = false) throws {
         location = path
-        lock = RunLock(path: Self.lockPath(for: path))
+        let lockPath = Self.lockPath(for: path)
+        guard lockPath != path else {
+            throw StoreError.unusable(path: path, reason: "its name ends in .lock, the name of its own lock file; name it NAME.sqlite")
+        }
+        lock = RunLock(path: lockPath, store: path)
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.journalMode = .wal
@@ -47,7 +57,9 @@ public final class SQLiteStore: ObservationStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; " + Self.readPragmas)
         }
         do {
+            try Self.checkOwnership(path)
             if !readOnly {
+                try lock.check()
                 try FileManager.default.createDirectory(
                     atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             }
@@ -56,12 +68,51 @@ public final class SQLiteStore: ObservationStore {
             if superseded {
                 throw StoreError.newerSchema(path: path, found: SQLiteSchema.version + 1, known: SQLiteSchema.version)
             }
-            if !readOnly { try SQLiteSchema.migrator.migrate(queue) }
+            if !readOnly {
+                try SQLiteSchema.migrator.migrate(queue)
+                try queue.writeWithoutTransaction { db in
+                    if try Int32.fetchOne(db, sql: "PRAGMA application_id") != SQLiteSchema.applicationID {
+                        try db.execute(sql: "PRAGMA application_id = \(SQLiteSchema.applicationID)")
+                    }
+                }
+            }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError.unusable(path: path, reason: Self.reason(error))
         }
+    }
+
+    /// Throws `StoreError.notAStore` unless the file at `path` is missing, empty, an SQLite
+    /// database marked with jianfu's `application_id`, or an unmarked one that is empty or holds
+    /// the tables of a store (written before stores were marked). Looks through a read-only
+    /// connection that changes nothing (not even the journal mode).
+    static func checkOwnership(_ path: String) throws {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "jianfu-state-check"
+        let found: (id: Int32, tables: Set<String>)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            found = try queue.read { db in
+                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                 Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")))
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.notAStore(path: path, reason: "it is not an SQLite database")
+        } catch {
+            throw StoreError.unusable(path: path, reason: reason(error))
+        }
+        if found.id == SQLiteSchema.applicationID { return }
+        if found.id != 0 {
+            throw StoreError.notAStore(
+                path: path, reason: "it is another application's SQLite database (application_id \(found.id); a jianfu store's is \(SQLiteSchema.applicationID))")
+        }
+        if found.tables.isEmpty || found.tables.isSuperset(of: SQLiteSchema.version1Tables) { return }
+        let foreign = found.tables.subtracting(SQLiteSchema.version1Tables).sorted()
+        let listed = foreign.isEmpty ? "only some of a store's tables" : "tables jianfu does not write: " + foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", …" : "")
+        throw StoreError.notAStore(path: path, reason: "it is an SQLite database that holds \(listed)")
     }
 
     /// The cache and memory-map sizes of every connection (the run's and the read-only ones
@@ -177,21 +228,30 @@ public final class SQLiteStore: ObservationStore {
         metricIDs = [:]
     }
 
-    public func syncMetrics(_ metrics: [Metric]) throws -> [String] {
-        try access { try syncMetrics(metrics, $0) }
+    public func syncMetrics(_ metrics: [Metric], dropping: Set<String>) throws -> [GranularityChange] {
+        try access { try syncMetrics(metrics, dropping: dropping, $0) }
     }
 
-    func syncMetrics(_ metrics: [Metric], _ db: Database) throws -> [String] {
-        var changed: [String] = []
+    func syncMetrics(_ metrics: [Metric], dropping: Set<String>, _ db: Database) throws -> [GranularityChange] {
+        var stored: [String: (id: Int64, granularity: String)] = [:]
         for metric in metrics {
             if let row = try Row.fetchOne(db, sql: "SELECT id, granularity FROM metrics WHERE name = ?", arguments: [metric.id]) {
-                let id: Int64 = row["id"]
-                if (row["granularity"] as String) != metric.granularity.rawValue {
+                stored[metric.id] = (row["id"], row["granularity"])
+            }
+        }
+        let changes = metrics.compactMap { metric in
+            stored[metric.id].flatMap { $0.granularity == metric.granularity.rawValue ? nil : GranularityChange(
+                metric: metric.id, stored: $0.granularity, now: metric.granularity.rawValue) }
+        }
+        let refused = changes.filter { !dropping.contains($0.metric) }
+        guard refused.isEmpty else { throw StoreError.granularityChanged(refused) }
+        for metric in metrics {
+            if let (id, granularity) = stored[metric.id] {
+                if granularity != metric.granularity.rawValue {
                     try db.execute(sql: "DELETE FROM observations WHERE metric = ?", arguments: [id])
                     droppedMetrics.insert(id)
                     try db.execute(sql: "DELETE FROM observation_history WHERE metric = ?", arguments: [id])
                     try db.execute(sql: "UPDATE metrics SET granularity = ? WHERE id = ?", arguments: [metric.granularity.rawValue, id])
-                    changed.append(metric.id)
                 }
                 metricIDs[metric.id] = id
             } else {
@@ -199,7 +259,7 @@ public final class SQLiteStore: ObservationStore {
                 metricIDs[metric.id] = db.lastInsertedRowID
             }
         }
-        return changed
+        return changes
     }
 
     // MARK: Sources
@@ -305,21 +365,21 @@ public final class SQLiteStore: ObservationStore {
     /// The store ids of unit codes, adding the codes it does not know yet, in order.
     func storeIDs(for codes: [String], _ db: Database) throws -> [Int32] {
         if unitIDs == nil {
-            var known: [String: Int32] = [:]
+            var known: [UnitKey: Int32] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT id, code FROM units")
-            while let row = try rows.next() { known[row["code"]] = row["id"] }
+            while let row = try rows.next() { known[UnitKey(row["code"])] = row["id"] }
             unitIDs = known
         }
         var ids: [Int32] = []
         ids.reserveCapacity(codes.count)
         let insert = try db.makeStatement(sql: "INSERT INTO units (code) VALUES (?)")
         for code in codes {
-            if let id = unitIDs![code] {
+            if let id = unitIDs![UnitKey(code)] {
                 ids.append(id)
             } else {
                 try insert.execute(arguments: [code])
                 let id = Int32(db.lastInsertedRowID)
-                unitIDs![code] = id
+                unitIDs![UnitKey(code)] = id
                 ids.append(id)
             }
         }
@@ -329,7 +389,7 @@ public final class SQLiteStore: ObservationStore {
     /// The store id of a metric, adding it when new.
     func metricID(_ metric: Metric, _ db: Database) throws -> Int64 {
         if let id = metricIDs[metric.id] { return id }
-        _ = try syncMetrics([metric], db)
+        _ = try syncMetrics([metric], dropping: [], db)
         return metricIDs[metric.id]!
     }
 

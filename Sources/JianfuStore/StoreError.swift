@@ -6,6 +6,28 @@ public enum StoreError: Error, Sendable {
     case unusable(path: String, reason: String)
     /// The store was written by a newer jianfu, whose tables this one does not know.
     case newerSchema(path: String, found: Int, known: Int)
+    /// The file at the store's place is not a jianfu store (another application's SQLite
+    /// database, or no database at all); jianfu leaves it as it is. `reason` says what it is.
+    case notAStore(path: String, reason: String)
+    /// The file at the lock file's place is not a jianfu run lock (other content, not a regular
+    /// file, or the store itself); jianfu neither takes nor changes it.
+    case foreignLock(lockFile: String, reason: String)
+    /// A metric's granularity changed in the pipeline, which would drop its stored values (their
+    /// period ordinals meant other periods), and the run was not told to (`--drop-stored`).
+    case granularityChanged([GranularityChange])
+}
+
+/// A metric whose granularity differs from the one its stored values were written with.
+public struct GranularityChange: Sendable, Equatable {
+    public let metric: String
+    public let stored: String
+    public let now: String
+
+    public init(metric: String, stored: String, now: String) {
+        self.metric = metric
+        self.stored = stored
+        self.now = now
+    }
 }
 
 extension StoreError: CustomStringConvertible {
@@ -18,6 +40,14 @@ extension StoreError: CustomStringConvertible {
             return "the state store \(path) cannot be used: \(reason)"
         case .newerSchema(let path, let found, let known):
             return "the state store \(path) has schema version \(found), newer than this jianfu's \(known); use a newer jianfu"
+        case .notAStore(let path, let reason):
+            return "\(path) is not a jianfu state store: \(reason); jianfu leaves it as it is: point `state:` at a new file, or at a store jianfu wrote"
+        case .foreignLock(let lockFile, let reason):
+            return "\(lockFile) is not a jianfu lock file: \(reason); jianfu neither uses nor changes it: move it away, or point `state:` at a store in another place (the lock file is NAME.lock beside the store NAME.sqlite)"
+        case .granularityChanged(let changes):
+            let what = changes.map { "metric \($0.metric): its granularity changed from \($0.stored) to \($0.now)" }.joined(separator: "; ")
+            let options = changes.map { "--drop-stored \($0.metric)" }.joined(separator: " ")
+            return "\(what), and its stored values (their periods are \(changes.count == 1 ? "" : "each ")at the old granularity) would be dropped with their history; the store is unchanged. Run with \(options) to drop them (the sources are read again, but months a nightly file no longer holds are lost), or restore the old granularity"
         }
     }
 }

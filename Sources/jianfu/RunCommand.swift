@@ -11,6 +11,13 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var asOf: AsOfOption
 
+    @Option(
+        name: .customLong("drop-stored"),
+        help: ArgumentHelp(
+            "Let this run drop the stored values (and their history) of METRIC when its granularity changed in the pipeline; without it such a run is refused (exit 2). Repeatable.",
+            valueName: "METRIC"))
+    var dropStored: [String] = []
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -19,6 +26,7 @@ struct RunCommand: ParsableCommand {
             var config = try PipelineLoader.load(path: pipeline)
             config.settings.asOf = asOf.month
             var runner = PipelineRunner(config: config, logger: logger)
+            runner.dropStored = Set(dropStored)
             let status = common.quiet ? nil : StatusLine.start(plainLogs: common.logFormat == .plain)
             defer { status?.stop() }
             if let status { runner.progress = { status.set($0) } }

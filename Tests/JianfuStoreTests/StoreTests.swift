@@ -223,7 +223,8 @@ import Testing
         let second = try Self.start(store)
         try store.beginChanges()
         let quarterly = Metric(id: "documents", granularity: .quarter)
-        #expect(try store.syncMetrics([quarterly]) == ["documents"])
+        #expect(throws: StoreError.self, "not told to drop them") { try store.syncMetrics([quarterly], dropping: []) }
+        #expect(try store.syncMetrics([quarterly], dropping: ["documents"]) == [GranularityChange(metric: "documents", stored: "month", now: "quarter")])
         var table = ObservationTable(metrics: [quarterly])
         _ = table.insert(metric: 0, unit: table.unitIndex("U1"), ordinal: q1, value: 5, source: 0, line: 2)
         let (_, r2) = Self.read("counts", [("U1", "2024-01", 5)])
@@ -283,5 +284,46 @@ import Testing
         close(orphan)
         #expect(try RunLock(path: dying.path).acquire(me) == LockHolder(pid: 999_999, since: "yesterday"))
         store.unlockRun()
+    }
+
+    @Test("unit ids are compared byte for byte: café NFC and NFD, 豈 U+F900 and U+8C48 are four units")
+    func idsDifferingOnlyByNormalisationAreDistinctUnits() throws {
+        // Swift's String == calls each pair equal (canonical equivalence); the file's bytes differ.
+        let ids = ["caf\u{E9}", "cafe\u{301}", "\u{F900}", "\u{8C48}"]
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.start(store)
+        try store.beginChanges()
+        let (t1, r1) = Self.read("counts", [(ids[0], "2024-01", 1), (ids[1], "2024-01", 2), (ids[2], "2024-01", 3)])
+        #expect(try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first) == MergeCount(added: 3, corrections: 0))
+        try store.commitChanges()
+
+        // The fourth spelling on a later night is a new unit, not a correction of the third.
+        let second = try Self.start(store)
+        try store.beginChanges()
+        let (t2, r2) = Self.read("counts", [(ids[3], "2024-01", 4)])
+        #expect(try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 0))
+        try store.commitChanges()
+
+        let (table, _) = try Self.load(store, ["counts"])
+        #expect((0..<table.unitCount).map { Array(table.unitID(Int32($0)).utf8) } == ids.map { Array($0.utf8) })
+        #expect((0..<table.unitCount).map { table.entries(metric: 0, unit: $0).map(\.value) } == [[1], [2], [3], [4]])
+    }
+
+    @Test func aLockFileWithOtherContentIsLeftAlone() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-lock-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/notes.lock"
+        try "buy milk\n".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect {
+            _ = try RunLock(path: path).acquire(LockHolder(pid: getpid(), since: "now"))
+        } throws: { error in
+            "\(error)".contains("not a jianfu lock file")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "buy milk\n")
+        // A store whose name is its lock file's.
+        #expect(throws: StoreError.self) { try SQLiteStore(path: folder + "/s.lock") }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/s.lock"))
     }
 }

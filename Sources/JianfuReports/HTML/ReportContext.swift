@@ -24,12 +24,12 @@ struct ReportContext: Sendable {
             children = hierarchy.children
         } else {
             // Without the hierarchy, the declared parent_id is all there is.
-            var index: [String: Int] = [:]
-            for (i, unit) in evaluation.units.enumerated() { index[unit.unit.id] = i }
+            var index: [UnitKey: Int] = [:]
+            for (i, unit) in evaluation.units.enumerated() { index[UnitKey(unit.unit.id)] = i }
             var parent = [Int?](repeating: nil, count: evaluation.units.count)
             var children = [[Int]](repeating: [], count: evaluation.units.count)
             for (i, unit) in evaluation.units.enumerated() {
-                if let p = unit.unit.parentID.flatMap({ index[$0] }), p != i {
+                if let p = unit.unit.parentID.flatMap({ index[UnitKey($0)] }), p != i {
                     parent[i] = p
                     children[p].append(i)
                 }
