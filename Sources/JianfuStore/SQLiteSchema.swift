@@ -8,8 +8,8 @@ import GRDB
 /// granularity (`2024-03` = 2024 × 12 + 2, `2024Q1` = 2024 × 4, `2024` = 2024);
 /// `observation_values` shows them spelled out, for people with the `sqlite3` shell.
 enum SQLiteSchema {
-    /// The version this jianfu writes; a store with a higher one is refused.
-    static let version = 1
+    /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`.
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -134,6 +134,7 @@ enum SQLiteSchema {
                     JOIN metrics m ON m.id = o.metric;
                 """)
         }
+        registerSamples(in: &migrator)
         return migrator
     }
 }
