@@ -40,10 +40,8 @@ struct SampleCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if count < 1 { throw ValidationError("-n must be at least 1, found \(count)") }
-        if let excludeRecent, excludeRecent < 1 {
-            throw ValidationError("--exclude-recent must be at least 1 (months), found \(excludeRecent)")
-        }
+        if count < 1 { throw ValidationError(SampleError.countBelowOne(count).description) }
+        if let excludeRecent, excludeRecent < 1 { throw ValidationError(SampleError.excludeRecentBelowOne(excludeRecent).description) }
     }
 
     func run() throws {

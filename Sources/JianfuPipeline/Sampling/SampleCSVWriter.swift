@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import JianfuReports
 
 /// `jianfu sample --output FILE` (SPEC §7): the list as CSV, UTF-8 with a BOM like every CSV
@@ -51,14 +50,6 @@ public enum SampleCSVWriter {
     public static func write(_ sample: SpotCheckSample, toFile path: String) throws {
         let out = OutputBuffer()
         write(sample, to: out)
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(out.bytes)) else {
-            throw RunError.output(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw RunError.output(path: path, reason: reason)
-        }
+        try WholeFile.write(out.bytes, to: path)
     }
 }

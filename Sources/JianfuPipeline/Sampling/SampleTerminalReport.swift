@@ -5,6 +5,8 @@ import JianfuReports
 /// formula (so anyone can redraw and check it), then the list as a table, then where it was
 /// recorded and the command that redraws it. Composites to 1 decimal, weights as drawn with.
 struct SampleTerminalReport {
+    /// Excluded units named in the header, at most.
+    static let excludedShown = 20
     let text: String
 
     init(_ sample: SpotCheckSample, pipelinePath: String) {
@@ -20,8 +22,10 @@ struct SampleTerminalReport {
         lines.append("权重 \(SpotCheckWeight.formula)")
         if let k = request.excludeRecent {
             let months = SpotCheckSample.months(sample.month, back: k)
+            let shown = sample.excluded.prefix(Self.excludedShown).map(\.unitID)
+            let more = sample.excluded.count > shown.count ? " 等" : ""
             lines.append("排除 --exclude-recent \(k)：\(months) 已抽到的 \(sample.excluded.count) 个单位"
-                + (sample.excluded.isEmpty ? "" : "（" + sample.excluded.map(\.unitID).joined(separator: "、") + "）"))
+                + (shown.isEmpty ? "" : "（" + shown.joined(separator: "、") + more + "）"))
         }
         lines.append("")
 

@@ -92,12 +92,12 @@ public struct SpotCheckSample: Sendable {
         if let k = request.excludeRecent, let log {
             excluded = try log.sampledUnits(pipeline: config.name, months: (month - k)...(month - 1))
         }
-        let left = Set(excluded.map(\.unitID))
+        let left = Dictionary(excluded.map { ($0.unitID, $0) }, uniquingKeysWith: { first, _ in first })
         var units: [Int] = []
-        var kept: [SampledUnit] = []
+        var kept: [SampledUnit] = []  // the candidates left out, with the first month they were drawn for
         for (i, unit) in evaluation.units.enumerated() where request.includeRollups || !unit.isRollup {
-            if left.contains(unit.unit.id) {
-                kept += excluded.filter { $0.unitID == unit.unit.id }.prefix(1)
+            if let drawn = left[unit.unit.id] {
+                kept.append(drawn)
             } else {
                 units.append(i)
             }
