@@ -205,7 +205,8 @@ import Testing
     }
 
     /// `--output` over a file jianfu did not write is refused (exit 2, the file untouched, no
-    /// list recorded); over a list it wrote, the new list replaces it.
+    /// list recorded), into a missing folder too (exit 1); over a list it wrote, the new list
+    /// replaces it.
     @Test func outputNeverOverwritesAFileJianfuDidNotWrite() throws {
         let (dir, pipeline) = try Self.setUp()
         defer { dir.remove() }
@@ -215,6 +216,11 @@ import Testing
         #expect(refused.stderr.contains("is not a sample list jianfu wrote"), "\(refused)")
         #expect(try String(contentsOf: theirs, encoding: .utf8) == "unit_id,备注\nU1,重要\n")
         #expect(!dir.exists("s.sqlite"), "refused before drawing")
+
+        let nowhere = try Jianfu.run(["sample", "-p", pipeline, "-n", "2", "--seed", "1", "--output", dir.file("no/such/list.csv").path])
+        #expect(nowhere.status == 1, "\(nowhere)")
+        #expect(nowhere.stderr.contains("does not exist"), "\(nowhere)")
+        #expect(!dir.exists("s.sqlite"), "a list that cannot be written is not drawn")
 
         let first = try Jianfu.run(["sample", "-p", pipeline, "-n", "2", "--seed", "1", "--output", dir.file("list.csv").path])
         try #require(first.status == 0, "\(first)")

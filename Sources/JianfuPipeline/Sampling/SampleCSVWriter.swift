@@ -30,11 +30,19 @@ public enum SampleCSVWriter {
         }
     }
 
-    /// Throws `SampleError.outputNotOurs` unless `path` is free, or a list jianfu wrote: a file
-    /// whose first line is the header (after the BOM). jianfu never overwrites a file it did
-    /// not write; a folder or an unreadable file is not ours either.
+    /// Checks, before anything is drawn or recorded, that the list can be written to `path`:
+    /// throws `SampleError.outputNotOurs` unless `path` is free or a list jianfu wrote (a file
+    /// whose first line is the header, after the BOM) — jianfu never overwrites a file it did
+    /// not write; a folder or an unreadable file is not ours either — and `RunError.output`
+    /// when its folder is missing or not writable.
     public static func checkOverwrite(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
         var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue,
+              FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)
+        else {
+            throw RunError.output(path: path, reason: "its folder \(folder) does not exist or cannot be written")
+        }
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
         let expected = CSVOutput.byteOrderMark + Array((header.joined(separator: ",") + "\n").utf8)
         guard !isFolder.boolValue, let file = FileHandle(forReadingAtPath: path) else {
