@@ -86,14 +86,15 @@ import Testing
 
     // MARK: Successive months
 
-    /// Five villages without parents, documents 2018-01 and 2019-01..04.
+    /// Five villages without parents, documents 2018-01 and 2019-01..04; U5's name looks like a
+    /// spreadsheet formula.
     static let units = """
         unit_id,name,category,parent_id,responsible
         U1,一村,village,,甲
         U2,二村,village,,乙
         U3,三村,village,,丙
         U4,四村,village,,丁
-        U5,五村,village,,戊
+        U5,=1+1,village,,戊
 
         """
 
@@ -202,6 +203,8 @@ import Testing
         #expect(result.status == 0, "\(result)")
         #expect(ids.sorted() == ["U1", "U2", "U3", "U4", "U5"])
         #expect(result.stderr.contains("only 5 units are eligible, fewer than the 9 asked: the list holds all of them"), "\(result)")
+        // The CSV never hands a spreadsheet a formula: the name is guarded with a leading '.
+        #expect(try csvRows(dir.file("l.csv")).first { $0[0] == "U5" }?[1] == "'=1+1")
     }
 
     /// `--output` over a file jianfu did not write is refused (exit 2, the file untouched, no
