@@ -78,14 +78,6 @@ public struct UnitInspection {
     public func writeHTML(to path: String) throws {
         let out = OutputBuffer()
         UnitPageWriter.standalone(evaluation, unit: unitIndex, hierarchy: hierarchy).write(evaluation, run: run, to: out)
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(out.bytes)) else {
-            throw RunError.output(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw RunError.output(path: path, reason: reason)
-        }
+        try WholeFile.write(out.bytes, to: path)
     }
 }

@@ -8,8 +8,8 @@ import GRDB
 /// granularity (`2024-03` = 2024 × 12 + 2, `2024Q1` = 2024 × 4, `2024` = 2024);
 /// `observation_values` shows them spelled out, for people with the `sqlite3` shell.
 enum SQLiteSchema {
-    /// The version this jianfu writes; a store with a higher one is refused.
-    static let version = 1
+    /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`.
+    static let version = 2
 
     /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
     /// 1246122836), in the database header, so that a store is known as jianfu's — and another
@@ -146,6 +146,7 @@ enum SQLiteSchema {
                     JOIN metrics m ON m.id = o.metric;
                 """)
         }
+        registerSamples(in: &migrator)
         return migrator
     }
 }

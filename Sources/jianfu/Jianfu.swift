@@ -13,7 +13,7 @@ struct Jianfu: ParsableCommand {
             4 another run holds the lock.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, UnitCommand.self, HistoryCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, UnitCommand.self, SampleCommand.self, HistoryCommand.self]
     )
 
     /// Runs the command; bad arguments exit 2 (SPEC §7), not ArgumentParser's usual 64.

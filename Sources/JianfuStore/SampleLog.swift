@@ -1,0 +1,78 @@
+/// The spot-check lists `jianfu sample` drew (SPEC §7 随机调研), kept in the state store so
+/// that `--exclude-recent K` can leave out the units drawn in the months before. A second small
+/// interface beside `ObservationStore`: the draws are not observations, and a store on a
+/// server would implement both.
+public protocol SampleLog: AnyObject {
+    /// Records a drawn list and returns its number (increasing).
+    func recordSample(_ sample: RecordedSample) throws -> Int64
+    /// The units of `pipeline`'s lists drawn for the bulletin months `months`: for each month,
+    /// those of the last list drawn for it (a redraw of a month replaces its list; the earlier
+    /// ones stay in the log). Ordered by month, then position.
+    func sampledUnits(pipeline: String, months: ClosedRange<Int>) throws -> [SampledUnit]
+}
+
+/// A unit drawn in an earlier list.
+public struct SampledUnit: Sendable, Equatable {
+    public let unitID: String
+    /// The bulletin month (month ordinal) the list was drawn for.
+    public let month: Int
+    /// The list's number.
+    public let sample: Int64
+
+    public init(unitID: String, month: Int, sample: Int64) {
+        self.unitID = unitID
+        self.month = month
+        self.sample = sample
+    }
+}
+
+/// A drawn list as the store keeps it: enough to redraw it (seed, count, options, the run it
+/// drew from) and to see what came out.
+public struct RecordedSample: Sendable {
+    /// One unit of the list, in the order drawn.
+    public struct Unit: Sendable, Equatable {
+        public let unitID: String
+        public let weight: Double
+        /// `SpotCheckReason.code`.
+        public let reason: String
+
+        public init(unitID: String, weight: Double, reason: String) {
+            self.unitID = unitID
+            self.weight = weight
+            self.reason = reason
+        }
+    }
+
+    public var pipeline: String
+    /// The bulletin month (month ordinal: year × 12 + month − 1) the list is for: the last
+    /// month of the evaluation window it was drawn from.
+    public var month: Int
+    public var seed: UInt64
+    /// The `-n` asked for.
+    public var requested: Int
+    /// When it was drawn, ISO 8601 UTC.
+    public var drawnAt: String
+    /// The store run whose figures it was drawn from; `nil` when from the sources read then.
+    public var run: Int64?
+    /// `--exclude-recent`, 0 when not given.
+    public var excludeRecent: Int
+    public var includeRollups: Bool
+    public var jianfuVersion: String
+    public var units: [Unit]
+
+    public init(
+        pipeline: String, month: Int, seed: UInt64, requested: Int, drawnAt: String, run: Int64?, excludeRecent: Int,
+        includeRollups: Bool, jianfuVersion: String, units: [Unit]
+    ) {
+        self.pipeline = pipeline
+        self.month = month
+        self.seed = seed
+        self.requested = requested
+        self.drawnAt = drawnAt
+        self.run = run
+        self.excludeRecent = excludeRecent
+        self.includeRollups = includeRollups
+        self.jianfuVersion = jianfuVersion
+        self.units = units
+    }
+}
