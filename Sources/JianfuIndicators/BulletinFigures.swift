@@ -15,14 +15,19 @@ public struct BulletinFigures: Sendable, Equatable {
     public let previousMonthValue: Double?
     /// January to the bulletin month of its year, summed over the months with a value (`ytd`).
     public let ytd: Double?
-    /// How many months of that span have a value (`ytd_months`).
-    public let ytdMonths: Int
     /// The same sum over the same months one year earlier (`ytd_prior`).
     public let ytdPrior: Double?
-    /// How many months of the earlier span have a value.
-    public let ytdPriorMonths: Int
     /// The months from January to the bulletin month (M of 1—M月).
     public let spanMonths: Int
+    /// Which months of the span have a value: bit k for January + k, this year and a year
+    /// earlier.
+    let monthsWithValue: UInt16
+    let priorMonthsWithValue: UInt16
+
+    /// How many months of the span have a value (`ytd_months`).
+    public var ytdMonths: Int { monthsWithValue.nonzeroBitCount }
+    /// How many months of the earlier span have a value.
+    public var ytdPriorMonths: Int { priorMonthsWithValue.nonzeroBitCount }
 
     /// The figures of `series` (sorted by month ordinal) for the bulletin month with ordinal
     /// `month`.
@@ -31,22 +36,41 @@ public struct BulletinFigures: Sendable, Equatable {
             let i = ObservationTable.lowerBound(series, Int32(clamping: ordinal))
             return i < series.count && Int(series[i].ordinal) == ordinal ? series[i].value : nil
         }
-        func sum(_ range: ClosedRange<Int>) -> (Double?, Int) {
+        func sum(_ range: ClosedRange<Int>) -> (Double?, UInt16) {
             var i = ObservationTable.lowerBound(series, Int32(clamping: range.lowerBound))
-            var total = 0.0, count = 0
+            var total = 0.0, present: UInt16 = 0
             while i < series.count, Int(series[i].ordinal) <= range.upperBound {
                 total += series[i].value
-                count += 1
+                present |= 1 << UInt16(Int(series[i].ordinal) - range.lowerBound)
                 i += 1
             }
-            return (count > 0 ? total : nil, count)
+            return (present != 0 ? total : nil, present)
         }
         let january = month - Self.monthOfYear(month) + 1
         monthValue = value(month)
         previousMonthValue = value(month - 1)
         spanMonths = month - january + 1
-        (ytd, ytdMonths) = sum(january...month)
-        (ytdPrior, ytdPriorMonths) = sum((january - 12)...(month - 12))
+        (ytd, monthsWithValue) = sum(january...month)
+        (ytdPrior, priorMonthsWithValue) = sum((january - 12)...(month - 12))
+    }
+
+    /// The figures of a whole made of `parts` (for one bulletin month): each month's value is
+    /// the sum over the parts that have one — a part without a value for a month is left out,
+    /// never counted as zero — and a month has a value when any part has one. `nil` without
+    /// parts.
+    public init?(combining parts: [BulletinFigures]) {
+        guard let first = parts.first else { return nil }
+        func total(_ values: [Double?]) -> Double? {
+            let present = values.compactMap { $0 }
+            return present.isEmpty ? nil : present.reduce(0, +)
+        }
+        monthValue = total(parts.map(\.monthValue))
+        previousMonthValue = total(parts.map(\.previousMonthValue))
+        ytd = total(parts.map(\.ytd))
+        ytdPrior = total(parts.map(\.ytdPrior))
+        spanMonths = first.spanMonths
+        monthsWithValue = parts.reduce(0) { $0 | $1.monthsWithValue }
+        priorMonthsWithValue = parts.reduce(0) { $0 | $1.priorMonthsWithValue }
     }
 
     /// SPEC §6 `mom_rate` (环比): `(month_value - previous month) / previous month`; empty when

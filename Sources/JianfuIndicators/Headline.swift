@@ -114,11 +114,8 @@ public struct Headline: Sendable {
                 }
             }
         }
-        let month = evaluation.windows.evaluation.last
-        for (m, metric) in evaluation.metrics.enumerated() where BulletinFigures.applies(to: metric) {
-            let january = month - BulletinFigures.monthOfYear(month) + 1
-            let series = Self.leafSeries(evaluation, metric: m, over: (january - 12)...month)
-            metrics[m].bulletin = BulletinFigures(series, bulletinMonth: month)
+        for m in metrics.indices where BulletinFigures.applies(to: metrics[m].metric) {
+            metrics[m].bulletin = BulletinFigures(combining: evaluation.units.compactMap { $0.isRollup ? nil : $0.metrics[m].bulletin })
         }
         self.metrics = metrics
         self.gradeCounts = zip(grades, gradeCounts).map { ($0, $1) }
@@ -128,26 +125,5 @@ public struct Headline: Sendable {
         self.rebounds = rebounds
         self.reboundingUnits = reboundingUnits
         self.alertCounts = Alert.Rule.allCases.map { rule in (rule, evaluation.alerts.filter { $0.rule == rule }.count) }
-    }
-
-    /// The leaf units' series of metric `m` per period, over the periods in `range` (all when
-    /// `nil`): the sum over the leaf units that reported the period (sum metrics) or their mean
-    /// (mean metrics). A unit that did not report a period is left out, never counted as zero;
-    /// roll-ups are left out, they would count twice.
-    public static func leafSeries(_ evaluation: Evaluation, metric m: Int, over range: ClosedRange<Int>? = nil) -> [ObservationTable.Entry] {
-        var sums: [Int32: (sum: Double, count: Int)] = [:]
-        let lower = Int32(clamping: range?.lowerBound ?? Int.min), upper = Int32(clamping: range?.upperBound ?? Int.max)
-        for (u, unit) in evaluation.units.enumerated() where !unit.isRollup {
-            evaluation.series.forEachValue(unit: u, metric: m) { ordinal, value in
-                guard ordinal >= lower, ordinal <= upper else { return }
-                let old = sums[ordinal] ?? (0, 0)
-                sums[ordinal] = (old.sum + value, old.count + 1)
-            }
-        }
-        let isMean = evaluation.metrics[m].aggregate == .mean
-        return sums.keys.sorted().map { ordinal in
-            let (sum, count) = sums[ordinal]!
-            return ObservationTable.Entry(ordinal: ordinal, value: isMean ? sum / Double(count) : sum)
-        }
     }
 }

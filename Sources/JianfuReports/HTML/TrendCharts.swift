@@ -24,7 +24,7 @@ enum TrendCharts {
     /// the count when only `reboundingUnits` of its units do.
     static func leafTotal(_ evaluation: Evaluation, metric m: Int, totals: Headline.MetricTotals, reboundingUnits: Int) -> SVGChart {
         let metric = evaluation.metrics[m]
-        let series = Headline.leafSeries(evaluation, metric: m)
+        let series = leafSeries(evaluation, metric: m)
         let points = series.map { SVGChart.Point(ordinal: Int($0.ordinal), value: $0.value) }
         var target: (Double, String)?
         if case .cap = metric.rule, metric.aggregate == .sum {
@@ -36,6 +36,22 @@ enum TrendCharts {
         let mark: (String, Bool)? = rebound.isRebound ? ("合计反弹" + change(rebound), true)
             : reboundingUnits > 0 ? ("\(reboundingUnits) 个单位反弹", false) : nil
         return chart(evaluation, metric: metric, points: points, baseline: totals.baseline, target: target, rebound: mark)
+    }
+
+    /// Per period, the sum (sum metrics) or mean (mean metrics) over leaf units that reported.
+    static func leafSeries(_ evaluation: Evaluation, metric m: Int) -> [ObservationTable.Entry] {
+        var sums: [Int32: (sum: Double, count: Int)] = [:]
+        for (u, unit) in evaluation.units.enumerated() where !unit.isRollup {
+            for entry in evaluation.series[u][m] {
+                let old = sums[entry.ordinal] ?? (0, 0)
+                sums[entry.ordinal] = (old.sum + entry.value, old.count + 1)
+            }
+        }
+        let isMean = evaluation.metrics[m].aggregate == .mean
+        return sums.keys.sorted().map { ordinal in
+            let (sum, count) = sums[ordinal]!
+            return ObservationTable.Entry(ordinal: ordinal, value: isMean ? sum / Double(count) : sum)
+        }
     }
 
     private static func change(_ rebound: Rebound) -> String {
