@@ -6,7 +6,9 @@ public enum Alerts {
     /// against the good direction, threshold: `rebound.threshold`), every 只减不增 break on a
     /// down metric (value: `yoy_rate` > 0, threshold 0), every missed target (value: the
     /// reduction rate, or the level for up metrics; threshold: the target) or exceeded cap
-    /// (value: the current level; threshold: the cap); then, for units that report themselves
+    /// (value: the current level; threshold: the cap — for a roll-up, judged unit by unit
+    /// (SPEC §4), value: how many of its units are over their own cap; threshold: 0, none
+    /// allowed; its summed level is no cap's concern); then, for units that report themselves
     /// (not roll-ups), `stale` when the months since the last report reach `stale_after`
     /// (value: those months, empty if it never reported).
     public static func collect(_ units: [UnitEvaluation], settings: EvaluationSettings, windows: Windows) -> [Alert] {
@@ -25,7 +27,11 @@ public enum Alerts {
                         let value = row.direction == .down ? row.reductionRate : row.current
                         alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .targetMissed, value: value, threshold: target))
                     case .cap(let cap):
-                        alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .capExceeded, value: row.current, threshold: cap))
+                        if let units = row.unitsWithinCap {
+                            alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .capExceeded, value: Double(units.exceeding), threshold: 0))
+                        } else {
+                            alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .capExceeded, value: row.current, threshold: cap))
+                        }
                     }
                 }
             }

@@ -15,10 +15,8 @@ public enum Evaluator {
             RollUp.series(of: metrics[m], leaves: { dense.entries(metric: m, unit: $0) }, unitCount: dense.unitCount, hierarchy: hierarchy)
         })
         let end = windows.evaluation.last
-        var evaluations = [UnitEvaluation].concurrentMap(count: units.count) { u in
-            let unit = units[u]
-            let isRollup = hierarchy.hasDescendants(u)
-            let override = settings.override(for: unit.category)
+        let perUnit = [(rows: [MetricIndicators], lastReported: Int?)].concurrentMap(count: units.count) { u in
+            let override = settings.override(for: units[u].category)
             var rows: [MetricIndicators] = []
             var lastReported: Int?
             for (m, metric) in metrics.enumerated() {
@@ -29,7 +27,8 @@ public enum Evaluator {
                     baseline: Level(series, over: windows.baseline.ordinals(at: g)),
                     current: Level(series, over: windows.evaluation.ordinals(at: g)),
                     prior: Level(series, over: windows.prior.ordinals(at: g)),
-                    rule: override.rule(for: metric), rebound: rebound, direction: metric.direction))
+                    rule: override.rule(for: metric), rebound: rebound, direction: metric.direction,
+                    bulletin: BulletinFigures.applies(to: metric) ? BulletinFigures(series, bulletinMonth: end) : nil))
                 let endOrdinal = Int32(Period.ordinal(ofMonth: end, at: g))
                 let position = ObservationTable.lowerBound(series, endOrdinal + 1)
                 if position > 0 {
@@ -37,14 +36,24 @@ public enum Evaluator {
                     lastReported = max(lastReported ?? month, min(month, end))
                 }
             }
-            let rebounds = rows.filter(\.rebound.isRebound).count
+            return (rows, lastReported)
+        }
+        var rows = perUnit.map(\.rows)
+        RollUpCaps.judge(&rows, units: units, hierarchy: hierarchy, settings: settings, windows: windows) { u, m in
+            dense.entries(metric: m, unit: u)
+        }
+        let indicators = rows
+        var evaluations = [UnitEvaluation].concurrentMap(count: units.count) { u in
+            let unit = units[u]
+            let override = settings.override(for: unit.category)
+            let rebounds = indicators[u].filter(\.rebound.isRebound).count
             let composite = Composite.composite(
-                scores: zip(rows, metrics).map { ($0.score, override.weight(for: $1)) },
+                scores: zip(indicators[u], metrics).map { ($0.score, override.weight(for: $1)) },
                 rebounds: rebounds, penalty: settings.rebound.penalty)
             return UnitEvaluation(
-                unit: unit, isRollup: isRollup, metrics: rows, composite: composite,
+                unit: unit, isRollup: hierarchy.hasDescendants(u), metrics: indicators[u], composite: composite,
                 grade: Composite.grade(composite, grades: settings.grades), rank: nil,
-                rebounds: rebounds, lastReportedMonth: lastReported)
+                rebounds: rebounds, lastReportedMonth: perUnit[u].lastReported)
         }
         let ranks = Rank.ranks(evaluations.map { ($0.unit.category, $0.composite) })
         for i in evaluations.indices { evaluations[i].rank = ranks[i] }

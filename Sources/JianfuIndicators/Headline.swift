@@ -3,12 +3,15 @@ import JianfuModel
 /// The headline numbers of a run (SPEC §6 `summary.json`, `metrics.prom`), computed once from
 /// an evaluation so every output shows the same figures.
 public struct Headline: Sendable {
-    /// Totals of one metric: the levels summed over leaf units (roll-ups would count twice).
+    /// The headline figures of one metric (SPEC §6): for sum metrics the leaf units' levels
+    /// summed, for mean metrics (survey scores) the mean of the leaf units' levels — never a sum
+    /// of scores — and the rates computed from these with the formulas of `Rates`. Roll-ups are
+    /// left out: they would count their units twice.
     public struct MetricTotals: Sendable {
         public let metric: Metric
-        public var baseline = 0.0
-        public var current = 0.0
-        public var prior = 0.0
+        var baselineSum = 0.0
+        var currentSum = 0.0
+        var priorSum = 0.0
         /// Leaf units that have a baseline level, a current level, a prior level.
         public var baselineUnits = 0
         public var currentUnits = 0
@@ -17,17 +20,34 @@ public struct Headline: Sendable {
         public var unitsMet = 0
         public var unitsJudged = 0
         public var rebounds = 0
+        /// The whole's bulletin figures (SPEC §6 "Bulletin figures") from the leaf units'
+        /// values summed month by month, each month over the units that reported it: a unit
+        /// that did not report a month is not counted as zero but counted in
+        /// `monthUnitsMissing` / `ytdUnitsIncomplete`. `nil` where a unit's would be empty.
+        public var bulletin: BulletinFigures?
+        /// Leaf units that reported the bulletin month.
+        public var monthUnits = 0
+        /// Leaf units with a current level but no value for the bulletin month.
+        public var monthUnitsMissing = 0
+        /// Leaf units with a current level but without a value in some month of 1—M月.
+        public var ytdUnitsIncomplete = 0
 
-        /// `(baseline - current) / baseline` of the totals, down metrics only.
-        public var reductionRate: Double? {
-            guard metric.direction == .down, baselineUnits > 0, currentUnits > 0, baseline != 0 else { return nil }
-            return (baseline - current) / baseline
-        }
+        /// The headline level over the baseline window; `nil` when no leaf unit has one.
+        public var baseline: Double? { level(baselineSum, baselineUnits) }
+        /// The headline level over the evaluation window.
+        public var current: Double? { level(currentSum, currentUnits) }
+        /// The headline level over the prior window.
+        public var prior: Double? { level(priorSum, priorUnits) }
 
-        /// `(current - prior) / prior` of the totals.
-        public var yoyRate: Double? {
-            guard priorUnits > 0, currentUnits > 0, prior != 0 else { return nil }
-            return (current - prior) / prior
+        /// SPEC §3 `reduction_rate` of the headline levels, down metrics only.
+        public var reductionRate: Double? { Rates.reduction(from: baseline, to: current, direction: metric.direction) }
+
+        /// SPEC §3 `yoy_rate` of the headline levels.
+        public var yoyRate: Double? { Rates.change(current, from: prior) }
+
+        private func level(_ sum: Double, _ units: Int) -> Double? {
+            guard units > 0 else { return nil }
+            return metric.aggregate == .sum ? sum : sum / Double(units)
         }
     }
 
@@ -85,10 +105,17 @@ public struct Headline: Sendable {
                 }
                 if row.rebound.isRebound { metrics[m].rebounds += 1 }
                 guard !unit.isRollup else { continue }
-                if let v = row.baseline { metrics[m].baseline += v; metrics[m].baselineUnits += 1 }
-                if let v = row.current { metrics[m].current += v; metrics[m].currentUnits += 1 }
-                if let v = row.prior { metrics[m].prior += v; metrics[m].priorUnits += 1 }
+                if let v = row.baseline { metrics[m].baselineSum += v; metrics[m].baselineUnits += 1 }
+                if let v = row.current { metrics[m].currentSum += v; metrics[m].currentUnits += 1 }
+                if let v = row.prior { metrics[m].priorSum += v; metrics[m].priorUnits += 1 }
+                if row.current != nil, let figures = row.bulletin {
+                    if figures.monthValue != nil { metrics[m].monthUnits += 1 } else { metrics[m].monthUnitsMissing += 1 }
+                    if figures.ytdMonths < figures.spanMonths { metrics[m].ytdUnitsIncomplete += 1 }
+                }
             }
+        }
+        for m in metrics.indices where BulletinFigures.applies(to: metrics[m].metric) {
+            metrics[m].bulletin = BulletinFigures(combining: evaluation.units.compactMap { $0.isRollup ? nil : $0.metrics[m].bulletin })
         }
         self.metrics = metrics
         self.gradeCounts = zip(grades, gradeCounts).map { ($0, $1) }

@@ -35,10 +35,13 @@ public struct Metric: Sendable, Equatable {
     /// `nil` for a metric that is tracked but not scored.
     public let rule: Rule?
     public let weight: Double
+    /// The counting word of its totals (SPEC §6 "Bulletin figures", key `unit:`), e.g. `件`,
+    /// `次`, `人`; `nil` when the pipeline names none.
+    public let countingWord: String?
 
     public init(
         id: String, label: String? = nil, direction: Direction = .down, aggregate: Aggregate = .sum,
-        granularity: Granularity = .month, rule: Rule? = nil, weight: Double = 1
+        granularity: Granularity = .month, rule: Rule? = nil, weight: Double = 1, countingWord: String? = nil
     ) {
         self.id = id
         self.label = label ?? id
@@ -47,6 +50,7 @@ public struct Metric: Sendable, Equatable {
         self.granularity = granularity
         self.rule = rule
         self.weight = weight
+        self.countingWord = countingWord
     }
 
     /// Counts (sum metrics) cannot be negative; a leading `-` rejects the value (SPEC §1).

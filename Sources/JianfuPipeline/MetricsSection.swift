@@ -5,9 +5,10 @@ import JianfuModel
 ///
 /// Defaults: `direction: down`, `aggregate: sum`, `granularity: month`, `weight: 1`, `label` = the
 /// metric's name, no rule (tracked, not scored). A metric declares a `target` or a `cap`, not
-/// both (SPEC §3 `target`).
+/// both (SPEC §3 `target`). `unit:` is the counting word of the bulletin's totals (`件`, `次`,
+/// `人`; SPEC §6 "Bulletin figures"), optional.
 enum MetricsSection {
-    static let keys = ["label", "direction", "aggregate", "granularity", "target", "cap", "weight"]
+    static let keys = ["label", "direction", "aggregate", "granularity", "target", "cap", "weight", "unit"]
 
     static func read(_ node: ConfigNode) throws -> [Metric] {
         let mapping = try node.mapping("a mapping of metric names to their settings")
@@ -48,7 +49,8 @@ enum MetricsSection {
         }
         return Metric(
             id: id, label: try settings["label"]?.text() ?? id, direction: direction, aggregate: aggregate,
-            granularity: granularity, rule: rule, weight: try settings["weight"].map(weight) ?? 1)
+            granularity: granularity, rule: rule, weight: try settings["weight"].map(weight) ?? 1,
+            countingWord: try settings["unit"].map(countingWord))
     }
 
     /// A target (SPEC §3): for a down metric the reduction rate to reach, > 0 and at most 1
@@ -67,6 +69,18 @@ enum MetricsSection {
             throw node.invalid("a target for an up metric (a cap applies to down metrics only)", found: "cap \(node.found)")
         }
         return try node.number("a number ≥ 0, the most allowed") { $0 >= 0 }
+    }
+
+    /// A counting word (SPEC §6 "Bulletin figures"): short text such as `件`, written after the
+    /// totals; not blank, no control characters, at most 8 characters.
+    static func countingWord(_ node: ConfigNode) throws -> String {
+        let expected = "a counting word such as 件, 次 or 人 (1 to 8 characters)"
+        let word = try node.text(expected)
+        let control = word.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        guard !word.allSatisfy(\.isWhitespace), word.count <= 8, !control else {
+            throw node.invalid(expected)
+        }
+        return word
     }
 
     /// A weight in the composite (SPEC §3), ≥ 0.

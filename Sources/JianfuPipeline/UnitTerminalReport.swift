@@ -60,10 +60,12 @@ struct UnitTerminalReport {
             let metric = evaluation.metrics[m]
             let yoy = DisplayNumber.percent(row.yoyRate, signed: true)
             let yoyBad = metric.direction == .down ? (row.yoyRate ?? 0) > 0 : (row.yoyRate ?? 0) < 0
+            // A roll-up's cap is judged unit by unit (SPEC §4): "✗ 5/6 单位在上限内".
+            let detail = row.unitsWithinCap.map { " " + ReportLabels.withinCap($0) } ?? ""
             let met: (String, String) = switch row.met {
-            case true?: ("✓", style.green("✓"))
-            case false?: ("✗", style.red("✗"))
-            case nil: (DisplayNumber.missing, DisplayNumber.missing)
+            case true?: ("✓" + detail, style.green("✓") + detail)
+            case false?: ("✗" + detail, style.red("✗") + detail)
+            case nil: (DisplayNumber.missing + detail, DisplayNumber.missing + detail)
             }
             let rebound: (String, String)
             if row.rebound.isRebound {
@@ -76,7 +78,7 @@ struct UnitTerminalReport {
             rows.append([
                 (metric.label, ""), (DisplayNumber.level(row.baseline), ""), (DisplayNumber.level(row.current), ""),
                 (DisplayNumber.percent(row.reductionRate), ""), (yoy, yoyBad ? style.red(yoy) : ""),
-                (ReportLabels.target(row.rule, direction: metric.direction), ""), met,
+                (ReportLabels.target(of: row), ""), met,
                 (DisplayNumber.score(row.score), ""), rebound, (spark, style.blue(spark)),
             ])
         }
@@ -99,7 +101,7 @@ struct UnitTerminalReport {
             lines.append(style.bold("预警（返工补课）"))
             for alert in alerts {
                 let metric = alert.metricIndex.map { evaluation.metrics[$0] }
-                let figures = ReportLabels.alertFigures(alert, metric: metric)
+                let figures = ReportLabels.alertFigures(alert, in: evaluation)
                 let what = [metric?.label, ReportLabels.rule(alert.rule)].compactMap { $0 }.joined(separator: " ")
                 lines.append("  " + style.red(what) + "：\(figures.value)（\(figures.threshold)）")
             }

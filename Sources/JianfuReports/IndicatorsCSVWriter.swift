@@ -1,11 +1,14 @@
 import JianfuIndicators
 import JianfuModel
 
-/// `indicators.csv` (SPEC §6): one row per unit (leaf or roll-up) and declared metric.
+/// `indicators.csv` (SPEC §6): one row per unit (leaf or roll-up) and declared metric, ending
+/// with the bulletin figures (SPEC §6 "Bulletin figures", `BulletinFigures`), empty for mean
+/// and non-monthly metrics.
 public struct IndicatorsCSVWriter: ReportWriter {
     public static let header = [
         "unit_id", "unit_name", "category", "rollup", "metric", "baseline", "current", "change", "reduction_rate",
         "prior", "yoy_rate", "target", "met", "score", "rebound", "baseline_months", "current_months",
+        "month_value", "mom_rate", "ytd", "ytd_months", "ytd_prior", "ytd_rate",
     ]
     public let fileName = "indicators.csv"
     public init() {}
@@ -33,6 +36,13 @@ public struct IndicatorsCSVWriter: ReportWriter {
                 line.flag(row.rebound.isRebound)
                 line.integer(row.baselinePeriods)
                 line.integer(row.currentPeriods)
+                let figures = row.bulletin
+                line.number(figures?.monthValue)
+                line.number(figures?.momRate)
+                line.number(figures?.ytd)
+                line.integer(figures?.ytdMonths)
+                line.number(figures?.ytdPrior)
+                line.number(figures?.ytdRate)
                 line.end()
             }
         }

@@ -25,14 +25,22 @@ public struct PrometheusWriter: ReportWriter {
         family("jianfu_units", "Units evaluated, by kind (leaf or rollup).", [
             ("kind=\"leaf\"", Double(headline.leafUnits)), ("kind=\"rollup\"", Double(headline.rollupUnits)),
         ])
-        family("jianfu_metric_baseline_total", "Baseline level summed over leaf units.",
-               headline.metrics.map { (metricLabel($0), $0.baselineUnits > 0 ? $0.baseline : nil) })
-        family("jianfu_metric_current_total", "Evaluation-window level summed over leaf units.",
-               headline.metrics.map { (metricLabel($0), $0.currentUnits > 0 ? $0.current : nil) })
-        family("jianfu_metric_reduction_rate", "Reduction of the summed level against the baseline (down metrics).",
+        family("jianfu_metric_baseline_total", "Baseline level over leaf units: summed (sum metrics) or their mean (mean metrics).",
+               headline.metrics.map { (metricLabel($0), $0.baseline) })
+        family("jianfu_metric_current_total", "Evaluation-window level over leaf units: summed (sum metrics) or their mean (mean metrics).",
+               headline.metrics.map { (metricLabel($0), $0.current) })
+        family("jianfu_metric_reduction_rate", "Reduction of the headline level against the baseline (down metrics).",
                headline.metrics.map { (metricLabel($0), $0.reductionRate) })
-        family("jianfu_metric_yoy_rate", "Change of the summed level against the prior year.",
+        family("jianfu_metric_yoy_rate", "Change of the headline level against the prior year.",
                headline.metrics.map { (metricLabel($0), $0.yoyRate) })
+        family("jianfu_metric_month_value", "Bulletin month's total over the leaf units that reported it (monthly sum metrics).",
+               headline.metrics.map { (metricLabel($0), $0.bulletin?.monthValue) })
+        family("jianfu_metric_mom_rate", "Bulletin month's total against the month before (环比).",
+               headline.metrics.map { (metricLabel($0), $0.bulletin?.momRate) })
+        family("jianfu_metric_ytd", "January to the bulletin month summed (1—M月累计).",
+               headline.metrics.map { (metricLabel($0), $0.bulletin?.ytd) })
+        family("jianfu_metric_ytd_rate", "Year-to-date total against the same months a year earlier (累计同比).",
+               headline.metrics.map { (metricLabel($0), $0.bulletin?.ytdRate) })
         family("jianfu_metric_units_met", "Units meeting the metric's target or cap.",
                headline.metrics.map { (metricLabel($0), Double($0.unitsMet)) })
         family("jianfu_metric_units_judged", "Units whose target or cap could be judged.",

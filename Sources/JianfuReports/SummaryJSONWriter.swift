@@ -14,17 +14,34 @@ public struct SummaryJSONWriter: ReportWriter {
         func window(_ w: MonthWindow) -> JSON {
             .object([("from", .string(w.firstMonth.description)), ("to", .string(w.lastMonth.description))])
         }
+        let bulletinMonth = windows.evaluation.lastMonth.description
         let metrics: [JSON] = headline.metrics.map { t in
-            .object([
+            // SPEC §6: the `*_total` keys keep their names; for a mean metric they hold the mean
+            // of the leaf units' levels (`aggregate` says which).
+            var members: [(String, JSON)] = [
                 ("id", .string(t.metric.id)), ("label", .string(t.metric.label)),
                 ("direction", .string(t.metric.direction.rawValue)), ("granularity", .string(t.metric.granularity.rawValue)),
-                ("baseline_total", .number(t.baselineUnits > 0 ? t.baseline : nil)),
-                ("current_total", .number(t.currentUnits > 0 ? t.current : nil)),
-                ("prior_total", .number(t.priorUnits > 0 ? t.prior : nil)),
+                ("baseline_total", .number(t.baseline)),
+                ("current_total", .number(t.current)),
+                ("prior_total", .number(t.prior)),
                 ("reduction_rate", .number(t.reductionRate)), ("yoy_rate", .number(t.yoyRate)),
                 ("baseline_units", .int(t.baselineUnits)), ("current_units", .int(t.currentUnits)),
                 ("units_met", .int(t.unitsMet)), ("units_judged", .int(t.unitsJudged)), ("rebounds", .int(t.rebounds)),
-            ])
+                ("aggregate", .string(t.metric.aggregate.rawValue)),
+                ("unit", t.metric.countingWord.map(JSON.string) ?? .null),
+            ]
+            // SPEC §6 "Bulletin figures" of the whole: null for mean and non-monthly metrics.
+            let f = t.bulletin
+            members += [
+                ("bulletin_month", f == nil ? .null : .string(bulletinMonth)),
+                ("month_value", .number(f?.monthValue)), ("mom_rate", .number(f?.momRate)),
+                ("ytd", .number(f?.ytd)), ("ytd_months", f.map { .int($0.ytdMonths) } ?? .null),
+                ("ytd_prior", .number(f?.ytdPrior)), ("ytd_rate", .number(f?.ytdRate)),
+                ("month_units", f == nil ? .null : .int(t.monthUnits)),
+                ("month_units_missing", f == nil ? .null : .int(t.monthUnitsMissing)),
+                ("ytd_units_incomplete", f == nil ? .null : .int(t.ytdUnitsIncomplete)),
+            ]
+            return .object(members)
         }
         let grades: [JSON] = headline.gradeCounts.map {
             .object([("name", .string($0.grade.name)), ("min", .number($0.grade.min)), ("units", .int($0.units))])

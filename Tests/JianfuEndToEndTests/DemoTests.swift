@@ -155,7 +155,7 @@ import Testing
         try #require(result.status == 0, "\(result)")
         #expect(result.stdout.contains(dir.file("out").path))
         let rows = try csvRows(dir.file("out/indicators.csv"))
-        #expect(rows.first?.joined(separator: ",") == "unit_id,unit_name,category,rollup,metric,baseline,current,change,reduction_rate,prior,yoy_rate,target,met,score,rebound,baseline_months,current_months")
+        #expect(rows.first?.joined(separator: ",") == "unit_id,unit_name,category,rollup,metric,baseline,current,change,reduction_rate,prior,yoy_rate,target,met,score,rebound,baseline_months,current_months,month_value,mom_rate,ytd,ytd_months,ytd_prior,ytd_rate")
         // One row per unit (30) and metric (5).
         #expect(rows.count == 1 + 30 * 5)
         let rollups = Set(rows.dropFirst().filter { $0[3] == "true" }.map { $0[0] })
@@ -163,5 +163,58 @@ import Testing
         // 荷花村: no inspections in 2018 → baseline 0, reduction_rate, met and score empty.
         let lotus = try #require(rows.first(where: { $0[0] == "330199004202" && $0[4] == "inspections" }))
         #expect(lotus[5] == "0" && lotus[8] == "" && lotus[12] == "" && lotus[13] == "", "\(lotus)")
+    }
+
+    /// Issue 11 item 14: a roll-up's cap is judged unit by unit (SPEC §4).
+    @Test func rollUpCapsAreJudgedPerUnit() throws {
+        let (dir, pipeline) = try Self.demoPipeline()
+        defer { dir.remove() }
+        try #require(try Jianfu.run(["run", pipeline.path]).status == 0)
+        let rows = try csvRows(dir.file("out/indicators.csv"))
+        let county = try #require(rows.first(where: { $0[0] == "330199000000" && $0[4] == "secondments" }))
+        // 示例县 sums 16 seconded against the per-unit cap 1, but is judged by its 30 units: over
+        // their cap are 县教育局 (3 > county_dept 2), 渔港村 (2 > 1) and 城关镇 itself (2 > 1) →
+        // 27 of 30 within → not met, score 90; current stays the sum, target the cap.
+        #expect(county[6] == "16" && county[11] == "1" && county[12] == "false" && county[13] == "90", "\(county)")
+        let alerts = try csvRows(dir.file("out/alerts.csv"))
+        let countyAlert = try #require(alerts.first(where: { $0[0] == "330199000000" && $0[4] == "cap_exceeded" }))
+        #expect(countyAlert[5] == "3" && countyAlert[6] == "0", "3 units over their cap, none allowed: \(countyAlert)")
+        // 城关镇: itself, 桃园社区 and its four villages; only itself is over → 5/6 in the terminal.
+        let unit = try Jianfu.run(["unit", "330199001000", "-p", pipeline.path])
+        try #require(unit.status == 0, "\(unit)")
+        let line = try #require(unit.stdout.split(separator: "\n").first { $0.hasPrefix("借调人数") }, "\(unit)")
+        #expect(line.contains("每单位 ≤ 1") && line.contains("✗ 5/6 单位在上限内") && line.contains("83.3"), "\(line)")
+    }
+
+    /// Issue 11 item 15 and issue 12 item 3: the headline of a mean metric is the mean of the
+    /// leaf units' levels, and the bulletin totals are the leaf units' values summed — both
+    /// checked against the leaf rows of indicators.csv.
+    @Test func headlineMeansAndBulletinTotals() throws {
+        let (dir, result) = try Self.runDemo()
+        defer { dir.remove() }
+        try #require(result.status == 0, "\(result)")
+        let leaves = try csvRows(dir.file("out/indicators.csv")).dropFirst().filter { $0[3] == "false" }
+        let summary = try readJSON(dir.file("out/summary.json"))
+        let metrics = try #require(summary["metrics"] as? [[String: Any]])
+        func metric(_ id: String) throws -> [String: Any] { try #require(metrics.first { $0["id"] as? String == id }) }
+
+        let surveyBaselines = leaves.filter { $0[4] == "survey" }.compactMap { Double($0[5]) }
+        #expect(surveyBaselines.count == 25)
+        let survey = try metric("survey")
+        let baseline = try #require(survey["baseline_total"] as? Double)
+        #expect(abs(baseline - surveyBaselines.reduce(0, +) / 25) < 1e-9, "a mean (about 71.65), never the sum")
+        #expect(survey["aggregate"] as? String == "mean" && survey["month_value"] is NSNull)
+
+        let documents = try metric("documents")
+        let leafDocuments = leaves.filter { $0[4] == "documents" }
+        // December: 24 leaves reported, 石桥村 (silent since 2024-08) did not and is not counted.
+        let december = leafDocuments.compactMap { Double($0[17]) }
+        #expect(december.count == 24)
+        #expect(documents["month_value"] as? Double == december.reduce(0, +))
+        #expect(documents["month_units"] as? Int == 24 && documents["month_units_missing"] as? Int == 1)
+        #expect(documents["ytd"] as? Double == leafDocuments.compactMap { Double($0[19]) }.reduce(0, +))
+        #expect(documents["unit"] as? String == "件" && documents["bulletin_month"] as? String == "2024-12")
+        let index = try String(contentsOf: dir.file("out/index.html"), encoding: .utf8)
+        #expect(index.contains(">1—12月累计</th>") && index.contains("各计数指标：12月 1 个基层单位未报送"))
     }
 }

@@ -84,29 +84,34 @@ import Testing
         #expect(Array(data.prefix(3)) == byteOrderMark)
         let lines = try csvLines(dir.file("out/indicators.csv"))
         #expect(lines == [
-            "unit_id,unit_name,category,rollup,metric,baseline,current,change,reduction_rate,prior,yoy_rate,target,met,score,rebound,baseline_months,current_months",
+            "unit_id,unit_name,category,rollup,metric,baseline,current,change,reduction_rate,prior,yoy_rate,target,met,score,rebound,baseline_months,current_months,month_value,mom_rate,ytd,ytd_months,ytd_prior,ytd_rate",
             // T1 (roll-up, sum): per month V1 + V2 where reported:
             //   2018-01 10+20=30, 02 12+16=28, 03 8, 10 8, 11 8, 12 8; 2019-01 6+12=18, 02 5, 03 4.
             // baseline (30+28+8+8+8+8)/6 = 90/6 = 15; current (18+5+4)/3 = 9; change -6;
             // reduction (15-9)/15 = 0.4; prior (30+28+8)/3 = 22; yoy (9-22)/22 = -13/22;
             // target 0.3 (township: the metric's); met 0.4 >= 0.3; score 100*min(0.4/0.3, 1) = 100;
             // rebound L 9 vs P (8+8+8)/3 = 8: (9-8)/8 = 0.125 > 0.1.
-            "T1,城关镇,township,true,documents,15,9,-6,0.4,22,-0.5909090909090909,0.3,true,100,true,6,3",
+            // Bulletin month 2019-03: 4; 环比 (4 − 5) / 5 = −0.2; 1—3月累计 18 + 5 + 4 = 27 over 3
+            // months; 2018-01..03 30 + 28 + 8 = 66 → 累计同比 (27 − 66) / 66 = −13/22.
+            "T1,城关镇,township,true,documents,15,9,-6,0.4,22,-0.5909090909090909,0.3,true,100,true,6,3,4,-0.2,27,3,66,-0.5909090909090909",
             // T1 survey (roll-up, mean): one flat mean over reporting units: 2018-03 (64+72)/2 = 68,
             // 2019-03 88.5 (V1 only). change 20.5; yoy 20.5/68; met 88.5 >= 80; score 88.5;
             // rebound P (2018-10..12) missing → false.
-            "T1,城关镇,township,true,survey,68,88.5,20.5,,68,0.3014705882352941,80,true,88.5,false,1,1",
+            "T1,城关镇,township,true,survey,68,88.5,20.5,,68,0.3014705882352941,80,true,88.5,false,1,1,,,,,,",
             // V1: baseline (10+12+8)/3 = 10; current (6+5+4)/3 = 5; reduction 5/10 = 0.5; prior 10;
             // yoy -0.5; village target 0.4 (分类指导); met; score 100*min(0.5/0.4, 1) = 100.
-            "V1,东门村,village,false,documents,10,5,-5,0.5,10,-0.5,0.4,true,100,false,3,3",
+            // Bulletin: 4; 环比 (4 − 5) / 5; 累计 6 + 5 + 4 = 15; 2018 10 + 12 + 8 = 30 → (15 − 30) / 30.
+            "V1,东门村,village,false,documents,10,5,-5,0.5,10,-0.5,0.4,true,100,false,3,3,4,-0.2,15,3,30,-0.5",
             // V1 survey: 64 → 88.5; change 24.5; yoy 24.5/64 = 0.3828125.
-            "V1,东门村,village,false,survey,64,88.5,24.5,,64,0.3828125,80,true,88.5,false,1,1",
+            "V1,东门村,village,false,survey,64,88.5,24.5,,64,0.3828125,80,true,88.5,false,1,1,,,,,,",
             // V2: baseline (20+16+8+8+8)/5 = 12; current 12 (2019-01 only); change 0; reduction 0;
             // prior (20+16)/2 = 18; yoy (12-18)/18 = -1/3; met 0 >= 0.4 false; score 0;
             // rebound L 12 vs P 8: (12-8)/8 = 0.5 > 0.1.
-            "V2,西岭村,village,false,documents,12,12,0,0,18,-0.3333333333333333,0.4,false,0,true,5,1",
+            // Bulletin: no March value (missing, not 0); 累计 12 over 1 month; 2018 20 + 16 = 36;
+            // not complete → no 累计同比.
+            "V2,西岭村,village,false,documents,12,12,0,0,18,-0.3333333333333333,0.4,false,0,true,5,1,,,12,1,36,",
             // V2 survey: only 2018-03 = 72; nothing in the evaluation window → empty cells.
-            "V2,西岭村,village,false,survey,72,,,,72,,80,,,false,1,0",
+            "V2,西岭村,village,false,survey,72,,,,72,,80,,,false,1,0,,,,,,",
         ])
     }
 

@@ -50,16 +50,21 @@ import Testing
         // Evaluation window 2019-01..02 (latest month 2019-02), prior 2018-01..02; rebound
         // P = 2018-09..11 has no data, so no rebound anywhere.
         #expect(try csvLines(dir.file("out/indicators.csv")) == [
-            "unit_id,unit_name,category,rollup,metric,baseline,current,change,reduction_rate,prior,yoy_rate,target,met,score,rebound,baseline_months,current_months",
+            "unit_id,unit_name,category,rollup,metric,baseline,current,change,reduction_rate,prior,yoy_rate,target,met,score,rebound,baseline_months,current_months,month_value,mom_rate,ytd,ytd_months,ytd_prior,ytd_rate",
             // A01 documents: baseline (10+14)/2 = 12; current (6+5)/2 = 5.5; change -6.5;
             // reduction 6.5/12; prior 12; yoy -6.5/12; met; score 100*min(0.5417/0.3, 1) = 100.
-            "A01,东门村,,false,documents,12,5.5,-6.5,0.5416666666666666,12,-0.5416666666666666,0.3,true,100,false,2,2",
+            // Bulletin month 2019-02: 5; 环比 (5 − 6) / 6; 1—2月累计 6 + 5 = 11 over 2 months; a
+            // year earlier 10 + 14 = 24, both years complete → 累计同比 (11 − 24) / 24 = −13/24.
+            "A01,东门村,,false,documents,12,5.5,-6.5,0.5416666666666666,12,-0.5416666666666666,0.3,true,100,false,2,2,5,-0.16666666666666666,11,2,24,-0.5416666666666666",
             // A01 survey: 70.5 (2018-02) → 81 (2019-02); change 10.5; yoy 10.5/70.5.
-            "A01,东门村,,false,survey,70.5,81,10.5,,70.5,0.14893617021276595,80,true,81,false,1,1",
+            // A mean metric has no bulletin figures.
+            "A01,东门村,,false,survey,70.5,81,10.5,,70.5,0.14893617021276595,80,true,81,false,1,1,,,,,,",
             // B02 documents: 8 → 4; reduction 4/8 = 0.5; prior 8; yoy -0.5.
-            "B02,𠀾坑村,,false,documents,8,4,-4,0.5,8,-0.5,0.3,true,100,false,1,1",
+            // Bulletin: 4; no January value → no 环比; 累计 4 over 1 month, a year earlier 8 (January
+            // only) → not complete, no 累计同比.
+            "B02,𠀾坑村,,false,documents,8,4,-4,0.5,8,-0.5,0.3,true,100,false,1,1,4,,4,1,8,",
             // B02 survey: only 2019-02 = 90 (empty cells are missing values, not errors).
-            "B02,𠀾坑村,,false,survey,,90,,,,,80,true,90,false,0,1",
+            "B02,𠀾坑村,,false,survey,,90,,,,,80,true,90,false,0,1,,,,,,",
         ])
         #expect(try csvLines(dir.file("out/rejected.csv")) == ["source,line,field,reason,message,raw"])
 

@@ -328,6 +328,23 @@ private func minimal(_ extra: String = "", metrics: String = "  documents: {targ
         #expect(key.hasPrefix("metrics."))
     }
 
+    @Test func countingWordIsRead() throws {
+        let config = try PipelineFile(minimal(metrics: """
+              documents: {target: 0.3, unit: 件}
+              calls: {weight: 1}
+            """)).load()
+        #expect(config.settings.metrics[0].countingWord == "件")
+        #expect(config.settings.metrics[1].countingWord == nil)
+    }
+
+    @Test(arguments: ["  documents: {target: 0.3, unit: \"\"}", "  documents: {target: 0.3, unit: \"\\e[2J\"}"])
+    func blankOrControlCountingWordIsRefused(metrics: String) throws {
+        guard case .invalidValue(_, 5, "metrics.documents.unit", _, _) = try PipelineFile(minimal(metrics: metrics)).error() else {
+            Issue.record("expected invalidValue on metrics.documents.unit, line 5")
+            return
+        }
+    }
+
     @Test func upTargetIsALevel() throws {
         let config = try PipelineFile(minimal(metrics: "  survey: {direction: up, aggregate: mean, target: 80}")).load()
         #expect(config.settings.metrics[0].rule == .target(80))

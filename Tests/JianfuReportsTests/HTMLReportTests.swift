@@ -24,13 +24,49 @@ import Testing
         #expect(row.contains("<td class=\"num met\">5 / 5</td>"))
         // Rebounds: V2 (9 vs 5), and the roll-ups T1 and C: L = 11 + 9 = 20 (V3 silent),
         // P = mean(11 + 5 + 3, 11 + 5 + 3, 11 + 5) = 18 → (20 − 18) / 18 = 11.1 % > 10 % → 3.
-        #expect(row.contains("<td class=\"num bad\">3</td></tr>"))
+        #expect(row.contains("<td class=\"num bad\">3</td>"))
+        // Bulletin figures (2024-12), per month the leaves that reported it, summed:
+        // December V1 11 + V2 9 = 20 (V3 silent, not counted as 0); November 11 + 9 = 20 → 环比 0.0 %;
+        // 1—12月累计 V1 11 × 12 + V2 (5 × 9 + 9 × 3) + V3 3 × 8 = 132 + 72 + 24 = 228;
+        // 2023 V1 10 × 12 + V2 6 × 12 = 192 → 累计同比 (228 − 192) / 192 = +18.75 % → +18.8 %, bad.
+        #expect(row.contains("<td class=\"num\">20</td><td class=\"num\">0.0%</td><td class=\"num\">228</td><td class=\"num bad\">+18.8%</td></tr>"))
+        let head = try element("<table class=\"headline\">", in: fixture.index())
+        #expect(head.contains("<th class=\"num\">12月</th><th class=\"num\">环比</th><th class=\"num\">1—12月累计</th><th class=\"num\">累计同比</th>"))
+        // The note counts the unit missing December (V3) and the one missing a month of 1—12月.
+        #expect(fixture.index().contains("发文：12月 1 个基层单位未报送，1—12月 1 个基层单位有月份未报送"))
+    }
+
+    @Test func oneFigcaptionPerFigure() throws {
+        let index = fixture.index()
+        let figures = index.matches(of: /<figure[^>]*>.*?<\/figure>/.dotMatchesNewlines())
+        #expect(figures.count == ReportFixture.metrics.count)
+        for figure in figures {
+            #expect(figure.0.matches(of: /<figcaption/).count == 1, "\(figure.0.prefix(200))")
+        }
+        // The rebound list (documents: V2, T1, C) and the cap note sit inside the one caption.
+        let documents = try element("<figcaption>", in: element("<figure id=\"trend-documents\">", in: index))
+        #expect(documents.contains("反弹单位 3 个："))  // V2 and the roll-ups T1 and C
+        let secondments = try element("<figcaption>", in: element("<figure id=\"trend-secondments\">", in: index))
+        #expect(secondments.contains("上限按单位考核"))
+    }
+
+    @Test func rollUpCapIsJudgedPerUnit() throws {
+        // T1's secondments: summed 2 (V1 alone reports them), judged unit by unit: V1 2 > cap 1,
+        // the only unit with a level → 0 of 1 within, score 0.
+        let row = try element("<tr id=\"metric-secondments\">", in: fixture.unitPage("T1"))
+        #expect(row.contains("<td>每单位 ≤ 1</td><td class=\"bad\" title=\"未达标\">✗ 0/1 单位在上限内</td><td class=\"num\">0.0</td>"))
+        let alerts = try element("<table class=\"alerts\">", in: fixture.unitPage("T1"))
+        #expect(alerts.contains("1 个单位超出上限") && alerts.contains("每单位 ≤ 其类别上限"))
+        // No cap line over a roll-up's summed series.
+        #expect(!(try element("<figure id=\"trend-secondments\">", in: fixture.unitPage("T1"))).contains("上限 1</text>"))
     }
 
     @Test func meanMetricsShowTheMeanOfTheLeaves() throws {
         let row = try element("<tr id=\"headline-survey\">", in: fixture.index())
         // Survey baseline (70 + 72) / 2 = 71, current (85 + 75) / 2 = 80; no reduction rate for up.
         #expect(row.contains("<td class=\"num\">71</td><td class=\"num\">80</td><td class=\"num rate\">—</td>"))
+        // No bulletin figures for a mean: four empty cells.
+        #expect(row.hasSuffix(String(repeating: "<td class=\"num\">—</td>", count: 4) + "</tr>"))
     }
 
     @Test func unitPageShowsItsIndicators() throws {

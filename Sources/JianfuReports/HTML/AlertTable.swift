@@ -14,7 +14,7 @@ enum AlertTable {
                     let alert = evaluation.alerts[a]
                     let unit = evaluation.units[alert.unitIndex]
                     let metric = alert.metricIndex.map { evaluation.metrics[$0] }
-                    let figures = ReportLabels.alertFigures(alert, metric: metric)
+                    let figures = ReportLabels.alertFigures(alert, in: evaluation)
                     HTMLNode.el("tr") {
                         if showUnit {
                             ReportPage.cell(unit.unit.id)

@@ -34,6 +34,7 @@ public struct IndexPageWriter: ReportWriter {
     // MARK: 一、总体情况
 
     private func overview(_ evaluation: Evaluation, _ headline: Headline) -> [HTMLNode] {
+        let month = BulletinFigures.monthOfYear(evaluation.windows.evaluation.last)
         let stale = evaluation.alerts.filter { $0.rule == .stale }.count
         let alerts = evaluation.alerts.count - stale
         return [
@@ -45,35 +46,76 @@ public struct IndexPageWriter: ReportWriter {
                 ReportPage.figure(String(stale), "未报送单位", alert: stale > 0)
             },
             .el("table", .class("headline")) {
-                ReportPage.head(["指标", "基线", "评估期", "减少率", "上年同期", "同比", "目标", "达标单位", "反弹单位"],
-                                numeric: [1, 2, 3, 4, 5, 7, 8])
+                ReportPage.head(["指标", "基线", "评估期", "减少率", "上年同期", "同比", "目标", "达标单位", "反弹单位",
+                                 "\(month)月", "环比", "1—\(month)月累计", "累计同比"],
+                                numeric: [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12])
                 HTMLNode.el("tbody") {
                     for totals in headline.metrics {
-                        let figures = BulletinTotals(totals)
                         let metric = totals.metric
-                        let yoyBad = metric.direction == .down ? (figures.yoyRate ?? 0) > 0 : (figures.yoyRate ?? 0) < 0
+                        let yoyBad = metric.direction == .down ? (totals.yoyRate ?? 0) > 0 : (totals.yoyRate ?? 0) < 0
                         HTMLNode.el("tr", .id("headline-" + UnitPageName.safe(metric.id))) {
                             HTMLNode.el("td") {
                                 HTMLNode.el("a", .href(.anchor("trend-" + metric.id))) { metric.label }
                                 if metric.aggregate == .mean { HTMLNode.el("span", .class("tag")) { "均值" } }
                             }
-                            ReportPage.cell(DisplayNumber.level(figures.baseline), numeric: true)
-                            ReportPage.cell(DisplayNumber.level(figures.current), numeric: true)
-                            ReportPage.cell(DisplayNumber.percent(figures.reductionRate), numeric: true, class: "rate")
-                            ReportPage.cell(DisplayNumber.level(figures.prior), numeric: true)
-                            ReportPage.cell(DisplayNumber.percent(figures.yoyRate, signed: true), numeric: true, class: yoyBad ? "yoy bad" : "yoy")
+                            ReportPage.cell(DisplayNumber.level(totals.baseline), numeric: true)
+                            ReportPage.cell(DisplayNumber.level(totals.current), numeric: true)
+                            ReportPage.cell(DisplayNumber.percent(totals.reductionRate), numeric: true, class: "rate")
+                            ReportPage.cell(DisplayNumber.level(totals.prior), numeric: true)
+                            ReportPage.cell(DisplayNumber.percent(totals.yoyRate, signed: true), numeric: true, class: yoyBad ? "yoy bad" : "yoy")
                             ReportPage.cell(ReportLabels.target(metric.rule, direction: metric.direction))
                             ReportPage.cell("\(totals.unitsMet) / \(totals.unitsJudged)", numeric: true, class: "met")
                             ReportPage.cell(String(totals.rebounds), numeric: true, class: totals.rebounds > 0 ? "bad" : nil)
+                            bulletinCells(totals)
                         }
                     }
                 }
             },
             .el("p", .class("note")) {
-                "基线、评估期、上年同期为各基层单位（不含汇总单位）月均水平之和，标“均值”的指标为平均值；"
+                "基线、评估期、上年同期为各基层单位（不含汇总单位）月均水平之和，标“均值”的指标为各基层单位水平的平均值；"
                 "减少率 =（基线 − 评估期）÷ 基线；同比 =（评估期 − 上年同期）÷ 上年同期，压减类指标同比为正即违反“只减不增”；"
-                "达标单位含汇总单位，按各单位所属类别的目标或上限判定（分类指导）。"
+                "达标单位含汇总单位，按各单位所属类别的目标或上限判定（分类指导），上限按单位考核。"
+                "\(month)月、1—\(month)月累计为各基层单位报送数之和（计数类指标），未报送的月份不计为 0；"
+                "环比 =（\(month)月 − 上月）÷ 上月；累计同比 =（累计 − 上年同期累计）÷ 上年同期累计，两年各月均有报送时才计算。"
+                missingNote(headline, month: month)
             },
+        ]
+    }
+
+    /// How many leaf units the bulletin totals leave out (a unit that did not report a month is
+    /// not counted as zero): one sentence when every count metric misses the same numbers,
+    /// else one per metric.
+    private func missingNote(_ headline: Headline, month: Int) -> String {
+        let counted = headline.metrics.filter { $0.bulletin != nil && ($0.monthUnitsMissing > 0 || $0.ytdUnitsIncomplete > 0) }
+        func sentence(_ t: Headline.MetricTotals) -> String {
+            "\(month)月 \(t.monthUnitsMissing) 个基层单位未报送，1—\(month)月 \(t.ytdUnitsIncomplete) 个基层单位有月份未报送，均未计入。"
+        }
+        guard let first = counted.first else { return "" }
+        let all = headline.metrics.filter { $0.bulletin != nil }
+        if counted.count == all.count,
+           counted.allSatisfy({ $0.monthUnitsMissing == first.monthUnitsMissing && $0.ytdUnitsIncomplete == first.ytdUnitsIncomplete }) {
+            return "各计数指标：" + sentence(first)
+        }
+        return counted.map { $0.metric.label + "：" + sentence($0) }.joined()
+    }
+
+    /// The bulletin figures of the whole (SPEC §6 "Bulletin figures"): the month's total with
+    /// its counting word, 环比, 1—M月累计, 累计同比; `—` for mean and non-monthly metrics.
+    private func bulletinCells(_ totals: Headline.MetricTotals) -> [HTMLNode] {
+        let metric = totals.metric
+        guard let figures = totals.bulletin else {
+            return (0..<4).map { _ in ReportPage.cell(DisplayNumber.missing, numeric: true) }
+        }
+        let word = metric.countingWord ?? ""
+        func rateClass(_ rate: Double?) -> String? {
+            guard let rate else { return nil }
+            return (metric.direction == .down ? rate > 0 : rate < 0) ? "bad" : nil
+        }
+        return [
+            ReportPage.cell(figures.monthValue.map { DisplayNumber.level($0) + word } ?? DisplayNumber.missing, numeric: true),
+            ReportPage.cell(DisplayNumber.percent(figures.momRate, signed: true), numeric: true, class: rateClass(figures.momRate)),
+            ReportPage.cell(figures.ytd.map { DisplayNumber.level($0) + word } ?? DisplayNumber.missing, numeric: true),
+            ReportPage.cell(DisplayNumber.percent(figures.ytdRate, signed: true), numeric: true, class: rateClass(figures.ytdRate)),
         ]
     }
 
@@ -89,26 +131,28 @@ public struct IndexPageWriter: ReportWriter {
             .el("p", .class("note")) { "各基层单位逐期合计（均值指标为报送单位的平均值）；虚线为基线水平，绿线为目标，红色区间为反弹。" },
             .el("div", .class("charts")) {
                 for (m, metric) in evaluation.metrics.enumerated() {
-                    let totals = BulletinTotals(headline.metrics[m])
+                    let totals = headline.metrics[m]
                     HTMLNode.el("figure", .id("trend-" + UnitPageName.safe(metric.id))) {
+                        // One figcaption per figure (HTML): the cap note and the rebound list are
+                        // blocks inside it.
                         HTMLNode.el("figcaption") {
                             HTMLNode.el("b") { metric.label }
                             " 基线 \(DisplayNumber.level(totals.baseline)) → 评估期 \(DisplayNumber.level(totals.current))"
                             if let rate = totals.reductionRate { "，减少 \(DisplayNumber.percent(rate))" }
-                        }
-                        TrendCharts.leafTotal(evaluation, metric: m, totals: totals, reboundingUnits: rebounding[m].count).render()
-                        if case .cap(let cap)? = metric.rule, metric.aggregate == .sum {
-                            HTMLNode.el("figcaption") { "上限按单位考核：每个单位评估期月均不超过 \(DisplayNumber.level(cap))。" }
-                        }
-                        if !rebounding[m].isEmpty {
-                            HTMLNode.el("figcaption", .class("bad")) {
-                                "反弹单位 \(rebounding[m].count) 个："
-                                for (i, u) in rebounding[m].enumerated() {
-                                    if i > 0 { "、" }
-                                    UnitLinks.from(.index).unitName(evaluation.units[u].unit)
+                            if case .cap(let cap)? = metric.rule, metric.aggregate == .sum {
+                                HTMLNode.el("div") { "上限按单位考核：每个单位评估期月均不超过 \(DisplayNumber.level(cap))。" }
+                            }
+                            if !rebounding[m].isEmpty {
+                                HTMLNode.el("div", .class("bad")) {
+                                    "反弹单位 \(rebounding[m].count) 个："
+                                    for (i, u) in rebounding[m].enumerated() {
+                                        if i > 0 { "、" }
+                                        UnitLinks.from(.index).unitName(evaluation.units[u].unit)
+                                    }
                                 }
                             }
                         }
+                        TrendCharts.leafTotal(evaluation, metric: m, totals: totals, reboundingUnits: rebounding[m].count).render()
                     }
                 }
             },

@@ -40,6 +40,17 @@ public enum ReportLabels {
         }
     }
 
+    /// What one unit's row is held to: `target(_:direction:)`, except that a roll-up's cap,
+    /// judged unit by unit (SPEC §4), reads `每单位 ≤ 1`.
+    public static func target(of row: MetricIndicators) -> String {
+        (row.unitsWithinCap == nil ? "" : "每单位 ") + target(row.rule, direction: row.direction)
+    }
+
+    /// A roll-up's cap judged unit by unit (SPEC §4): `5/6 单位在上限内`.
+    public static func withinCap(_ units: UnitsWithinCap) -> String {
+        "\(units.within)/\(units.judged) 单位在上限内"
+    }
+
     /// The level a chart draws as the target line (SPEC §3 `target`): a reduction target read as
     /// `baseline * (1 - target)`, a cap as itself, an up metric's target level as itself.
     public static func targetLevel(_ rule: Rule?, direction: Direction, baseline: Double?) -> Double? {
@@ -52,7 +63,8 @@ public enum ReportLabels {
     }
 
     /// An alert's value and threshold as a reader understands them.
-    public static func alertFigures(_ alert: Alert, metric: Metric?) -> (value: String, threshold: String) {
+    public static func alertFigures(_ alert: Alert, in evaluation: Evaluation) -> (value: String, threshold: String) {
+        let metric = alert.metricIndex.map { evaluation.metrics[$0] }
         switch alert.rule {
         case .rebound:
             let word = metric?.direction == .up ? "下降" : "上升"
@@ -65,6 +77,10 @@ public enum ReportLabels {
             }
             return ("减少率 " + DisplayNumber.percent(alert.value), "目标 ≥ " + DisplayNumber.percent(alert.threshold))
         case .capExceeded:
+            if let m = alert.metricIndex, let units = evaluation.units[alert.unitIndex].metrics[m].unitsWithinCap {
+                // A roll-up (SPEC §4): the value is how many of its units are over their own cap.
+                return ("\(units.exceeding) 个单位超出上限", "每单位 ≤ 其类别上限")
+            }
             return ("水平 " + DisplayNumber.level(alert.value), "上限 " + DisplayNumber.level(alert.threshold))
         case .stale:
             return (alert.value.map { DisplayNumber.level($0) + " 个月未报送" } ?? "从未报送", DisplayNumber.level(alert.threshold) + " 个月")

@@ -76,12 +76,13 @@ enum ReportPage {
         }
     }
 
-    /// ✓ / ✗ / — for `met`.
-    static func met(_ met: Bool?) -> HTMLNode {
+    /// ✓ / ✗ / — for `met`, followed by `detail` when given (a roll-up's `5/6 单位在上限内`).
+    static func met(_ met: Bool?, detail: String? = nil) -> HTMLNode {
+        let suffix = detail.map { " " + $0 } ?? ""
         switch met {
-        case true?: .el("td", .class("good"), .title("达标")) { "✓" }
-        case false?: .el("td", .class("bad"), .title("未达标")) { "✗" }
-        case nil: cell(DisplayNumber.missing)
+        case true?: return .el("td", .class("good"), .title("达标")) { "✓" + suffix }
+        case false?: return .el("td", .class("bad"), .title("未达标")) { "✗" + suffix }
+        case nil: return cell(DisplayNumber.missing + suffix)
         }
     }
 

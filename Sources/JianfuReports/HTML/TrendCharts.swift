@@ -9,7 +9,9 @@ enum TrendCharts {
         let metric = evaluation.metrics[m]
         let row = evaluation.units[u].metrics[m]
         let points = evaluation.series[u][m].map { SVGChart.Point(ordinal: Int($0.ordinal), value: $0.value) }
-        let target = ReportLabels.targetLevel(row.rule, direction: metric.direction, baseline: row.baseline)
+        // A roll-up's cap is judged unit by unit (SPEC §4): no cap line over its summed series.
+        let target = row.unitsWithinCap != nil ? nil
+            : ReportLabels.targetLevel(row.rule, direction: metric.direction, baseline: row.baseline)
         return chart(evaluation, metric: metric, points: points, baseline: row.baseline,
                      target: target.map { ($0, targetWord(row.rule)) },
                      rebound: row.rebound.isRebound ? ("反弹" + change(row.rebound), true) : nil)
@@ -20,7 +22,7 @@ enum TrendCharts {
     /// the headline baseline and the metric's own target. A cap is per unit, so a total gets no
     /// cap line. The rebound window is marked when the total rebounds, and shaded lightly with
     /// the count when only `reboundingUnits` of its units do.
-    static func leafTotal(_ evaluation: Evaluation, metric m: Int, totals: BulletinTotals, reboundingUnits: Int) -> SVGChart {
+    static func leafTotal(_ evaluation: Evaluation, metric m: Int, totals: Headline.MetricTotals, reboundingUnits: Int) -> SVGChart {
         let metric = evaluation.metrics[m]
         let series = leafSeries(evaluation, metric: m)
         let points = series.map { SVGChart.Point(ordinal: Int($0.ordinal), value: $0.value) }

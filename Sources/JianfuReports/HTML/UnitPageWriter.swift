@@ -100,8 +100,8 @@ public struct UnitPageWriter: ReportWriter {
                             ReportPage.cell(DisplayNumber.percent(row.reductionRate), numeric: true, class: "rate")
                             ReportPage.cell(DisplayNumber.level(row.prior), numeric: true)
                             ReportPage.cell(DisplayNumber.percent(row.yoyRate, signed: true), numeric: true, class: yoyBad ? "yoy bad" : "yoy")
-                            ReportPage.cell(ReportLabels.target(row.rule, direction: metric.direction))
-                            ReportPage.met(row.met)
+                            ReportPage.cell(ReportLabels.target(of: row))
+                            ReportPage.met(row.met, detail: row.unitsWithinCap.map(ReportLabels.withinCap))
                             ReportPage.cell(DisplayNumber.score(row.score), numeric: true)
                             row.rebound.isRebound
                                 ? ReportPage.cell("反弹" + (row.rebound.change.map { " " + DisplayNumber.percent($0, signed: true) } ?? ""), class: "bad")
@@ -131,7 +131,11 @@ public struct UnitPageWriter: ReportWriter {
                             HTMLNode.el("b") { metric.label }
                             " 基线 \(DisplayNumber.level(row.baseline)) → 评估期 \(DisplayNumber.level(row.current))"
                             if let rate = row.reductionRate { "，减少 \(DisplayNumber.percent(rate))" }
-                            "，目标 \(ReportLabels.target(row.rule, direction: metric.direction))"
+                            if let units = row.unitsWithinCap {
+                                "，上限按单位考核（\(ReportLabels.target(of: row))）：\(ReportLabels.withinCap(units))"
+                            } else {
+                                "，目标 \(ReportLabels.target(row.rule, direction: metric.direction))"
+                            }
                         }
                         TrendCharts.unit(evaluation, unit: u, metric: m).render()
                     }
