@@ -104,29 +104,57 @@ public struct BulletinComposer {
         return leaves.isEmpty ? nil : leaves.reduce(0, +) / Double(leaves.count)
     }
 
+    /// One metric as a sentence: for monthly count metrics the bulletin month's total and its
+    /// 环比, the 1—M月累计 and its 累计同比 (SPEC §6 bulletin figures, the leaf units' values
+    /// summed); then the evaluation window's level against the baseline and a year earlier, and
+    /// how many units met their target.
     func metricSentence(_ totals: Headline.MetricTotals, metric m: Int) -> String {
         let metric = totals.metric
-        let figures = BulletinTotals(totals)
+        let word = metric.countingWord ?? ""
         var s = metric.label + "："
-        let word = metric.aggregate == .sum ? "月均" : "平均"
-        s += "评估期\(word)\(DisplayNumber.level(figures.current))"
-        if let b = figures.baseline { s += "，基期\(word)\(DisplayNumber.level(b))" }
-        if let rate = figures.reductionRate {
-            s += rate >= 0 ? "，较基期下降\(DisplayNumber.percent(rate))" : "，较基期上升\(DisplayNumber.percent(-rate))"
-        } else if metric.direction == .up, let b = figures.baseline, let c = figures.current, b != 0 {
-            let change = (c - b) / b
-            s += change >= 0 ? "，较基期上升\(DisplayNumber.percent(change))" : "，较基期下降\(DisplayNumber.percent(-change))"
+        var clauses: [String] = []
+        if let figures = totals.bulletin, let value = figures.monthValue {
+            let month = BulletinFigures.monthOfYear(evaluation.windows.evaluation.last)
+            var c = "\(month)月\(metric.label)\(DisplayNumber.level(value))\(word)"
+            if let mom = figures.momRate { c += "，环比" + Self.change(mom) }
+            clauses.append(c)
+            if let ytd = figures.ytd {
+                var y = (month == 1 ? "1月" : "1—\(month)月") + "累计\(metric.label)\(DisplayNumber.level(ytd))\(word)"
+                if let rate = figures.ytdRate { y += "，同比" + Self.change(rate) }
+                clauses.append(y)
+            }
+            if totals.monthUnitsMissing > 0 { clauses.append("另有\(totals.monthUnitsMissing)个单位本月未报送，未计入") }
         }
-        if let yoy = figures.yoyRate {
-            s += yoy > 0 ? "，同比上升\(DisplayNumber.percent(yoy))" : yoy < 0 ? "，同比下降\(DisplayNumber.percent(-yoy))" : "，与上年同期持平"
+        let level = metric.aggregate == .sum ? "月均" : "平均"
+        var c = "评估期\(level)\(DisplayNumber.level(totals.current))\(metric.aggregate == .sum ? word : "")"
+        if let b = totals.baseline {
+            c += "，较基期（\(DisplayNumber.level(b))）"
+            if let rate = totals.reductionRate {
+                c += Self.change(-rate)
+            } else if let change = Rates.change(totals.current, from: b) {
+                c += Self.change(change)
+            } else {
+                c += "无法比较"
+            }
         }
+        if let yoy = totals.yoyRate { c += "，同比" + Self.change(yoy) }
+        clauses.append(c)
         if totals.unitsJudged > 0 {
-            s += "；对照目标（\(ReportLabels.target(metric.rule, direction: metric.direction))），"
-            s += "\(totals.unitsJudged)个单位中\(totals.unitsMet)个达标"
-            if totals.unitsMet < totals.unitsJudged { s += "、\(totals.unitsJudged - totals.unitsMet)个未达标" }
+            var t = "对照目标（\(ReportLabels.target(metric.rule, direction: metric.direction))），"
+            t += "\(totals.unitsJudged)个单位中\(totals.unitsMet)个达标"
+            if totals.unitsMet < totals.unitsJudged { t += "、\(totals.unitsJudged - totals.unitsMet)个未达标" }
+            clauses.append(t)
         }
-        if totals.rebounds > 0 { s += "，\(totals.rebounds)个单位出现反弹" }
+        if totals.rebounds > 0 { clauses.append("\(totals.rebounds)个单位出现反弹") }
+        s += clauses.joined(separator: "；")
         return s + "。"
+    }
+
+    /// A relative change in words: `上升12.3%`, `下降4.0%`, `持平`.
+    static func change(_ rate: Double) -> String {
+        let text = DisplayNumber.percent(abs(rate))
+        if text == "0.0%" { return "持平" }
+        return rate > 0 ? "上升" + text : "下降" + text
     }
 
     // MARK: 二、分类排名
@@ -179,7 +207,7 @@ public struct BulletinComposer {
     func alertSentence(_ alert: Alert) -> String {
         let unit = evaluation.units[alert.unitIndex]
         let metric = alert.metricIndex.map { evaluation.metrics[$0] }
-        let figures = ReportLabels.alertFigures(alert, metric: metric)
+        let figures = ReportLabels.alertFigures(alert, in: evaluation)
         var s = Self.name(unit.unit)
         if unit.isRollup { s += "（汇总）" }
         if !unit.unit.responsible.isEmpty { s += "（减负责任人：\(unit.unit.responsible)）" }
