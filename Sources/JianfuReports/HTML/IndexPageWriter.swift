@@ -17,8 +17,8 @@ public struct IndexPageWriter: ReportWriter {
         let headline = Headline(evaluation)
         let links = UnitLinks.from(.index)
         let page = ReportPage.document(title: run.pipelineName + " · 减负监测通报") {
-            ReportPage.masthead(
-                kicker: "基层减负监测通报", title: run.pipelineName,
+            ReportPage.issueHead(
+                title: run.pipelineName.hasSuffix("通报") ? run.pipelineName : run.pipelineName + "通报", issue: run.issue(evaluation), run: run,
                 facts: ReportPage.windowFacts(evaluation.windows) + ["数据截至 \(evaluation.windows.evaluation.lastMonth)"])
             overview(evaluation, headline)
             trends(evaluation, headline)
