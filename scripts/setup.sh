@@ -6,11 +6,12 @@
 #   python3               the fixtures generator, the benchmark peers, scripts/render-check.sh
 #   chromium              headless rendering of the HTML reports (scripts/render-check.sh)
 #   fonts-wqy-microhei    a CJK font: without one every Chinese character renders as an empty box
+#   poppler-utils         pdfinfo, pdftotext, pdftoppm: the print tests read Chromium's A4 PDFs back
 #   openssl               the HTTPS tests make a self-signed certificate with it
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei)
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei poppler-utils)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)

@@ -175,9 +175,9 @@ public struct IndexPageWriter: ReportWriter {
                         let unit = evaluation.units[alert.unitIndex]
                         HTMLNode.el("tr") {
                             ReportPage.cell(unit.unit.id)
-                            HTMLNode.el("td") { links.unitName(unit.unit) }
+                            HTMLNode.el("td", .class(ReportPage.nameClass("name", unit.unit.name))) { links.unitName(unit.unit) }
                             ReportPage.cell(ReportLabels.category(unit.unit.category))
-                            ReportPage.cell(unit.unit.responsible)
+                            ReportPage.cell(unit.unit.responsible, class: ReportPage.nameClass("person", unit.unit.responsible))
                             ReportPage.cell(unit.lastReportedMonth.map { Period(.month, ordinal: $0).description } ?? "从未报送")
                             ReportPage.cell(alert.value.map(DisplayNumber.level) ?? DisplayNumber.missing, numeric: true, class: "bad")
                         }

@@ -84,6 +84,16 @@ enum ReportPage {
         return cls.isEmpty ? .el("td") { text } : .el("td", .class(cls)) { text }
     }
 
+    /// The longest name (in characters) printed on one line whatever the column widths; a
+    /// longer one may wrap, so that it cannot push the table past the page's right edge.
+    static let oneLineLimit = 16
+
+    /// `kind` for a cell holding a person's or unit's name, with ` one-line` when the name is
+    /// ordinary (at most `oneLineLimit` characters): printed, such a name is never broken.
+    static func nameClass(_ kind: String, _ text: String) -> String {
+        text.count <= oneLineLimit ? kind + " one-line" : kind
+    }
+
     /// A header row.
     static func head(_ titles: [String], numeric: Set<Int> = []) -> HTMLNode {
         .el("thead") {
