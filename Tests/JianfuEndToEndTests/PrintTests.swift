@@ -57,6 +57,27 @@ import Testing
         try Self.expectNothingPastTheRightMargin(pdf)
     }
 
+    /// Names far longer than ordinary ones wrap inside their column instead of pushing the table
+    /// past the right edge of the page.
+    @Test func extraordinaryNamesWrapInsteadOfRunningOffThePage() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let person = String(repeating: "很长的减负责任人姓名", count: 6)  // 60 characters
+        let unit = String(repeating: "名称特别长的行政村", count: 5)  // 45 characters
+        try dir.write("units.csv", LongLayoutRunTests.units
+            .replacingOccurrences(of: "东门村,village,T1,李四", with: "\(unit),village,T1,\(person)"))
+        try dir.write("counts.csv", LongLayoutRunTests.counts)
+        let pipeline = try dir.write("tiny.yml", LongLayoutRunTests.pipeline
+            .replacingOccurrences(of: "formats: [csv, json, prom]", with: "formats: [html]"))
+        let result = try Jianfu.run(["run", pipeline.path])
+        try #require(result.status == 0, "\(result)")
+        let html = try String(contentsOf: dir.file("out/index.html"), encoding: .utf8)
+        #expect(html.contains("<td class=\"person\">\(person)</td>"), "no one-line class for 60 characters")
+        let pdf = try Self.print(dir.file("out/index.html"), to: dir.file("index.pdf"), in: dir)
+        #expect(try Self.pdfInfo(pdf).pages <= 4)
+        try Self.expectNothingPastTheRightMargin(pdf)
+    }
+
     // MARK: Tools
 
     /// The `responsible` column of the demo's unit list.
