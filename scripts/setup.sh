@@ -6,9 +6,10 @@
 #   python3               the fixtures generator, the benchmark peers, scripts/render-check.sh
 #   chromium              headless rendering of the HTML reports (scripts/render-check.sh)
 #   fonts-wqy-microhei    a CJK font: without one every Chinese character renders as an empty box
+#   poppler-utils         pdfinfo, pdftotext, pdftoppm: the print tests read Chromium's A4 PDFs back
 #   openssl               the HTTPS tests make a self-signed certificate with it
 #   zlib1g-dev            zlib for ZIPFoundation (bulletin.docx is a ZIP package)
-#   libreoffice-writer-nogui, poppler-utils, python-docx (pip)
+#   libreoffice-writer-nogui, python-docx (pip)
 #                         the tests convert bulletin.docx to PDF and read it back
 # Installs only what is missing; safe to run again.
 set -euo pipefail

@@ -35,12 +35,15 @@ public struct PipelineConfig: Sendable {
     public var sourceSettings: [String]
     /// SHA-256 of the pipeline file's bytes (lowercase hex), for the run log and manifest.
     public var fileSHA256: String
+    /// `bulletin:` the issue header — issuer, 第1期's month, time zone (SPEC §6).
+    public var bulletin: Bulletin
 
     public init(
         file: String, name: String, sources: [SourceSpec], settings: EvaluationSettings,
         deriveParents: Bool = false, maxRejected: Double? = nil, outputDirectory: String,
         formats: Set<OutputFormat> = Set(OutputFormat.allCases), syncOutputs: Bool = false,
-        state: StateLocation = .none, sourceSettings: [String]? = nil, fileSHA256: String = ""
+        state: StateLocation = .none, sourceSettings: [String]? = nil, fileSHA256: String = "",
+        bulletin: Bulletin = Bulletin()
     ) {
         self.file = file
         self.name = name
@@ -54,6 +57,7 @@ public struct PipelineConfig: Sendable {
         self.state = state
         self.sourceSettings = sourceSettings ?? sources.map { _ in "" }
         self.fileSHA256 = fileSHA256
+        self.bulletin = bulletin
     }
 }
 

@@ -12,13 +12,13 @@ import Yams
 /// the closest known one (`unknownKey`), and a value of the wrong shape says what is expected
 /// (`invalidValue`). Each section has its own
 /// reader (`SourcesSection`, `MetricsSection`, `WindowsSection`, `ReboundSection`,
-/// `CategoriesSection`, `GradesSection`, `OutputsSection`); this type reads the file and puts
+/// `CategoriesSection`, `GradesSection`, `OutputsSection`, `BulletinSection`); this type reads the file and puts
 /// them together.
 public enum PipelineLoader {
     /// The keys of the top level, in SPEC §2 order.
     static let keys = [
         "name", "sources", "metrics", "baseline", "evaluation", "rebound", "categories", "stale_after",
-        "grades", "max_rejected", "derive_parents", "outputs", "state",
+        "grades", "max_rejected", "derive_parents", "outputs", "state", "bulletin",
     ]
 
     /// Loads the pipeline at `path`. Throws `PipelineError` naming `path` as given, the line and
@@ -59,7 +59,8 @@ public enum PipelineLoader {
             syncOutputs: outputs.sync,
             state: state,
             sourceSettings: try sourcesNode.list().map { try Yams.serialize(node: $0.node, sortKeys: true) },
-            fileSHA256: SHA256.hex(of: bytes))
+            fileSHA256: SHA256.hex(of: bytes),
+            bulletin: try BulletinSection.read(top["bulletin"]))
     }
 
     /// `state:` (SPEC §8): `none`, or the store's file relative to the pipeline file; by default

@@ -114,6 +114,9 @@ public struct PipelineRunner {
         let evaluation = try evaluateListingRejected(ingestion, quality: quality)
         let evaluated = clock.now
         logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
+        if let first = config.bulletin.firstIssue, runInfo.issue(evaluation) == nil {
+            logger.warning("bulletin month \(evaluation.windows.evaluation.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
+        }
         for abandoned in OutputDirectory.removeAbandonedStaging(beside: config.outputDirectory) {
             logger.warning("removed \(abandoned), the staging folder of a run that was killed")
         }
@@ -185,6 +188,8 @@ public struct PipelineRunner {
         info.state = config.state.description
         info.asOf = config.settings.asOf.map { Period(.month, ordinal: $0).description }
         info.manifest = ingestion.manifest
+        info.bulletin = config.bulletin
+        info.issuedAt = BulletinSection.localTime(now, config.bulletin)
         return info
     }
 

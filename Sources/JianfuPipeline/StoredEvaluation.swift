@@ -54,7 +54,7 @@ struct StoredEvaluation {
 
     /// What changed since the last successful run, which these figures do not show.
     static func staleness(_ config: PipelineConfig, store: any ObservationStore, last: RunRecord) throws -> [String] {
-        let when = "run \(last.number) (\(last.start.startedAt))"
+        let when = "run \(last.number) (started \(BulletinSection.reading(utc: last.start.startedAt, config.bulletin)))"
         var notes: [String] = []
         if last.start.pipelineSHA256 != config.fileSHA256 {
             notes.append("the pipeline file has changed since \(when); these figures apply the file as it is now to the values stored then")

@@ -30,7 +30,8 @@ struct UnitTerminalReport {
         }
         facts.append("减负责任人 " + (unit.unit.responsible.isEmpty ? "未填报" : unit.unit.responsible))
         lines.append(facts.joined(separator: " · "))
-        lines.append(style.dim("评估期 \(windows.evaluation.firstMonth)..\(windows.evaluation.lastMonth) · 基线 \(windows.baseline.firstMonth)..\(windows.baseline.lastMonth) · 同比 \(windows.prior.firstMonth)..\(windows.prior.lastMonth)"))
+        let issue = inspection.run.issue(evaluation).map { "\($0) · " } ?? ""
+        lines.append(style.dim(issue + "评估期 \(windows.evaluation.firstMonth)..\(windows.evaluation.lastMonth) · 基线 \(windows.baseline.firstMonth)..\(windows.baseline.lastMonth) · 同比 \(windows.prior.firstMonth)..\(windows.prior.lastMonth)"))
         lines.append("")
 
         // Composite, grade, rank.

@@ -22,6 +22,11 @@ public struct RunInfo: Sendable {
     public var asOf: String?
     /// Per source name: its fingerprint and whether it was read again.
     public var manifest: [String: SourceManifest] = [:]
+    /// The issue header (`bulletin:`, SPEC §6): issuer, 期号, time zone.
+    public var bulletin = Bulletin()
+    /// The run's start in the bulletin's time zone: the date of issue, and every time the
+    /// pages show a person. Set with `bulletin` (UTC until then).
+    public var issuedAt: LocalTime
 
     public init(
         runID: String, startedAt: String, startedAtEpoch: Double, pipelineName: String, pipelineFile: String,
@@ -36,6 +41,12 @@ public struct RunInfo: Sendable {
         self.sources = sources
         self.rejections = rejections
         self.maxRejected = maxRejected
+        issuedAt = LocalTime(epochSeconds: Int(startedAtEpoch), utcOffset: 0, zone: Bulletin.defaultTimeZone)
+    }
+
+    /// The 期号 of this run's bulletin: its month is the evaluation window's last month.
+    public func issue(_ evaluation: Evaluation) -> IssueNumber? {
+        bulletin.issue(forMonth: evaluation.windows.evaluation.last)
     }
 
     /// Run totals over the observation sources (SPEC §5).

@@ -77,6 +77,7 @@ public struct SummaryJSONWriter: ReportWriter {
                 ("pipeline_sha256", .string(run.pipelineSHA256)), ("state", .string(run.state)),
                 ("as_of", run.asOf.map(JSON.string) ?? .null),
             ])),
+            ("bulletin", Self.bulletin(evaluation, run: run)),
             ("windows", .object([
                 ("evaluation", window(windows.evaluation)), ("baseline", window(windows.baseline)), ("prior", window(windows.prior)),
             ])),
@@ -98,6 +99,19 @@ public struct SummaryJSONWriter: ReportWriter {
         ])
         out.write(document.render())
         out.write("\n")
+    }
+
+    /// The issue header (SPEC §6): 期号 (`null` without `first_issue`, or for a month before it),
+    /// the bulletin month, the issuer, the date of issue in the bulletin's zone with its offset.
+    static func bulletin(_ evaluation: Evaluation, run: RunInfo) -> JSON {
+        .object([
+            ("issue", run.issue(evaluation).map { .int($0.value) } ?? .null),
+            ("month", .string(evaluation.windows.evaluation.lastMonth.description)),
+            ("first_issue", run.bulletin.firstIssue.map { .string($0.description) } ?? .null),
+            ("issuer", run.bulletin.issuer.map(JSON.string) ?? .null),
+            ("issued_at_local", .string(run.issuedAt.iso8601)),
+            ("timezone", .string(run.bulletin.timeZone)),
+        ])
     }
 
     /// A source's fingerprint: `{size, mtime, sha256}` for a file, `{etag, last_modified, size,

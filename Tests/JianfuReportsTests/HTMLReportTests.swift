@@ -158,7 +158,8 @@ import Testing
         let index = fixture.index()
         let alerts = try element("<table class=\"alerts\">", in: index)
         #expect(alerts.contains("未达目标") && alerts.contains("超出上限") && alerts.contains("反弹"))
-        #expect(alerts.contains("<td>张三 &amp; &quot;李四&quot;</td>") || alerts.contains("<td>张三 &amp; \"李四\"</td>"))
+        #expect(alerts.contains("<td class=\"person one-line\">张三 &amp; &quot;李四&quot;</td>")
+            || alerts.contains("<td class=\"person one-line\">张三 &amp; \"李四\"</td>"))
         let stale = try element("<table class=\"stale\">", in: index)
         // V3 last reported 2024-08; the window ends 2024-12 → 4 months.
         #expect(stale.contains("石桥村") && stale.contains("<td>2024-08</td>") && stale.contains(">4</td>"))

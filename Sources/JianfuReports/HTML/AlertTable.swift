@@ -18,11 +18,11 @@ enum AlertTable {
                     HTMLNode.el("tr") {
                         if showUnit {
                             ReportPage.cell(unit.unit.id)
-                            HTMLNode.el("td") {
+                            HTMLNode.el("td", .class(ReportPage.nameClass("name", unit.unit.name))) {
                                 links.unitName(unit.unit)
                                 if unit.isRollup { HTMLNode.el("span", .class("tag")) { "汇总" } }
                             }
-                            ReportPage.cell(unit.unit.responsible)
+                            ReportPage.cell(unit.unit.responsible, class: ReportPage.nameClass("person", unit.unit.responsible))
                         }
                         ReportPage.cell(metric?.label ?? DisplayNumber.missing)
                         HTMLNode.el("td") { HTMLNode.el("span", .class("tag red")) { ReportLabels.rule(alert.rule) } }

@@ -17,8 +17,8 @@ public struct IndexPageWriter: ReportWriter {
         let headline = Headline(evaluation)
         let links = UnitLinks.from(.index)
         let page = ReportPage.document(title: run.pipelineName + " · 减负监测通报") {
-            ReportPage.masthead(
-                kicker: "基层减负监测通报", title: run.pipelineName,
+            ReportPage.issueHead(
+                title: run.pipelineName.hasSuffix("通报") ? run.pipelineName : run.pipelineName + "通报", issue: run.issue(evaluation), run: run,
                 facts: ReportPage.windowFacts(evaluation.windows) + ["数据截至 \(evaluation.windows.evaluation.lastMonth)"])
             overview(evaluation, headline)
             trends(evaluation, headline)
@@ -219,9 +219,9 @@ public struct IndexPageWriter: ReportWriter {
                         let unit = evaluation.units[alert.unitIndex]
                         HTMLNode.el("tr") {
                             ReportPage.cell(unit.unit.id)
-                            HTMLNode.el("td") { links.unitName(unit.unit) }
+                            HTMLNode.el("td", .class(ReportPage.nameClass("name", unit.unit.name))) { links.unitName(unit.unit) }
                             ReportPage.cell(ReportLabels.category(unit.unit.category))
-                            ReportPage.cell(unit.unit.responsible)
+                            ReportPage.cell(unit.unit.responsible, class: ReportPage.nameClass("person", unit.unit.responsible))
                             ReportPage.cell(unit.lastReportedMonth.map { Period(.month, ordinal: $0).description } ?? "从未报送")
                             ReportPage.cell(alert.value.map(DisplayNumber.level) ?? DisplayNumber.missing, numeric: true, class: "bad")
                         }

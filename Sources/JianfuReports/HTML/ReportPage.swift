@@ -29,6 +29,25 @@ enum ReportPage {
         }
     }
 
+    /// The head of an issued bulletin (通报, SPEC §6), laid out like a 简报 head: the title, the
+    /// 期号 under it, the issuing office on the left and the date of issue on the right above the
+    /// red rule; the facts (windows) under the rule.
+    static func issueHead(title: String, issue: IssueNumber?, run: RunInfo, facts: [String]) -> [HTMLNode] {
+        [
+            .el("header", .class("masthead issue")) {
+                HTMLNode.el("h1") { title }
+                if let issue { HTMLNode.el("p", .class("issue-no")) { issue.description } }
+                HTMLNode.el("div", .class("issue-line")) {
+                    HTMLNode.el("span", .class("issuer")) { run.bulletin.issuer ?? "" }
+                    HTMLNode.el("span", .class("issued"), .title(run.issuedAt.iso8601)) { run.issuedAt.chineseDate }
+                }
+            },
+            .el("p", .class("meta facts")) {
+                for fact in facts { HTMLNode.el("span") { fact } }
+            },
+        ]
+    }
+
     /// The windows of a run, as the masthead states them.
     static func windowFacts(_ windows: Windows) -> [String] {
         [
@@ -42,12 +61,12 @@ enum ReportPage {
         "\(window.firstMonth) 至 \(window.lastMonth)"
     }
 
-    /// Who made the page and from what: the only time shown is the run's start (pages are
-    /// deterministic otherwise).
+    /// Who made the page and from what: the only time shown is the run's start, in the
+    /// bulletin's time zone (pages are deterministic otherwise).
     static func footer(run: RunInfo) -> HTMLNode {
         let file = run.pipelineFile.split(separator: "/").last.map(String.init) ?? run.pipelineFile
         return .el("footer", .class("footer")) {
-            "由 jianfu \(run.jianfuVersion) 生成 · 流水线 \(run.pipelineName)（\(file)）· 运行 \(run.runID) · 开始于 \(run.startedAt)"
+            "由 jianfu \(run.jianfuVersion) 生成 · 流水线 \(run.pipelineName)（\(file)）· 运行 \(run.runID) · 开始于 \(run.issuedAt.reading)"
         }
     }
 
@@ -63,6 +82,16 @@ enum ReportPage {
     static func cell(_ text: String, numeric: Bool = false, class extra: String? = nil) -> HTMLNode {
         let cls = [numeric ? "num" : nil, extra].compactMap { $0 }.joined(separator: " ")
         return cls.isEmpty ? .el("td") { text } : .el("td", .class(cls)) { text }
+    }
+
+    /// The longest name (in characters) printed on one line whatever the column widths; a
+    /// longer one may wrap, so that it cannot push the table past the page's right edge.
+    static let oneLineLimit = 16
+
+    /// `kind` for a cell holding a person's or unit's name, with ` one-line` when the name is
+    /// ordinary (at most `oneLineLimit` characters): printed, such a name is never broken.
+    static func nameClass(_ kind: String, _ text: String) -> String {
+        text.count <= oneLineLimit ? kind + " one-line" : kind
     }
 
     /// A header row.

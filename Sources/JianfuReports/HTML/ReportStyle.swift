@@ -1,7 +1,9 @@
 /// The one style sheet of every page, inline (no network: government intranets are offline,
 /// SPEC §6). A monthly bulletin (月通报) look: a red masthead rule, numbered sections, plain
-/// ruled tables. The print rules keep charts at their fixed size, keep table rows and charts
-/// whole across pages, and repeat table headers.
+/// ruled tables. The print rules (A4 portrait, ~703 px between the margins) let tables size
+/// their columns by content in a smaller type (the screen's fixed ranking columns would leave
+/// 减负责任人 no room), keep ordinary names of people and units on one line, keep charts at their fixed
+/// size, keep table rows and charts whole across pages, and repeat table headers.
 enum ReportStyle {
     static let css: StaticString = """
     :root { --ink: #1f2329; --muted: #646a73; --rule: #d0d3d6; --red: #b4232a; --blue: #1f4e9c;
@@ -20,6 +22,11 @@ enum ReportStyle {
     h1 { color: var(--red); font-size: 30px; margin: 4px 0 6px; letter-spacing: 0.08em; font-weight: 700; }
     .meta { color: var(--muted); font-size: 13px; margin: 0; }
     .meta span + span::before { content: "｜"; color: var(--rule); margin: 0 6px; }
+    .masthead.issue { padding-bottom: 10px; }
+    .masthead.issue h1 { font-size: 34px; letter-spacing: 0.12em; margin: 6px 0 4px; }
+    .issue-no { margin: 0 0 14px; font-size: 16px; letter-spacing: 0.1em; }
+    .issue-line { display: flex; justify-content: space-between; gap: 16px; font-size: 15px; padding: 0 2px; }
+    .facts { text-align: center; margin: 14px 0 0; }
     .nav { margin: 16px 0 0; font-size: 13px; }
     h2 { font-size: 19px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
     h3 { font-size: 15px; margin: 16px 0 6px; }
@@ -69,9 +76,22 @@ enum ReportStyle {
     svg.chart .target-label { font-size: 11px; fill: var(--green); font-weight: 600; }
     .footer { margin-top: 32px; padding-top: 8px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12px; }
     @media print {
-      @page { size: A4; margin: 14mm 12mm; }
+      @page { size: A4 portrait; margin: 14mm 12mm; }
       body { font-size: 10.5pt; }
       .page { max-width: none; padding: 0; }
+      table { font-size: 9pt; line-height: 1.35; }
+      th, td { padding: 2px 5px; }
+      table.units { table-layout: auto; }
+      table.units th:nth-child(n) { width: auto; }
+      td.one-line { white-space: nowrap; }
+      table.indicators { font-size: 8.5pt; }
+      table.indicators td { white-space: nowrap; }
+      .figures { gap: 8px; margin: 8px 0 2px; }
+      .figure { flex: 1 1 100px; padding: 4px 8px; }
+      .figure .value { font-size: 16pt; }
+      .tag { font-size: 7.5pt; padding: 0 3px; }
+      h2 { font-size: 14pt; margin: 14px 0 6px; }
+      h3 { font-size: 11pt; margin: 10px 0 4px; }
       a { color: inherit; }
       .charts { display: block; }
       figure, .figure, svg.chart { break-inside: avoid; page-break-inside: avoid; }

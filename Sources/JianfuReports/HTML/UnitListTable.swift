@@ -20,12 +20,12 @@ enum UnitListTable {
                     HTMLNode.el("tr", attributes: unit.isRollup ? [.class("rollup")] : []) {
                         ReportPage.cell(unit.rank.map(String.init) ?? DisplayNumber.missing, numeric: true)
                         ReportPage.cell(unit.unit.id)
-                        HTMLNode.el("td") {
+                        HTMLNode.el("td", .class(ReportPage.nameClass("name", unit.unit.name))) {
                             links.unitName(unit.unit)
                             if unit.isRollup { HTMLNode.el("span", .class("tag"), .title("含下级单位的汇总值")) { "汇总" } }
                         }
                         if showCategory { ReportPage.cell(ReportLabels.category(unit.unit.category)) }
-                        ReportPage.cell(unit.unit.responsible)
+                        ReportPage.cell(unit.unit.responsible, class: ReportPage.nameClass("person", unit.unit.responsible))
                         ReportPage.cell(DisplayNumber.score(unit.composite), numeric: true)
                         ReportPage.grade(unit.grade, grades: evaluation.settings.grades)
                         ReportPage.cell(String(unit.rebounds), numeric: true, class: unit.rebounds > 0 ? "bad" : nil)

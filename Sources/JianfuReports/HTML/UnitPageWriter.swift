@@ -44,7 +44,8 @@ public struct UnitPageWriter: ReportWriter {
             if case .from = links {
                 HTMLNode.el("nav", .class("nav")) { HTMLNode.el("a", .href(.index(from: .unitPage))) { "← 返回通报总览" } }
             }
-            ReportPage.masthead(kicker: run.pipelineName + " · 单位评估", title: name, facts: identity(evaluation, u))
+            ReportPage.masthead(kicker: ([run.pipelineName] + (run.issue(evaluation).map { [$0.description] } ?? []) + ["单位评估"]).joined(separator: " · "),
+                                title: name, facts: identity(evaluation, u))
             summary(evaluation, u)
             indicators(evaluation, u)
             charts(evaluation, u)
