@@ -12,6 +12,15 @@ public enum RunError: Error, Sendable {
     case hierarchy(String)
     /// `jianfu history` on a pipeline without a run log.
     case noRunLog(pipeline: String, reason: String)
+    /// The output folder holds `file`, which jianfu did not write: replacing the folder would
+    /// delete it. `marked`: the folder is jianfu's (its marker, or an older report), and
+    /// `file` was put there since.
+    case foreignOutput(folder: String, file: String, marked: Bool)
+    /// A source with `min_rows` gave fewer data rows.
+    case tooFewRows(source: String, location: String, rows: Int, minimum: Int)
+    /// The run's data was committed to the state store, but its reports could not be put in
+    /// place (`reason`); the run log records `committed_reports_failed`.
+    case reportsNotReplaced(reason: String)
 }
 
 extension RunError: CustomStringConvertible {
@@ -33,6 +42,19 @@ extension RunError: CustomStringConvertible {
             return message
         case .noRunLog(let pipeline, let reason):
             return "pipeline \(pipeline) has no run log: \(reason)"
+        case .foreignOutput(let folder, let file, false):
+            return "refusing to write the reports into \(folder): it holds \(file) and other files that jianfu did not write, "
+                + "and a run replaces its report folder whole; point outputs.dir at a new or empty folder of its own "
+                + "(if the folder holds only reports of an older jianfu, create the empty file \(folder)/\(ReportFolder.marker)); nothing was changed"
+        case .foreignOutput(let folder, let file, true):
+            return "refusing to replace the reports in \(folder): it holds \(file), which jianfu did not write and will not delete; "
+                + "move it out of the folder and run again; nothing was changed"
+        case .tooFewRows(let source, let location, let rows, let minimum):
+            return "source \(source) (\(location)): \(rows) data rows, fewer than its min_rows \(minimum); "
+                + "the export looks incomplete, so the previous reports and the store are left as they were"
+        case .reportsNotReplaced(let reason):
+            return "\(reason); the run's data is saved in the state store, but the previous reports stay in place "
+                + "(run log: committed_reports_failed); the next run that succeeds writes the reports"
         }
     }
 }
