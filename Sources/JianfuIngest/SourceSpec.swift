@@ -15,6 +15,9 @@ public struct SourceSpec: Sendable {
     public var delimiter: UInt8
     /// Field name → header in the file. A field not mapped is looked up under its own name.
     public var columns: [String: String]
+    /// `min_rows`: fewer data rows than this fail the run (an export cut short); nil: any
+    /// number, an empty source warned about.
+    public var minRows: Int?
 
     /// `bytes` defaults to the file at `path`.
     public init(

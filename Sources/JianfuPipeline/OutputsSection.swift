@@ -24,4 +24,17 @@ enum OutputsSection {
         guard !items.isEmpty else { throw node.invalid(expected + ", at least one") }
         return Set(try items.map { try $0.choice(OutputFormat.allCases.map { ($0.rawValue, $0) }) })
     }
+
+    /// Refuses a report folder whose replacement would take away what the pipeline needs
+    /// (`ReportFolder.placeProblem`): `/`, `$HOME`, or a folder that is or contains the pipeline
+    /// file, a source, the state store or its folder. A bad pipeline file (exit 2), found
+    /// before anything is read: the folder is named by `outputs.dir`, or by default.
+    static func checkPlace(_ directory: String, outputs: ConfigNode?, root: ConfigNode, inputs: [(what: String, path: String)]) throws {
+        guard let problem = ReportFolder.placeProblem(directory, inputs: inputs) else { return }
+        let node = (try? outputs?.mapping()["dir"]) ?? outputs ?? root
+        throw PipelineError.invalidValue(
+            file: node.file, line: node.line, key: "outputs.dir",
+            expected: "a report folder of its own, such as ../reports/NAME (a run replaces the folder's files, so it may hold no input)",
+            found: "\(directory), which is \(problem)")
+    }
 }

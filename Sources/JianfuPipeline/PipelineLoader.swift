@@ -46,6 +46,8 @@ public enum PipelineLoader {
             staleAfter: try top["stale_after"]?.integer("a whole number of months ≥ 1") { $0 >= 1 })
         let state = try self.state(top["state"], location: location)
         let outputs = try OutputsSection.read(top["outputs"], location: location)
+        try OutputsSection.checkPlace(outputs.directory, outputs: top["outputs"], root: root, inputs: inputs(
+            file: location.file, sources: sources, state: state, cache: location.resolve(".jianfu")))
 
         return PipelineConfig(
             file: location.file,
@@ -77,6 +79,18 @@ public enum PipelineLoader {
             throw node.invalid("a state store file whose name does not end in .lock (the store's run lock is NAME.lock beside it), such as .jianfu/demo.sqlite")
         }
         return .sqlite(path)
+    }
+
+    /// What a report folder may not be or contain: the pipeline file, the sources' files, the
+    /// state store, its folder, and the folder of the HTTP sources' cached copies.
+    private static func inputs(file: String, sources: [SourceSpec], state: StateLocation, cache: String) -> [(what: String, path: String)] {
+        var inputs: [(what: String, path: String)] = [("the pipeline file", file), ("the folder of jianfu's state", cache)]
+        for source in sources where source.path.hasPrefix("/") { inputs.append(("the source \(source.name)", source.path)) }
+        if case .sqlite(let store) = state {
+            inputs.append(("the state store", store))
+            inputs.append(("the state store's folder", (store as NSString).deletingLastPathComponent))
+        }
+        return inputs
     }
 
     private static func name(_ node: ConfigNode?) throws -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import JianfuIndicators
 import JianfuIngest
 import JianfuModel
@@ -46,12 +47,30 @@ public struct PipelineRunner {
     public func ingest() throws -> Ingestion {
         let ingestion = try Ingestion.run(config, latestMonth: currentMonth, logger: logger)
         for report in ingestion.reports { logRead(report) }
+        try checkRowCounts(ingestion)
         return warned(ingestion)
     }
 
     /// Reads the sources that changed into `store` and builds the table from the whole store.
     func ingest(into store: any ObservationStore, run: Int64) throws -> Ingestion {
-        warned(try StoreIngestion(runner: self, store: store, run: run).ingest())
+        let ingestion = try StoreIngestion(runner: self, store: store, run: run).ingest()
+        try checkRowCounts(ingestion)
+        return warned(ingestion)
+    }
+
+    /// A source with no data row (a header alone: an export that went wrong) is a warning
+    /// naming it; one with fewer data rows than its `min_rows` stops the run (exit 1), before
+    /// anything is written.
+    func checkRowCounts(_ ingestion: Ingestion) throws {
+        for source in config.sources {
+            guard let report = ingestion.reports.first(where: { $0.name == source.name }) else { continue }
+            if let minimum = source.minRows, report.rowsRead < minimum {
+                throw RunError.tooFewRows(source: source.name, location: source.path, rows: report.rowsRead, minimum: minimum)
+            }
+            if report.rowsRead == 0 {
+                logger.warning("source \(source.name): no data rows, only a header (\(source.path)); nothing of it is in the reports (min_rows: 1 makes this an error)")
+            }
+        }
     }
 
     /// Logs what reading a source found.
@@ -117,24 +136,31 @@ public struct PipelineRunner {
         if let first = config.bulletin.firstIssue, runInfo.issue(evaluation) == nil {
             logger.warning("bulletin month \(evaluation.windows.evaluation.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
         }
-        for abandoned in OutputDirectory.removeAbandonedStaging(beside: config.outputDirectory) {
-            logger.warning("removed \(abandoned), the staging folder of a run that was killed")
+        // Writers are independent and deterministic: run them on every core.
+        let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy)
+        let output = try OutputDirectory(target: config.outputDirectory, runID: runID, files: writers.map(\.fileName))
+        let abandoned = output.removeAbandonedStaging()
+        for folder in abandoned.removed {
+            logger.warning("removed \(folder), the staging folder of a run that was killed")
         }
-        let output = try OutputDirectory(target: config.outputDirectory)
+        for folder in abandoned.left {
+            logger.warning("left \(folder), the staging folder of a run that was killed: it holds files jianfu did not write")
+        }
         progress("writing the reports")
         do {
-            // Writers are independent and deterministic: run them on every core.
-            let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy)
             try output.writeConcurrently(writers.map { writer in
                 (writer.fileName, { writer.write(evaluation, run: runInfo, to: $0) })
             })
+            if config.syncOutputs { try output.flush() }
             try beforeSwap(evaluation)
-            try output.commit(sync: config.syncOutputs)
-            logger.info("took \(Self.seconds(clock.now - started)) s: ingest \(Self.seconds(ingested - started)), evaluate \(Self.seconds(evaluated - ingested)), write \(Self.seconds(clock.now - evaluated))")
+            if let left = try output.commit() {
+                logger.warning("left \(left.folder), the previous report: it holds \(left.left.joined(separator: ", ")), which jianfu did not write")
+            }
         } catch {
             output.discard()
             throw error
         }
+        logger.info("took \(Self.seconds(clock.now - started)) s: ingest \(Self.seconds(ingested - started)), evaluate \(Self.seconds(evaluated - ingested)), write \(Self.seconds(clock.now - evaluated))")
         return Outcome(evaluation: evaluation, run: runInfo, outputDirectory: config.outputDirectory)
     }
 
@@ -193,9 +219,30 @@ public struct PipelineRunner {
         return info
     }
 
+    /// Writes the list of rejected rows beside the output folder (`DIR.rejected.csv`), replacing
+    /// the file only when jianfu wrote it (a regular file that starts with the list's header):
+    /// jianfu overwrites no file it did not write. Returns whether the list was written.
     func writeRejectedBeside(_ rejections: [Rejection], path: String) -> Bool {
         let out = OutputBuffer()
         RejectedCSVWriter.write(rejections, to: out)
-        return FileManager.default.createFile(atPath: path, contents: Data(out.bytes))
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            let header = OutputBuffer()
+            RejectedCSVWriter.write([], to: header)
+            let existing = (info.st_mode & S_IFMT) == S_IFREG ? FileHandle(forReadingAtPath: path) : nil
+            let start = (try? existing?.read(upToCount: header.bytes.count)) ?? nil
+            try? existing?.close()
+            guard let start, [UInt8](start) == header.bytes else {
+                logger.warning("did not write the rejected rows to \(path): a file jianfu did not write is there")
+                return false
+            }
+        }
+        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(out.bytes)) else { return false }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return false
+        }
+        return true
     }
 }

@@ -15,6 +15,15 @@ public enum RunError: Error, Sendable {
     case noRunLog(pipeline: String, reason: String)
     /// A command-line option names a metric the pipeline does not have (exit 2, a bad argument).
     case unknownMetric(option: String, name: String, known: [String])
+    /// The output folder holds `file`, which jianfu did not write: replacing the folder would
+    /// delete it. `marked`: the folder is jianfu's (its marker, or an older report), and
+    /// `file` was put there since.
+    case foreignOutput(folder: String, file: String, marked: Bool)
+    /// A source with `min_rows` gave fewer data rows.
+    case tooFewRows(source: String, location: String, rows: Int, minimum: Int)
+    /// The run's data was committed to the state store, but its reports could not be put in
+    /// place (`reason`); the run log records `committed_reports_failed`.
+    case reportsNotReplaced(reason: String)
 }
 
 extension RunError: CustomStringConvertible {
@@ -39,6 +48,19 @@ extension RunError: CustomStringConvertible {
         case .unknownMetric(let option, let name, let known):
             let hint = KeySuggestion.nearest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
             return "\(option) \(name): the pipeline has no metric \(name) (its metrics: \(known.joined(separator: ", ")))\(hint)"
+        case .foreignOutput(let folder, let file, false):
+            return "refusing to write the reports into \(folder): it holds \(file) and other files that jianfu did not write, "
+                + "and a run replaces its report folder whole; point outputs.dir at a new or empty folder of its own "
+                + "(if the folder holds only reports of an older jianfu, create the empty file \(folder)/\(ReportFolder.marker)); nothing was changed"
+        case .foreignOutput(let folder, let file, true):
+            return "refusing to replace the reports in \(folder): it holds \(file), which jianfu did not write and will not delete; "
+                + "move it out of the folder and run again; nothing was changed"
+        case .tooFewRows(let source, let location, let rows, let minimum):
+            return "source \(source) (\(location)): \(rows) data rows, fewer than its min_rows \(minimum); "
+                + "the export looks incomplete, so the previous reports and the store are left as they were"
+        case .reportsNotReplaced(let reason):
+            return "\(reason); the run's data is saved in the state store, but the previous reports stay in place "
+                + "(run log: committed_reports_failed); the next run that succeeds writes the reports"
         }
     }
 }

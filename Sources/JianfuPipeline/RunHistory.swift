@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import JianfuStore
 
 /// `jianfu history -p PIPELINE`: the latest runs of the store's run log, newest first (SPEC §8
@@ -16,17 +17,22 @@ public struct RunHistory {
             return
         }
         let runs = try SQLiteStore(path: path, readOnly: true).recentRuns(limit: limit)
-        text = Self.table(runs)
+        // A run that did not log its end is shown as the next run will settle it (read-only:
+        // nothing is written, so this works on a full disk too).
+        let reports = ReportFolder.runID(in: ReportFolder.canonical(config.outputDirectory))
+        text = Self.table(runs.map { run in
+            (run, run.settled(reportsRunID: reports, live: kill(run.start.pid, 0) == 0 || errno == EPERM))
+        })
     }
 
-    /// The runs as an aligned table.
-    static func table(_ runs: [RunRecord]) -> String {
+    /// The runs as an aligned table, each with the outcome shown.
+    static func table(_ runs: [(RunRecord, RunOutcome)]) -> String {
         let header = ["run", "started (UTC)", "took", "outcome", "exit", "sources read", "rows read", "rejected", "corrections", "as of"]
-        let rows: [[String]] = runs.map { run in
+        let rows: [[String]] = runs.map { run, outcome in
             let end = run.end
             return [
                 String(run.number), run.start.startedAt, end.map { duration(from: run.start.startedAt, to: $0.finishedAt) } ?? "",
-                run.outcome.rawValue, end.map { String($0.exitCode) } ?? "", end.map { String($0.sourcesRead) } ?? "",
+                outcome.rawValue, outcome != run.outcome ? (outcome == .ok ? "0" : "-1") : end.map { String($0.exitCode) } ?? "", end.map { String($0.sourcesRead) } ?? "",
                 end.map { String($0.rowsRead) } ?? "", end.map { String($0.rowsRejected + $0.cellsRejected) } ?? "",
                 end.map { String($0.corrections) } ?? "", run.start.asOf ?? "",
             ]

@@ -15,7 +15,7 @@ import JianfuModel
 /// `'\t'` holds) besides the characters themselves; a bare `,` cannot start a YAML value, so it is
 /// written `","` or `comma`.
 enum SourcesSection {
-    static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns", "format", "json_path"] + httpKeys
+    static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns", "format", "json_path", "min_rows"] + httpKeys
     /// The keys that only an `http://` or `https://` source takes.
     static let httpKeys = ["timeout", "connect_timeout", "retries", "auth", "headers", "ca_file", "insecure", "max_bytes"]
     /// The fields of an observations source (SPEC §1), besides one per declared metric (wide).
@@ -56,6 +56,7 @@ enum SourcesSection {
             encoding: try settings["encoding"].map(encoding) ?? .auto,
             delimiter: try settings["delimiter"].map(delimiter) ?? UInt8(ascii: ","),
             columns: try settings["columns"].map { try columns($0, fields: fields) } ?? [:])
+        spec.minRows = try settings["min_rows"]?.integer("a whole number of data rows ≥ 1, such as 1000") { $0 >= 1 }
 
         var format = try settings["format"]?.choice([("csv", SourceFormat.csv), ("json", .json)])
         if case .file(let path) = origin, format == nil { format = path.lowercased().hasSuffix(".json") ? .json : .csv }

@@ -9,8 +9,14 @@ extension PipelineRunner {
     /// `run` with a state store (SPEC §7, §8): under the store's run lock, logged in the run
     /// log, with every change to the store in one transaction that is committed only once the
     /// reports are written (and before they are swapped into place). A run that fails — or is
-    /// killed — changes nothing in the store but its line in the run log, and leaves the
-    /// previous reports where they were; the next run starts from the last successful one.
+    /// killed — before the commit changes nothing in the store but its line in the run log, and
+    /// leaves the previous reports where they were; the next run starts from the last
+    /// successful one.
+    ///
+    /// The run log says what happened: the commit logs the run `committed` in the same
+    /// transaction, the swap then makes it `ok`. A swap that fails after the commit is logged
+    /// `committed_reports_failed`; a run that ends after the commit without logging its end
+    /// (killed, or a full disk) is settled by the next run from the report folder's marker.
     func run(with store: any ObservationStore) throws -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
@@ -20,9 +26,11 @@ extension PipelineRunner {
         defer { store.unlockRun() }
         let number = try store.beginRun(RunStart(
             runID: runID, startedAt: startedAt, pid: getpid(), pipelineSHA256: config.fileSHA256,
-            jianfuVersion: Self.version, asOf: config.settings.asOf.map { Period(.month, ordinal: $0).description }))
+            jianfuVersion: Self.version, asOf: config.settings.asOf.map { Period(.month, ordinal: $0).description }),
+            reportsRunID: reportsInPlace)
         logger.info("run \(number) (\(runID)) with the state store \(store.location)")
         var end = RunEnd(outcome: .failed, exitCode: ExitStatus.failure, finishedAt: "")
+        var committed = false
         do {
             try store.beginChanges()
             let ingestion = try ingest(into: store, run: number)
@@ -44,15 +52,28 @@ extension PipelineRunner {
                         UnitScore(unitID: $0.unit.id, category: $0.unit.category, composite: $0.composite)
                     }, run: number)
                 }
+                var kept = end
+                kept.outcome = .committed
+                kept.exitCode = ExitStatus.success
+                kept.finishedAt = Self.timestamp()
+                try store.finishRun(number, kept)
                 try store.commitChanges()
+                committed = true
             }
             end.outcome = .ok
             end.exitCode = ExitStatus.success
             finish(number, end, in: store)
             return outcome
         } catch {
-            store.rollbackChanges()
             end.exitCode = ExitStatus.code(for: error)
+            if committed {
+                end.outcome = .committedReportsFailed
+                let error = RunError.reportsNotReplaced(reason: "\(error)")
+                end.message = "\(error)"
+                finish(number, end, in: store)
+                throw error
+            }
+            store.rollbackChanges()
             end.outcome = end.exitCode == ExitStatus.dataQuality ? .dataQuality : .failed
             end.message = "\(error)"
             finish(number, end, in: store)
@@ -60,16 +81,28 @@ extension PipelineRunner {
         }
     }
 
+    /// The id of the run whose reports are in the output folder (its marker), if any.
+    var reportsInPlace: String? {
+        let target = config.outputDirectory
+        return ReportFolder.runID(in: ReportFolder.canonical(target))
+    }
+
+    /// Now, ISO 8601 UTC, as the run log stores times.
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+
     /// Logs the end of a run; a store that cannot take it is a warning, not a second failure.
     private func finish(_ number: Int64, _ end: RunEnd, in store: any ObservationStore) {
         var end = end
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        end.finishedAt = formatter.string(from: Date())
+        end.finishedAt = Self.timestamp()
         do {
             try store.finishRun(number, end)
         } catch {
-            logger.warning("cannot log the end of run \(number) in the store: \(error)")
+            let settled = end.outcome == .ok ? " (the next run logs it ok: its reports are in place)" : ""
+            logger.warning("cannot log the end of run \(number) in the store: \(error)\(settled)")
         }
     }
 }

@@ -11,7 +11,8 @@ import JianfuModel
 ///    computed from, `saveScores`; then `commitChanges`, or `rollbackChanges` when the run
 ///    fails — one transaction per run, so a crash at any moment leaves the store as the last
 ///    successful run left it;
-/// 4. `finishRun` with the outcome and exit code, then `unlockRun`.
+/// 4. `finishRun` with the outcome and exit code, then `unlockRun`. A successful run logs
+///    `committed` in its transaction, then `ok` once its reports are in place.
 ///
 /// Ingest and indicators never see this protocol's implementation: `SQLiteStore` is the
 /// embedded one; a shared server (PostgreSQL, with an advisory lock in place of the lock file)
@@ -27,10 +28,13 @@ public protocol ObservationStore: AnyObject {
     func lockForRun(_ holder: LockHolder) throws -> LockHolder?
     /// Releases the run lock.
     func unlockRun()
-    /// Logs a run as `running` and returns its number; runs still `running` from before (killed)
-    /// are marked `interrupted`.
-    func beginRun(_ run: RunStart) throws -> Int64
-    /// Logs how the run ended.
+    /// Logs a run as `running` and returns its number. Runs from before that did not log their
+    /// end are settled (`RunRecord.settled`): `running` ones (killed before their commit)
+    /// become `interrupted`; `committed` ones `ok` when `reportsRunID` — the run whose reports
+    /// are in place — is theirs, else `committed_reports_failed`.
+    func beginRun(_ run: RunStart, reportsRunID: String?) throws -> Int64
+    /// Logs how the run ended; with `committed`, inside the run's transaction, just before
+    /// `commitChanges`, so that the log says the data was kept exactly when it was.
     func finishRun(_ number: Int64, _ end: RunEnd) throws
     /// The latest runs, newest first.
     func recentRuns(limit: Int) throws -> [RunRecord]
@@ -85,4 +89,10 @@ public protocol ObservationStore: AnyObject {
     func saveScores(_ scores: [UnitScore], run: Int64) throws
     /// The composites of the last run that saved them, with that run.
     func scores() throws -> (run: Int64, scores: [UnitScore])?
+}
+
+extension ObservationStore {
+    /// `beginRun` with no report of a run in place.
+    @discardableResult
+    public func beginRun(_ run: RunStart) throws -> Int64 { try beginRun(run, reportsRunID: nil) }
 }

@@ -316,13 +316,16 @@ extension SQLiteStore {
     }
 
     static func step(_ statement: OpaquePointer, _ db: Database, location: String) throws -> Bool {
-        switch sqlite3_step(statement) {
+        let code = sqlite3_step(statement)
+        switch code {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
             let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            let systemErrno = sqlite3_system_errno(db.sqliteConnection)
             sqlite3_reset(statement)
-            throw StoreError.unusable(path: location, reason: message)
+            let error = DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+            throw StoreError.unusable(path: location, reason: reason(error, path: location, systemErrno: systemErrno))
         }
     }
 

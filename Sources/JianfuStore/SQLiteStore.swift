@@ -63,7 +63,7 @@ public final class SQLiteStore: ObservationStore {
                 try FileManager.default.createDirectory(
                     atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             }
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try Self.open(path, configuration: configuration)
             let superseded = try queue.read { try SQLiteSchema.migrator.hasBeenSuperseded($0) }
             if superseded {
                 throw StoreError.newerSchema(path: path, found: SQLiteSchema.version + 1, known: SQLiteSchema.version)
@@ -79,7 +79,28 @@ public final class SQLiteStore: ObservationStore {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.unusable(path: path, reason: Self.reason(error))
+            throw StoreError.unusable(path: path, reason: Self.reason(error, path: path))
+        }
+    }
+
+    /// The connection to the store at `path`. A read-only one (`history`, `unit`) that cannot be
+    /// opened as usual — it must create the `-shm` file beside the store, which a full disk
+    /// refuses — opens the file in SQLite's `immutable` mode when no `-wal` file holds changes:
+    /// the file is then exactly the last committed state, and reading it writes nothing.
+    static func open(_ path: String, configuration: Configuration) throws -> DatabaseQueue {
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            if configuration.readonly { _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") } }
+            return queue
+        } catch {
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+            guard configuration.readonly, wal == 0 else { throw error }
+            var uri = URLComponents()
+            uri.scheme = "file"
+            uri.path = path
+            uri.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+            guard let text = uri.string else { throw error }
+            return try DatabaseQueue(path: text, configuration: configuration)
         }
     }
 
@@ -102,7 +123,7 @@ public final class SQLiteStore: ObservationStore {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError.notAStore(path: path, reason: "it is not an SQLite database")
         } catch {
-            throw StoreError.unusable(path: path, reason: reason(error))
+            throw StoreError.unusable(path: path, reason: reason(error, path: path))
         }
         if found.id == SQLiteSchema.applicationID { return }
         if found.id != 0 {
@@ -125,19 +146,40 @@ public final class SQLiteStore: ObservationStore {
         return url.pathExtension.isEmpty ? path + ".lock" : url.deletingPathExtension().path + ".lock"
     }
 
-    static func reason(_ error: Error) -> String {
-        if let error = error as? DatabaseError { return error.message ?? error.description }
-        return "\(error)"
+    /// SQLite's error in words. A full disk says so — "no space left on device" — whether SQLite
+    /// saw it as `SQLITE_FULL` or as an I/O error whose system error is `ENOSPC` (`systemErrno`,
+    /// or when unknown, no free block left on the file system of `path`).
+    static func reason(_ error: Error, path: String, systemErrno: Int32 = 0) -> String {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        let message = error.message ?? error.description
+        let full = error.resultCode == .SQLITE_FULL || systemErrno == ENOSPC
+            || (error.resultCode == .SQLITE_IOERR && systemErrno == 0 && noFreeSpace(at: path))
+        return full ? "no space left on device (SQLite: \(message)); free space on its disk and run again" : message
+    }
+
+    /// Whether the file system holding `path` (or its folder) has no block left.
+    static func noFreeSpace(at path: String) -> Bool {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 || statvfs((path as NSString).deletingLastPathComponent, &info) == 0 else { return false }
+        return info.f_bavail == 0
     }
 
     /// Runs `body` on the connection, turning SQLite errors into `StoreError.unusable`.
     func access<T>(_ body: (Database) throws -> T) throws -> T {
+        var systemErrno: Int32 = 0
         do {
-            return try queue.writeWithoutTransaction(body)
+            return try queue.writeWithoutTransaction { db in
+                do {
+                    return try body(db)
+                } catch {
+                    systemErrno = db.sqliteConnection.map { sqlite3_system_errno($0) } ?? 0
+                    throw error
+                }
+            }
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.unusable(path: location, reason: Self.reason(error))
+            throw StoreError.unusable(path: location, reason: Self.reason(error, path: location, systemErrno: systemErrno))
         }
     }
 
@@ -149,10 +191,16 @@ public final class SQLiteStore: ObservationStore {
 
     public func unlockRun() { lock.release() }
 
-    public func beginRun(_ run: RunStart) throws -> Int64 {
+    public func beginRun(_ run: RunStart, reportsRunID: String?) throws -> Int64 {
         try access { db in
             try db.inTransaction {
-                try db.execute(sql: "UPDATE runs SET outcome = 'interrupted' WHERE outcome = 'running'")
+                let unsettled = try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE outcome IN ('running', 'committed')").map(Self.runRecord)
+                for record in unsettled {
+                    let outcome = record.settled(reportsRunID: reportsRunID)
+                    try db.execute(
+                        sql: "UPDATE runs SET outcome = ?, exit_code = CASE ? WHEN 'ok' THEN 0 ELSE NULL END, message = COALESCE(message, ?) WHERE id = ?",
+                        arguments: [outcome.rawValue, outcome.rawValue, Self.settledMessage[outcome], record.number])
+                }
                 try db.execute(
                     sql: """
                         INSERT INTO runs (run_id, started_at, pid, pipeline_sha256, jianfu_version, as_of, outcome)
@@ -164,6 +212,13 @@ public final class SQLiteStore: ObservationStore {
             return db.lastInsertedRowID
         }
     }
+
+    /// What the run log says of a run settled after it ended without logging its end.
+    static let settledMessage: [RunOutcome: String] = [
+        .interrupted: "the process ended before the run's data was committed; nothing of it was kept",
+        .ok: "the run's data and reports are in place; the process ended before it logged its end",
+        .committedReportsFailed: "the run's data was committed, but the process ended before its reports were put in place",
+    ]
 
     public func finishRun(_ number: Int64, _ end: RunEnd) throws {
         try access { db in

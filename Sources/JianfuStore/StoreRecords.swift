@@ -119,8 +119,17 @@ public enum RunOutcome: String, Sendable, CaseIterable {
     case failed
     /// Data quality over `max_rejected` (exit 3).
     case dataQuality = "data_quality"
-    /// Found `running` by a later run: the process died (kill -9, power loss).
+    /// Found `running` by a later run: the process died (kill -9, power loss) before its
+    /// data was committed; nothing of it was kept.
     case interrupted
+    /// The run's data is committed and its reports are being put in place (logged in the
+    /// same transaction as the data). Found so by a later run: the process died, or could not
+    /// log its end (a full disk), after the commit; it is settled to `ok` when the reports in
+    /// place are the run's, else to `committed_reports_failed` (`RunRecord.settled`).
+    case committed
+    /// The run's data is committed to the store, but its reports could not be put in place
+    /// (exit 1): the previous reports stay until the next run that succeeds.
+    case committedReportsFailed = "committed_reports_failed"
 }
 
 /// A run as it starts.
@@ -177,4 +186,17 @@ public struct RunRecord: Sendable {
     public var end: RunEnd?
     /// `running` while `end` is nil.
     public var outcome: RunOutcome { end?.outcome ?? .running }
+
+    /// The outcome of a run that did not log its end, judged after it: `running` → `interrupted`
+    /// (nothing was kept), `committed` → `ok` when `reportsRunID` (the run whose reports are in
+    /// place, from the report folder's marker) is this run, else `committed_reports_failed`.
+    /// `live`: the run's process still runs, so a `committed` run is still putting its reports
+    /// in place. Any other outcome is the one logged.
+    public func settled(reportsRunID: String?, live: Bool = false) -> RunOutcome {
+        switch outcome {
+        case .running: live ? .running : .interrupted
+        case .committed: start.runID == reportsRunID ? .ok : live ? .committed : .committedReportsFailed
+        default: outcome
+        }
+    }
 }

@@ -107,11 +107,13 @@ struct BadInputCorpusTests {
         #expect(dir.list().filter { $0.hasPrefix(".out.tmp") }.isEmpty, "staging left: \(dir.list())")
         let rejectedFile: URL?
         if c.exit == 0 {
-            #expect(!dir.exists("out/previous.txt"), "the previous report was replaced whole")
+            #expect(try String(contentsOf: dir.file("out/scores.csv"), encoding: .utf8) != Self.previousReport, "the previous report was replaced whole")
+            #expect(!(try String(contentsOf: dir.file("out/.jianfu-report"), encoding: .utf8).contains("run_id: previous")))
             for file in Self.reportFiles { #expect(dir.exists("out/\(file)"), "out/\(file) is written") }
             rejectedFile = dir.file("out/rejected.csv")
         } else {
-            #expect(dir.list("out") == ["previous.txt"], "a failed run leaves the previous report as it was")
+            #expect(dir.list("out") == [".jianfu-report", "scores.csv"], "a failed run leaves the previous report as it was")
+            #expect(try String(contentsOf: dir.file("out/scores.csv"), encoding: .utf8) == Self.previousReport)
             rejectedFile = dir.exists("out.rejected.csv") ? dir.file("out.rejected.csv") : nil
         }
 
@@ -158,8 +160,12 @@ struct BadInputCorpusTests {
         for name in try fm.contentsOfDirectory(atPath: folder.path) {
             try dir.write(name, expandRepeats(Data(contentsOf: folder.appendingPathComponent(name))))
         }
-        try dir.write("out/previous.txt", "the previous report\n")
+        try dir.write("out/.jianfu-report", "run_id: previous\n")
+        try dir.write("out/scores.csv", Self.previousReport)
     }
+
+    /// The "previous report" in `out/`: a report file in a folder marked as jianfu's.
+    static let previousReport = "the previous report\n"
 }
 
 /// `{{repeat C N}}` replaced by N copies of the byte C.
