@@ -7,10 +7,17 @@
 #   chromium              headless rendering of the HTML reports (scripts/render-check.sh)
 #   fonts-wqy-microhei    a CJK font: without one every Chinese character renders as an empty box
 #   openssl               the HTTPS tests make a self-signed certificate with it
+#   dpkg-dev binutils     scripts/package.sh: dpkg-shlibdeps (the package's Depends), strip, readelf
+#   man-db systemd        scripts/check-package.sh: man -l on the man page, systemd-analyze verify
+#   adduser               the package's postinst creates the jianfu user with it
+#   prometheus prometheus-node-exporter
+#                         scripts/check-package.sh: promtool check metrics / test rules, and a real
+#                         Prometheus scraping a real node_exporter for the dashboard's queries
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei)
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei
+  dpkg-dev binutils man-db systemd adduser prometheus prometheus-node-exporter)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
