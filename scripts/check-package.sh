@@ -4,7 +4,8 @@
 #   1. scripts/package.sh; dpkg -i the package (this machine gets jianfu in /usr/bin)
 #   2. ldd /usr/bin/jianfu: no Swift runtime, Foundation or toolchain path; every library found
 #   3. the packaged example run by the service user under `env -i PATH=/usr/bin:/bin`
-#      (no LD_LIBRARY_PATH), exit 0, reports and the run-status file written
+#      (no LD_LIBRARY_PATH), exit 0, reports and the run-status file written; and a copy
+#      without `state:` whose .jianfu/ is a link, as /etc/jianfu/.jianfu is
 #   4. man -l on the man page (rendered without warnings; it documents every subcommand)
 #   5. systemd-analyze verify on jianfu@.service and jianfu@.timer as installed
 #   6. promtool check metrics on metrics.prom and demo.run.prom; promtool check rules and
@@ -79,6 +80,19 @@ grep -q 'jianfu_last_run_exit_code{pipeline="示例县基层减负监测"} 0' "$
   || fail "$reports.run.prom does not record exit 0: $(cat "$reports.run.prom" 2>&1)"
 [ "$(env -i PATH=/usr/bin:/bin /usr/bin/jianfu --version)" = "$version" ] || fail "jianfu --version"
 say "example run: $(cat "$work/run.out")"
+# A pipeline without `state:` keeps its store in .jianfu/ beside the file: through a link like
+# the package's /etc/jianfu/.jianfu -> /var/lib/jianfu/state, it lands in the state folder.
+chmod 0755 "$work"
+mkdir -p "$work/etc" "$work/state"
+chown jianfu:jianfu "$work/state"
+ln -s "$work/state" "$work/etc/.jianfu"
+sed -e '/^state:/d' -e "s#^outputs: {dir: /var/lib/jianfu/reports/demo,#outputs: {dir: $work/state/out,#" \
+  /usr/share/jianfu/examples/demo.yml > "$work/etc/linked.yml"
+$as_root env -i PATH=/usr/bin:/bin setpriv --reuid=jianfu --regid=jianfu --clear-groups \
+  /usr/bin/jianfu run "$work/etc/linked.yml" --quiet > /dev/null 2> "$work/linked.err" \
+  || fail "a pipeline with its state through the .jianfu link failed: $(cat "$work/linked.err")"
+[ -s "$work/state/linked.sqlite" ] && [ -s "$work/state/out/metrics.prom" ] \
+  || fail "the store did not land through the .jianfu link: $(ls -la "$work/state")"
 
 # 4. The man page, rendered by man-db, with groff's warnings on.
 man_page=/usr/share/man/man1/jianfu.1.gz

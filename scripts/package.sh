@@ -63,13 +63,14 @@ install -D -m 0644 docs/demo-index.png "$tree/usr/share/doc/jianfu/docs/demo-ind
 examples="$tree/usr/share/jianfu/examples"
 install -d "$examples/demo"
 install -m 0644 fixtures/demo/counts.csv fixtures/demo/extra.csv fixtures/demo/units.csv fixtures/demo/README.md "$examples/demo/"
-sed -e 's#path: \.\./fixtures/demo/#path: demo/#' \
+sed -e 's#path: \.\./fixtures/demo/#path: /usr/share/jianfu/examples/demo/#' \
     -e 's#^outputs: {dir: \.\./reports/demo,#outputs: {dir: /var/lib/jianfu/reports/demo,#' \
     pipelines/demo.yml > "$examples/demo.yml"
 cat >> "$examples/demo.yml" <<'YAML'
 
-# The packaged copy (scripts/package.sh): data beside this file, reports and the state store in
-# /var/lib/jianfu, where the jianfu user and service may write (docs/operations.md).
+# The packaged copy (scripts/package.sh): absolute paths, so that a copy in /etc/jianfu runs
+# as it is (jianfu@demo.service); reports and the state store in /var/lib/jianfu, where the
+# jianfu user and the service may write (docs/operations.md).
 state: /var/lib/jianfu/state/demo.sqlite
 YAML
 # The rewrite must have happened: no path may still lead out of the examples folder.
