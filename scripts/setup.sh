@@ -11,10 +11,17 @@
 #   zlib1g-dev            zlib for ZIPFoundation (bulletin.docx is a ZIP package)
 #   libreoffice-writer-nogui, python-docx (pip)
 #                         the tests convert bulletin.docx to PDF and read it back
+#   dpkg-dev binutils     scripts/package.sh: dpkg-shlibdeps (the package's Depends), strip, readelf
+#   man-db systemd        scripts/check-package.sh: man -l on the man page, systemd-analyze verify
+#   adduser               the package's postinst creates the jianfu user with it
+#   prometheus prometheus-node-exporter
+#                         scripts/check-package.sh: promtool check metrics / test rules, and a real
+#                         Prometheus scraping a real node_exporter for the dashboard's queries
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei zlib1g-dev libreoffice-writer-nogui poppler-utils)
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei zlib1g-dev libreoffice-writer-nogui poppler-utils
+  dpkg-dev binutils man-db systemd adduser prometheus prometheus-node-exporter)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)

@@ -10,7 +10,7 @@ import Logging
 /// The stages of a run, composed: pipeline file → ingest → indicators → reports
 /// (SPEC §7 `run` and `validate`).
 public struct PipelineRunner {
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     public let config: PipelineConfig
     public let logger: Logger

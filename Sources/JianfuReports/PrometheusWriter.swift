@@ -3,7 +3,9 @@ import JianfuModel
 
 /// `metrics.prom` (SPEC §6): the headline numbers in the Prometheus text exposition format
 /// (version 0.0.4), for node_exporter's textfile collector. Every family has HELP and TYPE;
-/// every series carries `pipeline="NAME"`.
+/// every series carries `pipeline="NAME"`. All are gauges, so none ends in `_total` (a suffix
+/// Prometheus keeps for counters: `promtool check metrics` passes; CHANGELOG.md 0.2.0). The run's
+/// outcome, failed runs included, is in the status file beside the folder (`RunStatusMetrics`).
 /// Related documentation: <https://prometheus.io/docs/instrumenting/exposition_formats/>
 public struct PrometheusWriter: ReportWriter {
     public let fileName = "metrics.prom"
@@ -21,13 +23,13 @@ public struct PrometheusWriter: ReportWriter {
             }
         }
         func metricLabel(_ t: Headline.MetricTotals) -> String { "metric=\"\(Self.escape(t.metric.id))\"" }
-        family("jianfu_last_run_timestamp_seconds", "Start time of the last successful run (Unix seconds).", [("", run.startedAtEpoch)])
+        family("jianfu_report_timestamp_seconds", "Start time of the run that wrote this report, the last successful one (Unix seconds).", [("", run.startedAtEpoch)])
         family("jianfu_units", "Units evaluated, by kind (leaf or rollup).", [
             ("kind=\"leaf\"", Double(headline.leafUnits)), ("kind=\"rollup\"", Double(headline.rollupUnits)),
         ])
-        family("jianfu_metric_baseline_total", "Baseline level over leaf units: summed (sum metrics) or their mean (mean metrics).",
+        family("jianfu_metric_baseline_level", "Baseline level over leaf units: summed (sum metrics) or their mean (mean metrics).",
                headline.metrics.map { (metricLabel($0), $0.baseline) })
-        family("jianfu_metric_current_total", "Evaluation-window level over leaf units: summed (sum metrics) or their mean (mean metrics).",
+        family("jianfu_metric_current_level", "Evaluation-window level over leaf units: summed (sum metrics) or their mean (mean metrics).",
                headline.metrics.map { (metricLabel($0), $0.current) })
         family("jianfu_metric_reduction_rate", "Reduction of the headline level against the baseline (down metrics).",
                headline.metrics.map { (metricLabel($0), $0.reductionRate) })
@@ -49,6 +51,20 @@ public struct PrometheusWriter: ReportWriter {
                headline.metrics.map { (metricLabel($0), Double($0.rebounds)) })
         family("jianfu_units_by_grade", "Units per grade.",
                headline.gradeCounts.map { ("grade=\"\(Self.escape($0.grade.name))\"", Double($0.units)) })
+        family("jianfu_rebounding_units", "Units with at least one rebounding metric.", [("", Double(headline.reboundingUnits))])
+        let grades = evaluation.settings.grades
+        func categoryLabel(_ c: Headline.CategoryCounts) -> String { "category=\"\(Self.escape(c.category))\"" }
+        family("jianfu_units_by_category", "Units per category.",
+               headline.categories.map { (categoryLabel($0), Double($0.units)) })
+        var byCategoryGrade: [(labels: String, value: Double?)] = []
+        for c in headline.categories {
+            for (grade, units) in zip(grades, c.grades) {
+                byCategoryGrade.append((categoryLabel(c) + ",grade=\"\(Self.escape(grade.name))\"", Double(units)))
+            }
+        }
+        family("jianfu_units_by_category_grade", "Units per category and grade.", byCategoryGrade)
+        family("jianfu_category_mean_composite", "Mean composite score of a category's units that have one.",
+               headline.categories.map { (categoryLabel($0), $0.meanComposite) })
         family("jianfu_alerts", "Alerts per rule.",
                headline.alertCounts.map { ("rule=\"\($0.rule.rawValue)\"", Double($0.count)) })
         let quality = run.quality

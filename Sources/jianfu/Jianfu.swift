@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JianfuPipeline
 
 /// `jianfu` (减负): evaluates how far the burden on grassroots units has really fallen.
 /// The executable only parses arguments, calls `JianfuPipeline` and maps errors to exit codes.
@@ -12,7 +13,7 @@ struct Jianfu: ParsableCommand {
             Exit codes: 0 success, 1 failure, 2 bad pipeline or arguments, 3 data quality over its limit, \
             4 another run holds the lock.
             """,
-        version: "0.1.0",
+        version: PipelineRunner.version,
         subcommands: [RunCommand.self, ValidateCommand.self, UnitCommand.self, SampleCommand.self, HistoryCommand.self]
     )
 

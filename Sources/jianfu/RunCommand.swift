@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import JianfuPipeline
+import Logging
 
 /// `jianfu run PIPELINE`: the nightly job (SPEC §7).
 struct RunCommand: ParsableCommand {
@@ -30,13 +32,32 @@ struct RunCommand: ParsableCommand {
             let status = common.quiet ? nil : StatusLine.start(plainLogs: common.logFormat == .plain)
             defer { status?.stop() }
             if let status { runner.progress = { status.set($0) } }
-            let outcome = try runner.run()
+            let outcome: PipelineRunner.Outcome
+            do {
+                outcome = try runner.run()
+            } catch {
+                status?.stop()
+                recordStatus(config: config, startedAt: runner.now, exitCode: ExitStatus.code(for: error), logger: logger)
+                throw error
+            }
             status?.stop()
+            recordStatus(config: config, startedAt: runner.now, exitCode: ExitStatus.success, logger: logger)
             let quality = outcome.run.quality
             logger.info("\(quality.rowsRead) rows read, \(quality.rowsRejected) rows and \(quality.cellsRejected) cells rejected, \(quality.blankLines) blank lines, \(quality.overrides) overrides, \(outcome.run.corrections) corrections")
             print("reports written to \(outcome.outputDirectory)")
         } catch {
             throw Exit.report(error)
+        }
+    }
+
+    /// Writes the run-status file beside the output folder (`RunStatusMetrics`), failed runs
+    /// too; a status that cannot be written is logged as a warning and leaves the exit code as it is.
+    private func recordStatus(config: PipelineConfig, startedAt: Date, exitCode: Int32, logger: Logger) {
+        guard let metrics = RunStatusMetrics(config: config) else { return }
+        do {
+            try metrics.record(startedAt: startedAt, exitCode: exitCode)
+        } catch {
+            logger.warning("run status not recorded: \(error)")
         }
     }
 }
