@@ -117,11 +117,12 @@ public struct PipelineRunner {
     /// store's commit), then the swap into place.
     func publish(
         _ ingestion: Ingestion, started: ContinuousClock.Instant, ingested: ContinuousClock.Instant,
+        annotate: (Evaluation, inout RunInfo) throws -> Void = { _, _ in },
         beforeSwap: (Evaluation) throws -> Void = { _ in }
     ) throws -> Outcome {
         let clock = ContinuousClock()
-        let runInfo = makeRunInfo(ingestion)
-        let quality = runInfo.quality
+        var annotated = makeRunInfo(ingestion)
+        let quality = annotated.quality
         if let limit = config.maxRejected, quality.rejectedShare > limit {
             let file = config.outputDirectory + ".rejected.csv"
             let written = writeRejectedBeside(ingestion.rejections, path: file)
@@ -133,6 +134,8 @@ public struct PipelineRunner {
         let evaluation = try evaluateListingRejected(ingestion, quality: quality)
         let evaluated = clock.now
         logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
+        try annotate(evaluation, &annotated)
+        let runInfo = annotated
         if let first = config.bulletin.firstIssue, runInfo.issue(evaluation) == nil {
             logger.warning("bulletin month \(evaluation.windows.evaluation.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
         }
@@ -180,10 +183,7 @@ public struct PipelineRunner {
             writers += UnitPageWriter.pages(for: evaluation, hierarchy: hierarchy) as [any ReportWriter]
         }
         if config.formats.contains(.bulletin) {
-            let heading = BulletinHeading.make(config: config, evaluation: evaluation, issued: now)
-            let text = BulletinComposer(evaluation: evaluation, heading: heading, sample: nil).compose()
-            writers.append(BulletinMarkdownWriter(text: text))
-            writers.append(BulletinDocxWriter(text: text, title: heading.title, author: heading.issuer ?? config.name, issued: now))
+            writers += [BulletinMarkdownWriter(), BulletinDocxWriter()] as [any ReportWriter]
         }
         return writers
     }

@@ -44,7 +44,9 @@ extension PipelineRunner {
             if end.corrections > 0 {
                 logger.info("\(end.corrections) corrections: stored values replaced by a re-sent period (the old values are kept in the store's observation_history)")
             }
-            let outcome = try publish(ingestion, started: started, ingested: clock.now) { evaluation in
+            let outcome = try publish(ingestion, started: started, ingested: clock.now, annotate: { evaluation, run in
+                run.spotCheck = try Self.spotCheck(for: evaluation, pipeline: config.name, store: store)
+            }) { evaluation in
                 if config.settings.asOf == nil {
                     // What `jianfu unit` ranks one unit against without evaluating every unit.
                     end.latestMonth = Windows.latestMonth(in: ingestion.table)
@@ -92,6 +94,15 @@ extension PipelineRunner {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date())
+    }
+
+    /// The last spot-check list `jianfu sample` drew for the bulletin month of `evaluation`, for
+    /// the written bulletin; `nil` when none was drawn.
+    static func spotCheck(for evaluation: Evaluation, pipeline: String, store: any ObservationStore) throws -> [SpotCheckEntry]? {
+        guard let log = store as? any SampleLog else { return nil }
+        let month = evaluation.windows.evaluation.last
+        let drawn = try log.sampledUnits(pipeline: pipeline, months: month...month)
+        return drawn.isEmpty ? nil : drawn.map { SpotCheckEntry(unitID: $0.unitID, reason: SpotCheckReason.words(code: $0.reason)) }
     }
 
     /// Logs the end of a run; a store that cannot take it is a warning, not a second failure.

@@ -27,6 +27,9 @@ public struct RunInfo: Sendable {
     /// The run's start in the bulletin's time zone: the date of issue, and every time the
     /// pages show a person. Set with `bulletin` (UTC until then).
     public var issuedAt: LocalTime
+    /// The spot-check list (随机调研) drawn for this bulletin's month with `jianfu sample`, for
+    /// the written bulletin's 五、下月随机调研名单; `nil` when none was drawn (or no store).
+    public var spotCheck: [SpotCheckEntry]?
 
     public init(
         runID: String, startedAt: String, startedAtEpoch: Double, pipelineName: String, pipelineFile: String,
@@ -117,5 +120,17 @@ public struct SourceManifest: Sendable, Equatable {
         self.lastModified = lastModified
         self.reread = reread
         self.corrections = corrections
+    }
+}
+
+/// One unit of the spot-check list a bulletin names (SPEC §7 `jianfu sample`), in draw order.
+public struct SpotCheckEntry: Sendable, Equatable {
+    public var unitID: String
+    /// Why it was drawn, in words (`SpotCheckReason`).
+    public var reason: String
+
+    public init(unitID: String, reason: String) {
+        self.unitID = unitID
+        self.reason = reason
     }
 }

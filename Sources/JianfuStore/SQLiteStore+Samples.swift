@@ -66,12 +66,12 @@ extension SQLiteStore: SampleLog {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT u.unit_id, s.month, s.id FROM sample_units u JOIN samples s ON s.id = u.sample
+                    SELECT u.unit_id, s.month, s.id, u.reason FROM sample_units u JOIN samples s ON s.id = u.sample
                     WHERE s.id IN (SELECT MAX(id) FROM samples WHERE pipeline = ? AND month BETWEEN ? AND ? GROUP BY month)
                     ORDER BY s.month, u.position
                     """,
                 arguments: [pipeline, months.lowerBound, months.upperBound]
-            ).map { SampledUnit(unitID: $0[0], month: $0[1], sample: $0[2]) }
+            ).map { SampledUnit(unitID: $0[0], month: $0[1], sample: $0[2], reason: $0[3]) }
         }
     }
 }

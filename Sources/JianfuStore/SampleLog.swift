@@ -18,11 +18,14 @@ public struct SampledUnit: Sendable, Equatable {
     public let month: Int
     /// The list's number.
     public let sample: Int64
+    /// Why it was drawn: `RecordedSample.Unit.reason` (`category:village`, `parent:ID`, `weighted`).
+    public let reason: String
 
-    public init(unitID: String, month: Int, sample: Int64) {
+    public init(unitID: String, month: Int, sample: Int64, reason: String = "") {
         self.unitID = unitID
         self.month = month
         self.sample = sample
+        self.reason = reason
     }
 }
 

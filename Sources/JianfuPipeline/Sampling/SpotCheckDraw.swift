@@ -1,4 +1,5 @@
 import JianfuModel
+import JianfuReports
 
 /// One unit `jianfu sample` may draw, with what the draw needs to know of it.
 public struct SpotCheckCandidate: Sendable, Equatable {
@@ -109,5 +110,16 @@ public enum SpotCheckDraw {
             if target < sum { return element }
         }
         return pool[pool.count - 1]  // u × W rounded up to W itself
+    }
+}
+
+extension SpotCheckReason {
+    /// A stored `code` in words, for the written bulletin: `覆盖类别 村`, `覆盖上级单位`,
+    /// `按权重抽取`; an unknown code as it is.
+    public static func words(code: String) -> String {
+        if code == "weighted" { return "按权重抽取" }
+        if code.hasPrefix("category:") { return "覆盖类别 " + ReportLabels.category(String(code.dropFirst("category:".count))) }
+        if code.hasPrefix("parent:") { return "覆盖上级单位" }
+        return code
     }
 }

@@ -11,37 +11,34 @@ import JianfuModel
 /// (`DisplayNumber`), so a reader can find each figure in `indicators.csv` or `summary.json`.
 public struct BulletinComposer {
     /// What stands above the text: the title, the issue number (期号), the issuer and the date
-    /// of issue as a person reads it (in the bulletin's time zone).
+    /// of issue as a person reads it (in the bulletin's time zone, SPEC §6 `bulletin:`).
     public struct Heading: Sendable {
         public var title: String
         /// 第N期, when the pipeline names its first issue.
-        public var issue: Int?
+        public var issue: IssueNumber?
         public var issuer: String?
         /// The date of issue, e.g. `2026年11月25日`.
         public var issuedOn: String
 
-        public init(title: String, issue: Int?, issuer: String?, issuedOn: String) {
+        public init(title: String, issue: IssueNumber?, issuer: String?, issuedOn: String) {
             self.title = title
             self.issue = issue
             self.issuer = issuer
             self.issuedOn = issuedOn
         }
+
+        /// The heading of `evaluation`'s bulletin: `关于2024年12月基层减负工作情况的通报`, the 期号
+        /// counted from `bulletin.first_issue`, the issuer, and the run's date in the bulletin's
+        /// time zone.
+        public init(_ evaluation: Evaluation, run: RunInfo) {
+            self.init(
+                title: "关于\(BulletinComposer.month(evaluation.windows.evaluation.last))基层减负工作情况的通报",
+                issue: run.issue(evaluation), issuer: run.bulletin.issuer, issuedOn: run.issuedAt.chineseDate)
+        }
     }
 
     /// One unit of the spot-check list (随机调研), in draw order.
-    public struct SampledUnit: Sendable {
-        public var unitID: String
-        public var name: String
-        public var responsible: String
-        public var reason: String
-
-        public init(unitID: String, name: String, responsible: String, reason: String) {
-            self.unitID = unitID
-            self.name = name
-            self.responsible = responsible
-            self.reason = reason
-        }
-    }
+    public typealias SampledUnit = SpotCheckEntry
 
     let evaluation: Evaluation
     let heading: Heading
@@ -69,7 +66,7 @@ public struct BulletinComposer {
     /// `（2024年12月　第12期）`.
     var issueLine: String {
         let month = Self.month(evaluation.windows.evaluation.last)
-        return "（" + month + (heading.issue.map { "　第\($0)期" } ?? "") + "）"
+        return "（" + month + (heading.issue.map { "　\($0)" } ?? "") + "）"
     }
 
     /// `2024年12月` for a month ordinal.
@@ -237,14 +234,16 @@ public struct BulletinComposer {
     func spotCheck(_ text: inout BulletinText) {
         text.blocks.append(.heading("五、下月随机调研名单"))
         guard let sample, !sample.isEmpty else {
-            text.blocks.append(.paragraph("本期未抽取随机调研名单。"))
+            text.blocks.append(.paragraph("本期尚未抽取随机调研名单（抽取：jianfu sample -p 通报流水线 -n 数量 --seed 种子；抽取后重新运行即列入本通报）。"))
             return
         }
         text.blocks.append(.paragraph("按随机抽取、重点倾斜的原则，下月对以下\(sample.count)个单位开展随机调研："))
-        for (i, unit) in sample.enumerated() {
-            var s = "\(i + 1). \(unit.name.isEmpty ? unit.unitID : unit.name)"
-            if !unit.responsible.isEmpty { s += "（减负责任人：\(unit.responsible)）" }
-            if !unit.reason.isEmpty { s += "：\(unit.reason)" }
+        let byID = Dictionary(evaluation.units.map { (UnitKey($0.unit.id), $0.unit) }, uniquingKeysWith: { a, _ in a })
+        for (i, entry) in sample.enumerated() {
+            let unit = byID[UnitKey(entry.unitID)]
+            var s = "\(i + 1). " + (unit.map(Self.name) ?? entry.unitID)
+            if let responsible = unit?.responsible, !responsible.isEmpty { s += "（减负责任人：\(responsible)）" }
+            if !entry.reason.isEmpty { s += "：\(entry.reason)" }
             text.blocks.append(.item(s + "。"))
         }
     }

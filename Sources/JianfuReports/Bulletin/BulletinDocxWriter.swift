@@ -7,22 +7,14 @@ import ZIPFoundation
 /// LibreOffice; the same blocks are in `bulletin.md`.
 public struct BulletinDocxWriter: ReportWriter {
     public let fileName = "bulletin.docx"
-    let text: BulletinText
-    let title: String
-    let author: String
-    /// When the document was issued, for its properties and the zip entries' dates: the same
-    /// text on the same day gives the same bytes.
-    let issued: Date
-
-    public init(text: BulletinText, title: String, author: String, issued: Date) {
-        self.text = text
-        self.title = title
-        self.author = author
-        self.issued = issued
-    }
+    public init() {}
 
     public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
-        out.write(bytes: Self.package(text, title: title, author: author, issued: issued))
+        let heading = BulletinComposer.Heading(evaluation, run: run)
+        let text = BulletinComposer(evaluation: evaluation, heading: heading, sample: run.spotCheck).compose()
+        // The run's start, so the same text on the same run gives the same bytes.
+        let issued = Date(timeIntervalSince1970: run.startedAtEpoch)
+        out.write(bytes: Self.package(text, title: heading.title, author: heading.issuer ?? run.pipelineName, issued: issued))
     }
 
     /// The `.docx` bytes. Creating an in-memory archive and adding entries to it cannot fail

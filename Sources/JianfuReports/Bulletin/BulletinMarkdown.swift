@@ -44,11 +44,10 @@ enum BulletinMarkdown {
 /// Writes `bulletin.md` (SPEC §6).
 public struct BulletinMarkdownWriter: ReportWriter {
     public let fileName = "bulletin.md"
-    let text: BulletinText
-
-    public init(text: BulletinText) { self.text = text }
+    public init() {}
 
     public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+        let text = BulletinComposer(evaluation: evaluation, heading: .init(evaluation, run: run), sample: run.spotCheck).compose()
         out.write(BulletinMarkdown.render(text))
     }
 }
