@@ -115,7 +115,8 @@ public final class SQLiteStore: ObservationStore {
         configuration.label = "jianfu-state-check"
         let found: (id: Int32, tables: Set<String>)
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            // Through `open`, so a full disk (no room for the `-shm` file) still lets it look.
+            let queue = try Self.open(path, configuration: configuration)
             found = try queue.read { db in
                 (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
                  Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")))

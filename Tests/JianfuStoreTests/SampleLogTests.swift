@@ -23,8 +23,8 @@ import Testing
         _ = try store.recordSample(Self.list("P", month: 102, ["F"]))
         _ = try store.recordSample(Self.list("Q", month: 101, ["G"]))
         #expect(try store.sampledUnits(pipeline: "P", months: 100...101) == [
-            SampledUnit(unitID: "A", month: 100, sample: 1), SampledUnit(unitID: "B", month: 100, sample: 1),
-            SampledUnit(unitID: "D", month: 101, sample: 3), SampledUnit(unitID: "E", month: 101, sample: 3),
+            SampledUnit(unitID: "A", month: 100, sample: 1, reason: "weighted"), SampledUnit(unitID: "B", month: 100, sample: 1, reason: "weighted"),
+            SampledUnit(unitID: "D", month: 101, sample: 3, reason: "weighted"), SampledUnit(unitID: "E", month: 101, sample: 3, reason: "weighted"),
         ])
         #expect(try store.sampledUnits(pipeline: "P", months: 97...99) == [])
     }

@@ -54,6 +54,7 @@ public struct BulletinComposer {
         var text = BulletinText()
         text.blocks.append(.title(heading.title))
         text.blocks.append(.issueLine(issueLine))
+        text.blocks.append(.issueLine(([heading.issuer].compactMap { $0 } + [heading.issuedOn]).joined(separator: "　　")))
         overall(&text)
         ranking(&text)
         alerts(&text)
