@@ -21,6 +21,12 @@ public struct HTTPClient: Sendable {
         _ request: HTTPRequest, to destination: String, policy: RetryPolicy,
         onRetry: (HTTPFailure, Int, Double) -> Void = { _, _, _ in }
     ) throws(HTTPError) -> HTTPResponse {
+        // The pipeline loader refuses such headers already; this is the last line of defence
+        // for any other caller, as libcurl sends a header line verbatim.
+        if let header = request.headers.first(where: { !$0.isSendable }) {
+            let name = HTTPHeader.isToken(header.name) ? header.name : nil
+            throw HTTPError(url: request.url, tries: 0, failure: .unsendableHeader(name: name))
+        }
         let easy: CurlEasy
         do {
             easy = try CurlEasy()

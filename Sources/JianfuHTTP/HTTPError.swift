@@ -16,6 +16,10 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(limit: Int)
     /// More redirects than `HTTPRequest.maxRedirects`; `last` is where the last one pointed.
     case tooManyRedirects(limit: Int, last: String)
+    /// A request header that cannot be sent as it is (`HTTPHeader.isSendable`): a control
+    /// character in its value, or a name that is not a token. `name` is the header's name when
+    /// it is a valid one (never the value, which may be a secret); the request was not sent.
+    case unsendableHeader(name: String?)
     /// Anything else libcurl or the file system refused (a malformed URL, a full disk, …).
     case other(detail: String)
 
@@ -25,7 +29,7 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .status(let code, _): code == 429 || (500...599).contains(code)
         case .timedOut, .connection, .cutShort: true
-        case .tls, .tooLarge, .tooManyRedirects, .other: false
+        case .tls, .tooLarge, .tooManyRedirects, .unsendableHeader, .other: false
         }
     }
 
@@ -45,6 +49,10 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .tls(let detail): "TLS: \(detail)"
         case .tooLarge(let limit): "the body is larger than the limit of \(limit) bytes"
         case .tooManyRedirects(let limit, let last): "more than \(limit) redirects (the last to \(HTTPURL.display(last)))"
+        case .unsendableHeader(let name?):
+            "the request header \(name) holds a control character (CR, LF, NUL …) that would forge header lines; nothing was sent"
+        case .unsendableHeader(nil):
+            "a request header's name is not an HTTP header name (letters, digits, -); nothing was sent"
         case .other(let detail): detail
         }
     }
@@ -53,7 +61,7 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
 /// A GET that failed for good: after its last try, or at a failure not worth retrying.
 public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var url: String
-    /// Tries made, the first included.
+    /// Tries made, the first included; 0 when the request was refused before it was sent.
     public var tries: Int
     /// How the last try failed.
     public var failure: HTTPFailure

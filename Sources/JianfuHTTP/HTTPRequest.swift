@@ -50,4 +50,25 @@ public struct HTTPHeader: Sendable, Equatable {
 
     /// `Name: value`, as libcurl takes it.
     var line: String { "\(name): \(value)" }
+
+    /// Whether the header can be sent as it is: its name a token and its value a field value,
+    /// so that nothing in it can start a header line of its own. libcurl sends a header line
+    /// verbatim: a value `v\r\nAuthorization: Bearer X` would send an `Authorization` header
+    /// (header smuggling), past every check on the names.
+    public var isSendable: Bool { Self.isToken(name) && Self.isFieldValue(value) }
+
+    /// An HTTP header name: an RFC 9110 §5.1 token (letters, digits and ``!#$%&'*+-.^_`|~``).
+    public static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0))
+        }
+    }
+
+    /// A header value jianfu sends (RFC 9110 §5.5 field-value): no control character but the
+    /// tab — no CR, LF or NUL, which end or cut a header line, and no other C0 control or DEL,
+    /// which servers and proxies read in different ways. Checked per Unicode scalar: in a Swift
+    /// `String`, `"\r\n"` is one `Character`, equal to neither `"\r"` nor `"\n"`.
+    public static func isFieldValue(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }
+    }
 }

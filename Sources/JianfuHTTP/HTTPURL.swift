@@ -1,5 +1,5 @@
-/// The little URL handling the client needs; libcurl does the parsing that matters.
-enum HTTPURL {
+/// The little URL handling jianfu needs; libcurl does the parsing that matters.
+public enum HTTPURL {
     /// `scheme://host:port` in lower case, for comparing where a redirect goes; `nil` when the
     /// text is not an absolute URL.
     static func origin(_ url: String) -> String? {
@@ -14,10 +14,39 @@ enum HTTPURL {
         return "\(scheme.lowercased())://\(text)"
     }
 
-    /// The URL as messages show it: without a `user:password@` part.
-    static func display(_ url: String) -> String {
-        guard let (scheme, authority, rest) = split(url), let at = authority.lastIndex(of: "@") else { return url }
-        return "\(scheme)://\(authority[authority.index(after: at)...])\(rest)"
+    /// A URL as jianfu shows it anywhere (errors, log lines, `summary.json`, the HTML report):
+    /// its userinfo (`user:password@`) replaced by `***@`, so that a password typed into a URL
+    /// never reaches cron mail or a report. The one function for that: every URL jianfu prints
+    /// passes through it.
+    ///
+    /// It reads the text as parsers do (RFC 3986 §3.2; WHATWG URL for `\`) but also takes what
+    /// parsers refuse, since the text shown is often a URL that was refused: leading spaces, no
+    /// `//` (`http:user:pw@host/x`), a scheme-less `user:pw@host`. The authority starts after
+    /// the scheme's `:` and any `/` or `\`, ends at the first `/`, `\`, `?` or `#`, and its
+    /// userinfo is everything up to its last `@`.
+    public static func display(_ url: String) -> String {
+        let text = url.unicodeScalars
+        var start = text.startIndex
+        while start < text.endIndex, text[start].properties.isWhitespace { start = text.index(after: start) }
+        // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ":".
+        var cursor = start
+        while cursor < text.endIndex, isSchemeCharacter(text[cursor], first: cursor == start) { cursor = text.index(after: cursor) }
+        var authority = start
+        if cursor > start, cursor < text.endIndex, text[cursor] == ":" { authority = text.index(after: cursor) }
+        while authority < text.endIndex, text[authority] == "/" || text[authority] == "\\" { authority = text.index(after: authority) }
+        let end = text[authority...].firstIndex { "/\\?#".unicodeScalars.contains($0) } ?? text.endIndex
+        guard let at = text[authority..<end].lastIndex(of: "@") else { return url }
+        var shown = String.UnicodeScalarView()
+        shown.append(contentsOf: text[..<authority])
+        shown.append(contentsOf: "***".unicodeScalars)
+        shown.append(contentsOf: text[at...])
+        return String(shown)
+    }
+
+    private static func isSchemeCharacter(_ c: Unicode.Scalar, first: Bool) -> Bool {
+        guard c.isASCII else { return false }
+        if ("a"..."z").contains(c) || ("A"..."Z").contains(c) { return true }
+        return !first && (("0"..."9").contains(c) || c == "+" || c == "-" || c == ".")
     }
 
     /// Scheme, authority and the rest (path, query, fragment).

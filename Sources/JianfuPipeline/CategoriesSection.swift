@@ -6,14 +6,30 @@ import JianfuModel
 enum CategoriesSection {
     static let keys = ["targets", "caps", "weights"]
 
-    static func read(_ node: ConfigNode?, metrics: [Metric]) throws -> [String: CategoryOverride] {
-        guard let node else { return [:] }
+    /// The overrides per category, and where each category's key is written.
+    static func read(_ node: ConfigNode?, metrics: [Metric]) throws -> (overrides: [String: CategoryOverride], keys: [ConfigKey]) {
+        guard let node else { return ([:], []) }
         let mapping = try node.mapping("a mapping of unit categories to their targets, caps and weights")
         var categories: [String: CategoryOverride] = [:]
         for entry in mapping.entries {
             categories[entry.key] = try category(entry.value, metrics: metrics)
         }
-        return categories
+        return (categories, mapping.entries.map { ConfigKey(file: node.file, line: $0.value.line, key: $0.key) })
+    }
+
+    /// Refuses a `categories:` entry that none of `units` has (`PipelineError.unusedCategory`,
+    /// exit 2): a typo (`乡村` for `村`) would otherwise leave those units on the metrics' own
+    /// targets without a word. Needs the units, so it runs once the units sources are read.
+    static func checkUsed(_ keys: [ConfigKey], units: [MonitoredUnit]) throws {
+        guard !keys.isEmpty else { return }
+        var known: [String] = []
+        var seen = Set<String>()
+        for unit in units where !unit.category.isEmpty && seen.insert(unit.category).inserted { known.append(unit.category) }
+        for key in keys where !seen.contains(key.key) {
+            throw PipelineError.unusedCategory(
+                file: key.file, line: key.line, category: key.key, known: known,
+                suggestion: KeySuggestion.nearest(to: key.key, in: known))
+        }
     }
 
     private static func category(_ node: ConfigNode, metrics: [Metric]) throws -> CategoryOverride {

@@ -40,13 +40,17 @@ struct ConfigNode {
     var found: String {
         switch node {
         case .scalar(let scalar):
-            if isNull { return "nothing" }
-            let oneLine = scalar.string.replacingOccurrences(of: "\n", with: "\\n")
-            return "'" + (oneLine.count > 60 ? oneLine.prefix(57) + "..." : oneLine) + "'"
+            return isNull ? "nothing" : Self.quote(scalar.string)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
         }
+    }
+
+    /// `text` as the `found` of an error: in quotes, on one line, cut to 60 characters.
+    static func quote(_ text: String) -> String {
+        let oneLine = text.replacingOccurrences(of: "\n", with: "\\n")
+        return "'" + (oneLine.count > 60 ? oneLine.prefix(57) + "..." : oneLine) + "'"
     }
 
     /// `key:` with nothing after it, `~` or `null` (YAML's null; quoted text is never null).

@@ -26,7 +26,7 @@ extension FetchError: CustomStringConvertible {
         case .unusableSecret(let source, let variable, let reason):
             return "source \(source): the value of the environment variable \(variable) (auth.env) \(reason)"
         case .notModifiedWithoutCopy(let source, let url):
-            return "source \(source): \(url) answered 304 Not Modified, but no earlier copy is kept; delete .jianfu/ beside the pipeline and run again"
+            return "source \(source): \(HTTPURL.display(url)) answered 304 Not Modified, but no earlier copy is kept; delete .jianfu/ beside the pipeline and run again"
         case .cache(let source, let path, let reason):
             return "source \(source): cannot keep the fetched copy in \(path): \(reason)"
         }

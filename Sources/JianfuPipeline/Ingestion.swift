@@ -40,6 +40,7 @@ public struct Ingestion: Sendable {
             reports.append(result.report)
         }
         let declared = merge(lists)
+        try CategoriesSection.checkUsed(config.categoryKeys, units: declared)
         let unitsDeclared = !sources.filter { $0.kind == .units }.isEmpty
         for unit in declared { _ = table.unitIndex(unit.id) }
         for (i, spec) in sources.enumerated() where spec.kind == .observations {

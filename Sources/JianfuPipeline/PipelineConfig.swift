@@ -37,6 +37,9 @@ public struct PipelineConfig: Sendable {
     public var fileSHA256: String
     /// `bulletin:` the issue header — issuer, 第1期's month, time zone (SPEC §6).
     public var bulletin: Bulletin
+    /// The keys of `categories:`, where they are written: checked against the units once the
+    /// units sources are read (`CategoriesSection.checkUsed`).
+    public var categoryKeys: [ConfigKey] = []
 
     public init(
         file: String, name: String, sources: [SourceSpec], settings: EvaluationSettings,
@@ -75,5 +78,20 @@ public enum StateLocation: Sendable, Equatable {
         case .none: "none"
         case .sqlite(let path): path
         }
+    }
+}
+
+/// A key of the pipeline file and where it is written, for a check that can only be made after
+/// the file was read (SPEC §2: an error names the file, the line and the key).
+public struct ConfigKey: Sendable, Equatable {
+    /// The pipeline file as the caller named it.
+    public var file: String
+    public var line: Int
+    public var key: String
+
+    public init(file: String, line: Int, key: String) {
+        self.file = file
+        self.line = line
+        self.key = key
     }
 }

@@ -11,6 +11,13 @@ public enum PipelineError: Error, Equatable, Sendable {
     case missingKey(file: String, line: Int, key: String, context: String)
     /// A key whose value has the wrong shape or is out of range; `expected` says what is.
     case invalidValue(file: String, line: Int, key: String, expected: String, found: String)
+    /// A YAML anchor (`&name`) or alias (`*name`), as `written`: refused before the document is
+    /// built, since expanding nested aliases costs time and memory exponential in the file's
+    /// size (an alias bomb) and a pipeline file has no need of them.
+    case anchorOrAlias(file: String, line: Int, written: String)
+    /// A `categories:` entry (its key on `line`) that no unit has, so its settings would
+    /// silently apply to nothing; `known` lists the units' categories, `suggestion` the closest.
+    case unusedCategory(file: String, line: Int, category: String, known: [String], suggestion: String?)
 }
 
 extension PipelineError: CustomStringConvertible {
@@ -28,6 +35,15 @@ extension PipelineError: CustomStringConvertible {
             return "\(file):\(line): \(context) needs the key '\(key)'"
         case .invalidValue(let file, let line, let key, let expected, let found):
             return "\(file):\(line): key '\(key)': expected \(expected), found \(found)"
+        case .anchorOrAlias(let file, let line, let written):
+            return "\(file):\(line): \(written): YAML anchors (&name) and aliases (*name) are not accepted in a pipeline file; write the value out where it is used"
+        case .unusedCategory(let file, let line, let category, let known, let suggestion):
+            let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
+            let shown = known.prefix(20).map { "'\($0)'" }.joined(separator: ", ") + (known.count > 20 ? " and \(known.count - 20) more" : "")
+            let existing = known.isEmpty
+                ? "the units have no category (categories come from the category column of a units source)"
+                : "the units' categories are \(shown)"
+            return "\(file):\(line): key 'categories.\(category)': no unit has the category '\(category)', so its settings would apply to nothing; \(existing)\(hint)"
         }
     }
 }

@@ -21,10 +21,15 @@ public enum PipelineLoader {
         "grades", "max_rejected", "derive_parents", "outputs", "state", "bulletin",
     ]
 
+    /// The largest pipeline file read: 1 MiB. A real one is a few kilobytes; the bound keeps a
+    /// wrong path (a data file, a device) or a hostile file from costing memory and time.
+    public static let maxFileBytes = 1 << 20
+
     /// Loads the pipeline at `path`. Throws `PipelineError` naming `path` as given, the line and
     /// the key.
     public static func load(path: String) throws -> PipelineConfig {
         let (text, bytes) = try read(path)
+        try YAMLAnchors.refuse(in: text, file: path)
         let root = try compose(text, file: path)
         let top = try root.mapping("a mapping of pipeline keys such as sources, metrics, baseline")
         try top.allowOnly(keys)
@@ -38,10 +43,11 @@ public enum PipelineLoader {
         let baseline = try WindowsSection.baseline(baselineNode)
         let evaluation = try WindowsSection.evaluation(top["evaluation"])
         try WindowsSection.checkOrder(baseline: baseline, evaluation: evaluation, baselineNode: baselineNode)
+        let categories = try CategoriesSection.read(top["categories"], metrics: metrics)
         let settings = EvaluationSettings(
             metrics: metrics, baseline: baseline, evaluation: evaluation,
             rebound: try ReboundSection.read(top["rebound"]),
-            categories: try CategoriesSection.read(top["categories"], metrics: metrics),
+            categories: categories.overrides,
             grades: try GradesSection.read(top["grades"]),
             staleAfter: try top["stale_after"]?.integer("a whole number of months ≥ 1") { $0 >= 1 })
         let state = try self.state(top["state"], location: location)
@@ -49,7 +55,7 @@ public enum PipelineLoader {
         try OutputsSection.checkPlace(outputs.directory, outputs: top["outputs"], root: root, inputs: inputs(
             file: location.file, sources: sources, state: state, cache: location.resolve(".jianfu")))
 
-        return PipelineConfig(
+        var config = PipelineConfig(
             file: location.file,
             name: try name(top["name"]) ?? location.baseName,
             sources: sources,
@@ -63,6 +69,8 @@ public enum PipelineLoader {
             sourceSettings: try sourcesNode.list().map { try Yams.serialize(node: $0.node, sortKeys: true) },
             fileSHA256: SHA256.hex(of: bytes),
             bulletin: try BulletinSection.read(top["bulletin"]))
+        config.categoryKeys = categories.keys
+        return config
     }
 
     /// `state:` (SPEC §8): `none`, or the store's file relative to the pipeline file; by default
@@ -108,8 +116,19 @@ public enum PipelineLoader {
             throw PipelineError.unreadable(file: path, reason: "no such file")
         }
         guard !isDirectory.boolValue else { throw PipelineError.unreadable(file: path, reason: "it is a folder") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw PipelineError.unreadable(file: path, reason: "permission denied")
+        }
+        defer { try? handle.close() }
+        // Read at most one byte more than the limit, so that a device or FIFO (/dev/zero) stops too.
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
+        } catch {
+            throw PipelineError.unreadable(file: path, reason: error.localizedDescription)
+        }
+        guard data.count <= maxFileBytes else {
+            throw PipelineError.unreadable(file: path, reason: "it is larger than 1 MiB, the most a pipeline file may be")
         }
         guard var text = String(data: data, encoding: .utf8) else {
             throw PipelineError.unreadable(file: path, reason: "not UTF-8 text")

@@ -20,7 +20,13 @@ struct RemoteSource: ByteSource {
         var variable: String
     }
 
+    /// `max_bytes:` when the pipeline does not say: 1 GiB. Without a limit a small compressed
+    /// body (a gzip bomb: 10 MB inflating to 10 GB) would be written out until the disk is
+    /// full; an export larger than this is set with `max_bytes:` or `none`.
+    static let defaultMaxBytes = 1 << 30
+
     var name: String
+    /// The URL as written, fetched as it is; messages show it through `HTTPURL.display`.
     var url: String
     /// `timeout:` seconds for the whole transfer, `connect_timeout:` for the connection.
     var timeout: Double = 60
@@ -32,7 +38,9 @@ struct RemoteSource: ByteSource {
     var headers: [HTTPHeader] = []
     var caFile: String?
     var insecure = false
-    var maxBytes: Int?
+    /// `max_bytes:` the largest body accepted, counted after decompression; `nil` (`max_bytes:
+    /// none`) for no limit.
+    var maxBytes: Int? = Self.defaultMaxBytes
     /// `format:`; `nil` takes it from the response's Content-Type.
     var format: SourceFormat?
     var jsonPath: [String] = []
@@ -54,7 +62,7 @@ struct RemoteSource: ByteSource {
             verifiesPeer: !insecure, maxBytes: maxBytes)
         if let credential { request.headers.append(try secretHeader(credential)) }
         if insecure {
-            logger?.warning("source \(name): INSECURE: insecure: true turns off the TLS certificate check for \(url); anyone on the network path could change these numbers")
+            logger?.warning("source \(name): INSECURE: insecure: true turns off the TLS certificate check for \(HTTPURL.display(url)); anyone on the network path could change these numbers")
         }
         let kept = cache.entry(for: name, url: url)
         if let etag = kept?.etag { request.headers.append(HTTPHeader(name: "If-None-Match", value: etag)) }
@@ -65,7 +73,7 @@ struct RemoteSource: ByteSource {
         let response: HTTPResponse
         do {
             response = try HTTPClient().fetch(request, to: download, policy: RetryPolicy(retries: retries)) { failure, tries, wait in
-                logger?.warning("source \(name): GET \(url): \(failure); try \(tries + 1) of \(retries + 1) in \(Self.seconds(wait)) s")
+                logger?.warning("source \(name): GET \(HTTPURL.display(url)): \(failure); try \(tries + 1) of \(retries + 1) in \(Self.seconds(wait)) s")
             }
         } catch {
             unlink(download)
@@ -85,7 +93,7 @@ struct RemoteSource: ByteSource {
             url: url, etag: response.etag, lastModified: response.lastModified, contentType: response.contentType,
             fetchedAt: Self.timestamp())
         try cache.keep(download, as: entry, for: name)
-        logger?.info("source \(name): fetched \(response.bodyBytes) bytes from \(url) (HTTP \(response.status))")
+        logger?.info("source \(name): fetched \(response.bodyBytes) bytes from \(HTTPURL.display(url)) (HTTP \(response.status))")
         return Copy(
             file: cache.bodyPath(name), format: format ?? .of(contentType: response.contentType), etag: response.etag,
             lastModified: response.lastModified)
@@ -95,7 +103,7 @@ struct RemoteSource: ByteSource {
     /// the copy in its format.
     func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let copy = try fetch(logger: nil)
-        var spec = SourceSpec(name: name, path: url)
+        var spec = SourceSpec(name: name, path: HTTPURL.display(url))
         copy.format.read(copy.file, into: &spec, jsonPath: jsonPath)
         try spec.bytes.forEachChunk(body)
     }
@@ -109,8 +117,10 @@ struct RemoteSource: ByteSource {
         guard !value.isEmpty else {
             throw FetchError.unusableSecret(source: name, variable: credential.variable, reason: "is empty")
         }
-        guard !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
-            throw FetchError.unusableSecret(source: name, variable: credential.variable, reason: "holds a line break, which a header value cannot")
+        guard HTTPHeader.isFieldValue(value) else {
+            throw FetchError.unusableSecret(
+                source: name, variable: credential.variable,
+                reason: "holds a line break or another control character, which a header value cannot")
         }
         return HTTPHeader(name: credential.header, value: value, isSecret: true)
     }

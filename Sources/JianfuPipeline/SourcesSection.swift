@@ -9,7 +9,8 @@ import JianfuModel
 ///
 /// Defaults: `kind: observations`, `layout: long`, `encoding: auto`, `delimiter: ","`; `format`
 /// from the Content-Type of an HTTP response or the `.json` extension of a file, else `csv`;
-/// for HTTP sources `timeout: 60`, `connect_timeout: 10`, `retries: 3`. Accepted
+/// for HTTP sources `timeout: 60`, `connect_timeout: 10`, `retries: 3`, `max_bytes: 1073741824`
+/// (1 GiB, `RemoteSource.defaultMaxBytes`; `none` lifts it). Accepted
 /// spellings: `encoding` `utf8` for `utf-8`, `gbk` and `gb2312` for `gb18030` (both are subsets
 /// of it); `delimiter` `tab`, `comma`, `semicolon` and the two characters `\t` (what a single-quoted
 /// `'\t'` holds) besides the characters themselves; a bare `,` cannot start a YAML value, so it is
@@ -91,11 +92,12 @@ enum SourcesSection {
         case file(String)
         case http(String)
 
-        /// As messages and the summary name it.
+        /// As messages, logs and reports name it: a URL without its userinfo (`HTTPURL.display`),
+        /// so that what is shown downstream of the loader never holds a password.
         var location: String {
             switch self {
             case .file(let path): path
-            case .http(let url): url
+            case .http(let url): HTTPURL.display(url)
             }
         }
     }
@@ -110,25 +112,27 @@ enum SourcesSection {
         case (nil, let url?):
             let expected = "an http://, https:// or file:// URL"
             let text = try url.text(expected)
+            // What the error quotes: a refused URL may still hold a password (`http:user:pw@host`).
+            let shown = HTTPURL.display(text)
+            let found = ConfigNode.quote(shown)
+            let withoutCredentials =
+                "a URL without user:password@ (a secret never goes in the pipeline file; use auth: {header: Authorization, env: VARIABLE})"
+            guard shown == text else { throw url.invalid(withoutCredentials, found: "a URL with credentials, \(found)") }
             let scheme = URL(string: text)?.scheme?.lowercased()
             if scheme == "http" || scheme == "https" {
                 guard let parsed = URLComponents(string: text), let host = parsed.host, !host.isEmpty else {
-                    throw url.invalid("an http:// or https:// URL with a host, such as https://example.org/counts.csv")
+                    throw url.invalid("an http:// or https:// URL with a host, such as https://example.org/counts.csv", found: found)
                 }
-                guard parsed.user == nil, parsed.password == nil else {
-                    throw url.invalid(
-                        "a URL without user:password@ (a secret never goes in the pipeline file; use auth: {header: Authorization, env: VARIABLE})",
-                        found: "a URL with credentials")
-                }
+                guard parsed.user == nil, parsed.password == nil else { throw url.invalid(withoutCredentials, found: "a URL with credentials") }
                 return .http(text)
             }
             guard let parsed = URL(string: text), scheme == "file",
                   [nil, "", "localhost"].contains(parsed.host), !parsed.path.isEmpty else {
-                throw url.invalid(expected + " such as https://example.org/counts.csv or file:///data/counts.csv")
+                throw url.invalid(expected + " such as https://example.org/counts.csv or file:///data/counts.csv", found: found)
             }
             return .file(location.resolve(parsed.path))
         case (_?, let url?):
-            throw url.invalid("either path or url, not both")
+            throw url.invalid("either path or url, not both", found: (try? url.text()).map { ConfigNode.quote(HTTPURL.display($0)) } ?? url.found)
         case (nil, nil):
             throw PipelineError.missingKey(file: settings.node.file, line: settings.node.line, key: "path", context: settings.context)
         }
@@ -146,7 +150,8 @@ enum SourcesSection {
         if let node = settings["connect_timeout"] { remote.connectTimeout = try node.number(seconds) { $0 > 0 } }
         if let node = settings["retries"] { remote.retries = try node.integer("a whole number of retries from 0 to 10") { (0...10).contains($0) } }
         if let node = settings["max_bytes"] {
-            remote.maxBytes = try node.integer("a whole number of bytes greater than 0, such as 2000000000") { $0 > 0 }
+            let expected = "a whole number of bytes greater than 0, such as 2000000000, or none for no limit"
+            remote.maxBytes = try node.text(expected) == "none" ? nil : try node.integer(expected) { $0 > 0 }
         }
         if let node = settings["auth"] { remote.credential = try credential(node) }
         if let node = settings["headers"] { remote.headers = try headers(node) }
@@ -173,7 +178,7 @@ enum SourcesSection {
         let header = try mapping.required("header")
         let env = try mapping.required("env")
         let name = try header.text("a header name such as Authorization")
-        guard isToken(name) else { throw header.invalid("a header name such as Authorization") }
+        guard HTTPHeader.isToken(name) else { throw header.invalid("a header name such as Authorization") }
         let variable = try env.text("an environment variable name such as JIANFU_TOKEN")
         guard let first = variable.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
               variable.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) })
@@ -190,8 +195,12 @@ enum SourcesSection {
     private static func headers(_ node: ConfigNode) throws -> [HTTPHeader] {
         let mapping = try node.mapping("a mapping of header names to values, e.g. {Accept: text/csv}")
         return try mapping.entries.map { entry in
-            guard isToken(entry.key) else {
-                throw entry.value.invalid("a header name (letters, digits, -) as the key", found: "'\(entry.key)'")
+            guard HTTPHeader.isToken(entry.key) else {
+                // Named by the mapping, not by a key path holding the name: the text after a
+                // line break in it may be a secret.
+                let found = HTTPHeader.isFieldValue(entry.key) ? ConfigNode.quote(entry.key) : "a name with a control character (not shown)"
+                throw PipelineError.invalidValue(
+                    file: node.file, line: entry.value.line, key: node.key, expected: "a header name (letters, digits, -) as the key", found: found)
             }
             if ["authorization", "proxy-authorization", "cookie"].contains(entry.key.lowercased()) {
                 throw entry.value.invalid(
@@ -199,14 +208,14 @@ enum SourcesSection {
                     found: "a value")
             }
             let value = try entry.value.text("a header value")
-            guard !value.contains(where: { $0 == "\r" || $0 == "\n" }) else { throw entry.value.invalid("a header value on one line") }
+            guard HTTPHeader.isFieldValue(value) else {
+                // Not quoted: the text after a line break is a header line of its own, often a secret.
+                throw entry.value.invalid(
+                    "a header value on one line, without control characters (CR, LF, NUL …)",
+                    found: "a value with a control character (not shown)")
+            }
             return HTTPHeader(name: entry.key, value: value)
         }
-    }
-
-    /// An HTTP header name (RFC 9110 §5.1 token).
-    private static func isToken(_ text: String) -> Bool {
-        !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
     }
 
     /// `json_path: data.rows`: the member names from the top-level object to the array.

@@ -66,6 +66,7 @@ struct StoreIngestion {
             manifest[spec.name] = Self.manifest(fingerprint, reread: true)
         }
         let declared = Ingestion.merge(lists)
+        try CategoriesSection.checkUsed(config.categoryKeys, units: declared)
         let unitsDeclared = config.sources.contains { $0.kind == .units }
         let unitsKey = unitsDeclared ? SHA256.hex(of: Array(declared.map(\.id).sorted(by: String.unitIDOrder).joined(separator: "\n").utf8)) : ""
         let metricsKey = config.settings.metrics.map {

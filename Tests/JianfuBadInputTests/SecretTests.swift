@@ -101,6 +101,13 @@ struct SecretTests {
         pipeline("url: \"http://127.0.0.1:9/counts.csv\", auth: {header: Authorization, env: \"\(token)\"}"),
         pipeline("url: \"http://127.0.0.1:9/counts.csv\", headers: {Authorization: \"\(token)\"}"),
         pipeline("url: \"http://user:\(secret)@127.0.0.1:9/counts.csv\""),
+        // Issue 11 item 8: spellings a URL parser refuses, so the error quotes what was written.
+        pipeline("url: 'http:user:\(secret)@127.0.0.1:9/counts.csv'"),
+        pipeline("url: ' http://user:\(secret)@127.0.0.1:9/counts.csv'"),
+        pipeline("url: 'file://user:\(secret)@host/counts.csv'"),
+        pipeline("path: counts.csv, url: 'http:user:\(secret)@127.0.0.1:9/counts.csv'"),
+        // Issue 11 item 7: a credential smuggled into another header's value after a line break.
+        pipeline("url: \"http://127.0.0.1:9/counts.csv\", headers: {X-A: \"v\\r\\nAuthorization: \(token)\"}"),
     ])
     func pastedSecret(_ text: String) throws {
         let dir = try TempDir()

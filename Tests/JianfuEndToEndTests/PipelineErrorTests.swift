@@ -13,9 +13,10 @@ import Testing
         """
 
     /// Writes `yaml` (and a valid data file) and runs `jianfu COMMAND` on it.
-    static func run(_ command: String, _ yaml: String) throws -> (TempDir, URL, RunResult) {
+    static func run(_ command: String, _ yaml: String, files: [String: String] = [:]) throws -> (TempDir, URL, RunResult) {
         let dir = try TempDir()
         try dir.write("counts.csv", counts)
+        for (name, text) in files { try dir.write(name, text) }
         let pipeline = try dir.write("broken.yml", yaml)
         return (dir, pipeline, try Jianfu.run([command, pipeline.path]))
     }
@@ -41,6 +42,31 @@ import Testing
         #expect(line.contains("metircs"), "\(line)")
         #expect(!dir.exists("out"))
         #expect(!dir.exists("out.rejected.csv"))
+    }
+
+    /// Issue 11 item 16: `村` renamed `乡村` under `categories:` left the villages on the default
+    /// targets without a word. Both commands refuse it once the units source is read, with the
+    /// `state: none` path (`Ingestion.run`) and the store's (`StoreIngestion`).
+    @Test(arguments: [["run"], ["validate"], ["run", "state: none"]])
+    func aCategoryNoUnitHasIsRefused(_ arguments: [String]) throws {
+        let (dir, pipeline, result) = try Self.run(arguments[0], """
+            name: 错
+            sources:
+              - {name: units, kind: units, path: units.csv}
+              - {name: counts, path: counts.csv}
+            metrics:
+              documents: {target: 0.3}
+            baseline: {from: 2018-01, to: 2018-12}
+            categories:
+              乡村: {targets: {documents: 0.5}}
+            outputs: {dir: out}
+            \(arguments.count > 1 ? arguments[1] : "")
+
+            """, files: ["units.csv": "unit_id,name,category\nT1,城关镇,township\nU1,东门村,村\n"])
+        defer { dir.remove() }
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderrLines.last == "jianfu: error: \(pipeline.path):9: key 'categories.乡村': no unit has the category '乡村', so its settings would apply to nothing; the units' categories are 'township', '村'; did you mean '村'?", "\(result)")
+        #expect(!dir.exists("out"))
     }
 
     @Test func unknownKeyInsideAMetric() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import JianfuHTTP
 import JianfuTestSupport
 import Testing
 
@@ -76,5 +77,61 @@ import Testing
         let redirected = try server.requests("auth/counts.csv")
         #expect(redirected.statuses == [200])
         #expect(redirected.headers.first?["Authorization"] == nil)
+    }
+
+    /// Issue 11 item 7, the reproducer: a header value holding CR LF would send an
+    /// `Authorization` line of its own, past the refusal of credential headers, and forward it to
+    /// the other origin a redirect names. Refused when the pipeline is read: nothing is sent.
+    @Test func aSmuggledHeaderLineIsRefusedBeforeAnyRequest() throws {
+        let dir = try TempDir(), served = try TempDir()
+        defer { dir.remove(); served.remove() }
+        try served.write("counts.csv", Sample.csv)
+        let server = try TestServer(root: served.url)
+        let pipeline = try dir.write("p.yml", Sample.pipeline(
+            #"url: "\#(server.url("elsewhere/counts.csv"))", headers: {"X-A": "v\r\nAuthorization: Bearer X"}"#))
+        for arguments in [["run", pipeline.path], ["validate", pipeline.path]] {
+            let result = try Jianfu.run(arguments)
+            #expect(result.status == 2, "\(result)")
+            #expect(result.errorLine.contains("p.yml:3: key 'sources[0].headers.X-A': expected a header value on one line"), "\(result)")
+            #expect(!result.stderr.contains("Bearer"), "\(result)")
+        }
+        #expect(try server.requests("elsewhere/counts.csv").statuses.isEmpty)
+        #expect(try server.requests("auth/counts.csv").statuses.isEmpty)
+    }
+
+    /// The client refuses such a header itself, for any caller that did not go through the
+    /// pipeline loader: libcurl would send the line as it is.
+    @Test func theClientSendsNoHeaderWithALineBreak() throws {
+        let dir = try TempDir(), served = try TempDir()
+        defer { dir.remove(); served.remove() }
+        try served.write("counts.csv", Sample.csv)
+        let server = try TestServer(root: served.url)
+        let request = HTTPRequest(
+            url: server.url("elsewhere/counts.csv"), headers: [HTTPHeader(name: "X-A", value: "v\r\nAuthorization: Bearer X")])
+        #expect(throws: HTTPError(url: request.url, tries: 0, failure: .unsendableHeader(name: "X-A"))) {
+            try HTTPClient().fetch(request, to: dir.file("body").path, policy: RetryPolicy(retries: 0))
+        }
+        #expect(try server.requests("elsewhere/counts.csv").statuses.isEmpty)
+        #expect(!dir.exists("body"))
+        #expect(HTTPFailure.unsendableHeader(name: "X-A").description
+            == "the request header X-A holds a control character (CR, LF, NUL …) that would forge header lines; nothing was sent")
+    }
+
+    /// The environment variable's value is checked the same way: CR LF in it would forge a
+    /// header line too. The source fails (exit 1) naming the variable, not its value.
+    @Test func aTokenWithALineBreakIsRefusedBeforeAnyRequest() throws {
+        let dir = try TempDir(), served = try TempDir()
+        defer { dir.remove(); served.remove() }
+        try served.write("counts.csv", Sample.csv)
+        let server = try TestServer(root: served.url)
+        let pipeline = try dir.write("p.yml", Sample.pipeline(
+            "url: \"\(server.url("auth/counts.csv"))\", auth: {header: Authorization, env: JIANFU_TEST_TOKEN}"))
+        for token in ["Bearer s3cr3t\r\nX-Forged: 1", "Bearer s3cr3t\nX-Forged: 1", "Bearer s3cr3t\u{7F}"] {
+            let result = try Jianfu.run(["run", pipeline.path], environment: ["JIANFU_TEST_TOKEN": token])
+            #expect(result.status == 1, "\(result)")
+            #expect(result.errorLine == "jianfu: error: source counts: the value of the environment variable JIANFU_TEST_TOKEN (auth.env) holds a line break or another control character, which a header value cannot", "\(result)")
+            try Self.expectNoSecret(in: result, dir: dir)
+        }
+        #expect(try server.requests("auth/counts.csv").statuses.isEmpty)
     }
 }

@@ -125,8 +125,8 @@ import Testing
     }
 
     /// The 2 GB limit of a real pipeline, simulated with 1000 bytes: announced by
-    /// Content-Length, and streamed without one.
-    @Test(arguments: ["files", "chunked"])
+    /// Content-Length, streamed without one, and gzip-compressed below the limit (a gzip bomb).
+    @Test(arguments: ["files", "chunked", "gzip"])
     func aBodyOverMaxBytesFails(route: String) throws {
         let dir = try TempDir()
         defer { dir.remove() }
@@ -135,6 +135,12 @@ import Testing
         #expect(result.status == 1, "\(result)")
         #expect(result.errorLine.contains("failed: the body is larger than the limit of 1000 bytes (max_bytes)"), "\(result)")
         try Self.expectNothingWritten(dir)
+        if route == "gzip" {
+            // big.csv is 28 + 2000 × 24 = 48 028 bytes of one repeated line: what crossed the
+            // wire was under the limit, so it is the inflated size that was counted.
+            let sent = try server.requests("gzip/big.csv").sent
+            #expect(sent.count == 1 && sent[0] < 1000, "\(sent)")
+        }
     }
 
     @Test func a404IsNotRetried() throws {

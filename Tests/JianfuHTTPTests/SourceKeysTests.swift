@@ -30,7 +30,8 @@ import Testing
         #expect(remote.connectTimeout == 10)
         #expect(remote.retries == 3)
         #expect(remote.format == nil)
-        #expect(remote.maxBytes == nil)
+        // 1 GiB = 1024 × 1024 × 1024 bytes, counted after decompression: a gzip bomb stops there.
+        #expect(remote.maxBytes == 1_073_741_824)
         #expect(!remote.insecure)
         #expect(remote.cache.indexPath.hasSuffix("/.jianfu/p.http-cache.json"))
     }
@@ -71,6 +72,51 @@ import Testing
         #expect(Self.error("path: counts.csv, json_path: data").contains("json_path only with format: json"))
         #expect(Self.error("path: counts.json, delimiter: \";\"").contains("no delimiter for a JSON source"))
         #expect(Self.error("url: \"https://x.org/a\", format: xml").contains("expected one of csv, json"))
+    }
+
+    @Test func maxBytesNoneLiftsTheLimit() throws {
+        let remote = try #require(try Self.load("url: \"https://example.org/counts.csv\", max_bytes: none").sources[0].bytes as? RemoteSource)
+        #expect(remote.maxBytes == nil)
+        #expect(Self.error("url: \"https://x.org/a.csv\", max_bytes: 0").contains(
+            "key 'sources[0].max_bytes': expected a whole number of bytes greater than 0, such as 2000000000, or none for no limit, found '0'"))
+    }
+
+    /// Issue 11 item 7: a header value holding CR LF would send a header line of its own — an
+    /// `Authorization` past the refusal below, forwarded to any origin a redirect names.
+    @Test(arguments: [
+        #"headers: {"X-A": "v\r\nAuthorization: Bearer X"}"#, #"headers: {"X-A": "v\nAuthorization: Bearer X"}"#,
+        #"headers: {"X-A": "v\rAuthorization: Bearer X"}"#, #"headers: {"X-A": "v\0Authorization: Bearer X"}"#,
+        #"headers: {"X-A": "v\x7FAuthorization: Bearer X"}"#,
+    ])
+    func aHeaderValueWithAControlCharacterIsRefused(_ headers: String) {
+        let error = Self.error("url: \"https://x.org/a.csv\", " + headers)
+        #expect(error.hasSuffix(
+            ":3: key 'sources[0].headers.X-A': expected a header value on one line, without control characters (CR, LF, NUL …), found a value with a control character (not shown)"),
+            "\(error)")
+        #expect(!error.contains("Bearer"))
+    }
+
+    @Test func aHeaderNameWithALineBreakIsRefusedUnquoted() {
+        let error = Self.error(#"url: "https://x.org/a.csv", headers: {"X-A: v\r\nAuthorization: Bearer X": y}"#)
+        #expect(error.contains("expected a header name (letters, digits, -) as the key, found a name with a control character (not shown)"), "\(error)")
+        #expect(!error.contains("Bearer"))
+        // A tab is allowed in a value (RFC 9110 §5.5).
+        #expect(Self.error(#"url: "https://x.org/a.csv", headers: {"X-A": "a\tb"}"#) == "no error")
+    }
+
+    /// Issue 11 item 8: a URL that is refused is quoted in the error without its userinfo.
+    @Test(arguments: ["'http:user:PW@host/x'", "' http://user:PW@host/x'", "'https://user:PW@host/x'", "'file://user:PW@host/x'",
+                      "'http://user:PW@'", "'user:PW@host/x'"])
+    func aPasswordInAURLIsNeverQuoted(_ url: String) {
+        let error = Self.error("url: \(url)")
+        #expect(error.contains("key 'sources[0].url': expected a URL without user:password@"), "\(error)")
+        #expect(error.contains("***@"), "\(error)")
+        #expect(!error.contains("PW"), "\(error)")
+    }
+
+    @Test func aURLGivenWithAPathIsQuotedWithoutItsUserinfo() {
+        let error = Self.error("path: counts.csv, url: 'http:user:PW@host/x'")
+        #expect(error.contains("expected either path or url, not both, found 'http:***@host/x'"), "\(error)")
     }
 
     @Test func fileSourcesReadJSONByFormatOrExtension() throws {

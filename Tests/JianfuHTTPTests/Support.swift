@@ -80,6 +80,8 @@ final class TestServer {
         var headers: [[String: String]] = []
         /// Seconds since the server started.
         var times: [Double] = []
+        /// Body bytes sent per response, as on the wire (compressed for the `gzip` route).
+        var sent: [Int] = []
     }
 
     func requests(_ path: String) throws -> Requests {
@@ -90,7 +92,8 @@ final class TestServer {
         return Requests(
             statuses: entry["statuses"] as? [Int] ?? [],
             headers: entry["headers"] as? [[String: String]] ?? [],
-            times: (entry["times"] as? [NSNumber] ?? []).map(\.doubleValue))
+            times: (entry["times"] as? [NSNumber] ?? []).map(\.doubleValue),
+            sent: entry["sent"] as? [Int] ?? [])
     }
 }
 

@@ -23,7 +23,8 @@ a path whose first part picks the behaviour (`/ROUTE/NAME`):
     auth      the file (every route records the request headers)
 
 After each request it rewrites DIR/_stats.json: per path, the statuses sent, the request
-headers and the times (seconds since start), so that tests can check what reached the server.
+headers, the times (seconds since start) and the body bytes sent (as on the wire: compressed
+for gzip), so that tests can check what reached the server and what it sent.
 """
 import argparse
 import gzip
@@ -50,10 +51,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def record(self, status):
+    def record(self, status, sent=0):
         with self.lock:
-            entry = self.stats.setdefault(self.path, {"statuses": [], "headers": [], "times": []})
+            entry = self.stats.setdefault(self.path, {"statuses": [], "headers": [], "times": [], "sent": []})
             entry["statuses"].append(status)
+            entry["sent"].append(sent)
             entry["headers"].append({k: v for k, v in self.headers.items()})
             entry["times"].append(round(time.monotonic() - START, 3))
             tmp = os.path.join(self.root, "_stats.json.tmp")
@@ -76,7 +78,7 @@ class Handler(BaseHTTPRequestHandler):
         return "text/csv; charset=utf-8"
 
     def send(self, status, body=b"", headers=()):
-        self.record(status)
+        self.record(status, len(body) if status != 304 else 0)
         self.send_response(status)
         for key, value in headers:
             self.send_header(key, value)

@@ -514,3 +514,98 @@ private func minimal(_ extra: String = "", metrics: String = "  documents: {targ
         #expect(KeySuggestion.nearest(to: "xyz", in: PipelineLoader.keys) == nil)
     }
 }
+
+/// Pipeline files written to hurt (issue 11): an alias bomb, a file too large, a category that
+/// no unit has.
+@Suite struct HostilePipelineFileTests {
+    /// The issue's reproducer: anchors nested `depth` levels, nine aliases each, and a mapping
+    /// whose keys are the two deepest. Yams expanded and hashed the keys whole: 17.6 s at depth
+    /// 7, nine times more per level.
+    static func aliasBomb(depth: Int) -> String {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+        for level in 1...depth {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]")
+        }
+        lines.append("y: {? *a\(depth) : 1, ? *a\(depth - 1) : 2}")
+        return lines.joined(separator: "\n")
+    }
+
+    @Test func anAliasBombIsRefusedAtItsFirstAnchor() throws {
+        // minimal() is 6 lines; the bomb starts on line 7 with the anchor &a0.
+        let file = try PipelineFile(minimal(Self.aliasBomb(depth: 7)))
+        let error = try file.error()
+        #expect(error == .anchorOrAlias(file: file.path, line: 7, written: "&a0"))
+        #expect("\(error)" == "\(file.path):7: &a0: YAML anchors (&name) and aliases (*name) are not accepted in a pipeline file; write the value out where it is used")
+    }
+
+    @Test func anAliasAloneIsRefused() throws {
+        // No anchor at all: the alias is refused as written, before Yams says it is undefined.
+        let file = try PipelineFile(minimal("name: *label"))
+        #expect(try file.error() == .anchorOrAlias(file: file.path, line: 7, written: "*label"))
+    }
+
+    @Test func ampersandsAndStarsInTextAreNotAnchors() throws {
+        // In quotes, inside a plain scalar, in a block scalar and in a comment, & and * are text.
+        let file = try PipelineFile("""
+            name: "R&D *weekly* &x"   # a comment with &anchor and *alias
+            sources:
+              - {name: counts, path: counts.csv}
+            metrics:
+              documents: {label: R&D *x, target: 0.30}
+              meetings:
+                label: |
+                  &not *an alias
+                target: 0.30
+            baseline: previous_year
+            """)
+        let config = try file.load()
+        #expect(config.name == "R&D *weekly* &x")
+        #expect(config.settings.metrics.map(\.label) == ["R&D *x", "&not *an alias\n"])
+    }
+
+    @Test func aFileOverOneMiBIsRefusedUnread() throws {
+        // 104 858 comment lines of 10 bytes: 1 048 580 bytes > 1 MiB (1 048 576) before the keys.
+        let file = try PipelineFile(String(repeating: "# padding\n", count: 104_858) + minimal())
+        #expect(try file.error() == .unreadable(file: file.path, reason: "it is larger than 1 MiB, the most a pipeline file may be"))
+        // 100 000 lines (1 000 000 bytes) and the 6 lines of minimal(): under the limit, read.
+        #expect(try PipelineFile(String(repeating: "# padding\n", count: 100_000) + minimal()).load().sources.count == 1)
+    }
+
+    @Test func aDeviceIsReadOnlyUpToTheLimit() throws {
+        // /dev/zero never ends; the loader stops one byte past 1 MiB.
+        #expect(throws: PipelineError.unreadable(file: "/dev/zero", reason: "it is larger than 1 MiB, the most a pipeline file may be")) {
+            try PipelineLoader.load(path: "/dev/zero")
+        }
+    }
+
+    @Test func categoryKeysKeepTheirLines() throws {
+        let file = try PipelineFile(minimal("""
+            categories:
+              乡村: {targets: {documents: 0.5}}
+              township: {weights: {documents: 2}}
+            """))
+        #expect(try file.load().categoryKeys == [
+            ConfigKey(file: file.path, line: 8, key: "乡村"), ConfigKey(file: file.path, line: 9, key: "township"),
+        ])
+    }
+
+    @Test func aCategoryNoUnitHasIsRefusedWithTheExistingOnes() throws {
+        let units = [
+            MonitoredUnit(id: "T1", category: "township"), MonitoredUnit(id: "V1", category: "村"),
+            MonitoredUnit(id: "V2", category: "村"), MonitoredUnit(id: "X"),
+        ]
+        let typo = [ConfigKey(file: "p.yml", line: 8, key: "township"), ConfigKey(file: "p.yml", line: 9, key: "乡村")]
+        var thrown: Error?
+        do { try CategoriesSection.checkUsed(typo, units: units) } catch { thrown = error }
+        // 乡村 → 村 is one deletion: suggested. The categories in the order the units give them.
+        #expect(thrown as? PipelineError == .unusedCategory(file: "p.yml", line: 9, category: "乡村", known: ["township", "村"], suggestion: "村"))
+        #expect(thrown.map { "\($0)" } == "p.yml:9: key 'categories.乡村': no unit has the category '乡村', so its settings would apply to nothing; the units' categories are 'township', '村'; did you mean '村'?")
+        // Every key used: no error. No categories: nothing to check.
+        try CategoriesSection.checkUsed([ConfigKey(file: "p.yml", line: 8, key: "村")], units: units)
+        try CategoriesSection.checkUsed([], units: [])
+        // Units without categories (no units source): every entry is unused, and the error says why.
+        #expect(throws: PipelineError.unusedCategory(file: "p.yml", line: 8, category: "村", known: [], suggestion: nil)) {
+            try CategoriesSection.checkUsed([ConfigKey(file: "p.yml", line: 8, key: "村")], units: [MonitoredUnit(id: "V1")])
+        }
+    }
+}

@@ -22,10 +22,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let lines = 1 + lineBreaks(bytes)
         switch error {
         case .syntax(_, let line, _), .unknownKey(_, let line, _, _, _), .missingKey(_, let line, _, _),
-             .invalidValue(_, let line, _, _, _):
+             .invalidValue(_, let line, _, _, _), .anchorOrAlias(_, let line, _):
             check(line >= 1 && line <= lines + 1, "error at line \(line) of a \(lines)-line file: \(error)")
         case .unreadable:
             break
+        case .unusedCategory:
+            fail("unusedCategory comes from the units, after loading: \(error)")
         }
         check(!error.description.isEmpty)
     } catch {
