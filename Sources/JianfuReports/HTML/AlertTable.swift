@@ -19,7 +19,7 @@ enum AlertTable {
                         if showUnit {
                             ReportPage.cell(unit.unit.id)
                             HTMLNode.el("td") {
-                                links.unitName(unit.unit)
+                                links.unitName(alert.unitIndex, in: evaluation)
                                 if unit.isRollup { HTMLNode.el("span", .class("tag")) { "汇总" } }
                             }
                             ReportPage.cell(unit.unit.responsible)
