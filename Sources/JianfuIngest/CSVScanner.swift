@@ -63,13 +63,15 @@ public final class CSVScanner {
     // The fields of the record being scanned, and the unescaped text of its quoted fields that
     // held `""`: reused buffers managed by hand, so a record costs no allocation and no
     // reference counting. `scanRecord` works on local copies and stores them back once.
-    private var spans = GrowableBuffer<Span>(capacity: 64)
+    private var spans: GrowableBuffer<Span>
     private var scratch = GrowableBuffer<UInt8>(capacity: 4096)
 
     public init(delimiter: UInt8 = UInt8(ascii: ","), maximumRecordBytes: Int = 64 << 20, maximumFields: Int = 4096) {
         self.delimiter = delimiter
         self.maximumRecordBytes = maximumRecordBytes
         self.maximumFields = maximumFields
+        precondition(maximumFields >= 1, "a record has at least one field")
+        spans = GrowableBuffer(capacity: 64, limit: maximumFields)
         delimiters = Self.everyByte(delimiter)
     }
 
@@ -140,7 +142,6 @@ public final class CSVScanner {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         let delimiter = self.delimiter
         let delimiters = self.delimiters
-        let maximumFields = self.maximumFields
         let count = bytes.count
         var spans = self.spans
         var scratch = self.scratch
@@ -187,7 +188,7 @@ public final class CSVScanner {
                         p += 1
                     }
                 }
-                if !spans.hasRoom(upTo: maximumFields) {
+                if !spans.hasRoom {
                     problem = problem ?? .tooManyFields
                 } else if escaped {
                     let scratchStart = scratch.count
@@ -207,7 +208,7 @@ public final class CSVScanner {
             } else {
                 let fieldStart = p
                 p = Self.endOfUnquotedField(bytes, from: p, delimiters: delimiters)
-                if spans.hasRoom(upTo: maximumFields) {
+                if spans.hasRoom {
                     spans.append(Span(start: fieldStart, end: p, inScratch: false))
                 } else {
                     problem = problem ?? .tooManyFields
@@ -334,16 +335,19 @@ struct GrowableBuffer<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
     var count = 0
     private var capacity: Int
+    /// The most elements `hasRoom` admits; the capacity grows up to it, not past it.
+    private let limit: Int
 
-    init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
+    init(capacity: Int, limit: Int = .max) {
+        self.limit = limit
+        self.capacity = min(capacity, limit)
+        base = .allocate(capacity: self.capacity)
     }
 
-    /// True unless the buffer is full and holds `limit` elements or more already: cheap, since
-    /// it compares with `limit` only when the buffer would have to grow.
+    /// False once `limit` elements are held. Cheap: while the buffer has room (the capacity
+    /// never passes `limit`), `limit` is not even looked at.
     @inline(__always)
-    func hasRoom(upTo limit: Int) -> Bool {
+    var hasRoom: Bool {
         count < capacity || count < limit
     }
 
@@ -355,11 +359,12 @@ struct GrowableBuffer<Element> {
     }
 
     private mutating func grow() {
-        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        let grown = capacity < limit ? min(max(capacity * 2, 1), limit) : capacity * 2
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: grown)
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
         base = bigger
-        capacity *= 2
+        capacity = grown
     }
 
     func deallocate() { base.deallocate() }
