@@ -14,6 +14,10 @@ import JianfuModel
 /// - A record (in practice: a stray quote that makes one field of the rest of the file) may not
 ///   grow beyond `maximumRecordBytes` without ending: `scan` throws `RecordTooLong` rather than
 ///   hold the file in memory.
+/// - A record keeps the positions of at most `maximumFields` fields: past them it is still
+///   scanned to its end, but marked `tooManyFields` (so a 60 MiB line of commas costs its bytes,
+///   not 24 bytes of position per comma). The check sits where the field buffer would grow, off
+///   the path of ordinary records.
 /// - Quotes are tracked per field: a field is quoted only when its first byte is `"`; inside it,
 ///   `""` is a quote and delimiters and line breaks are data. A `"` inside an unquoted field is
 ///   data (as spreadsheets read it). Text after a closing quote marks the record malformed.
@@ -23,6 +27,8 @@ public final class CSVScanner {
     public enum Problem: Equatable, Sendable {
         case unterminatedQuote
         case textAfterClosingQuote
+        /// More than `maximumFields` fields; only the first `maximumFields` are kept.
+        case tooManyFields
     }
 
     struct Span {
@@ -42,6 +48,8 @@ public final class CSVScanner {
     public let delimiter: UInt8
     /// The longest a record may grow while waiting for its end (64 MiB by default).
     public let maximumRecordBytes: Int
+    /// The most fields a record may have (4096 by default); see `Problem.tooManyFields`.
+    public let maximumFields: Int
     /// When the record at the start of `pending` ended inside an open quoted field: the offset
     /// from which to keep searching for its closing quote.
     private var openQuoteCheckedTo: Int?
@@ -55,12 +63,15 @@ public final class CSVScanner {
     // The fields of the record being scanned, and the unescaped text of its quoted fields that
     // held `""`: reused buffers managed by hand, so a record costs no allocation and no
     // reference counting. `scanRecord` works on local copies and stores them back once.
-    private var spans = GrowableBuffer<Span>(capacity: 64)
+    private var spans: GrowableBuffer<Span>
     private var scratch = GrowableBuffer<UInt8>(capacity: 4096)
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), maximumRecordBytes: Int = 64 << 20) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), maximumRecordBytes: Int = 64 << 20, maximumFields: Int = 4096) {
         self.delimiter = delimiter
         self.maximumRecordBytes = maximumRecordBytes
+        self.maximumFields = maximumFields
+        precondition(maximumFields >= 1, "a record has at least one field")
+        spans = GrowableBuffer(capacity: 64, limit: maximumFields)
         delimiters = Self.everyByte(delimiter)
     }
 
@@ -177,7 +188,9 @@ public final class CSVScanner {
                         p += 1
                     }
                 }
-                if escaped {
+                if !spans.hasRoom {
+                    problem = problem ?? .tooManyFields
+                } else if escaped {
                     let scratchStart = scratch.count
                     var k = contentStart
                     while k < contentEnd {
@@ -195,7 +208,11 @@ public final class CSVScanner {
             } else {
                 let fieldStart = p
                 p = Self.endOfUnquotedField(bytes, from: p, delimiters: delimiters)
-                spans.append(Span(start: fieldStart, end: p, inScratch: false))
+                if spans.hasRoom {
+                    spans.append(Span(start: fieldStart, end: p, inScratch: false))
+                } else {
+                    problem = problem ?? .tooManyFields
+                }
             }
             if p == count {
                 guard final else { return nil }
@@ -296,16 +313,42 @@ public struct CSVRecord {
     }
 }
 
+extension CSVRecord {
+    /// The longest row read (4 MiB): a longer one is rejected (`malformed_row`), and no
+    /// rejection keeps more of its row than this in `raw`, so rejected rows cost bounded memory.
+    public static let maximumRowBytes = 4 << 20
+
+    /// The record's text for `Rejection.raw`: as decoded (bytes that are not UTF-8 shown as
+    /// U+FFFD), whole up to `maximumRowBytes`; a longer record is cut before the character
+    /// that would cross the limit and ends in `…`.
+    public var rejectedText: String {
+        guard raw.count > Self.maximumRowBytes else { return UTF8Validation.repairing(raw) }
+        var end = Self.maximumRowBytes
+        while end > 0, raw[end] & 0xC0 == 0x80 { end -= 1 }  // back to the start of a character
+        return UTF8Validation.repairing(UnsafeBufferPointer(rebasing: raw[..<end])) + "…"
+    }
+}
+
 /// A buffer of trivial values grown by hand: appends cost a compare and a store, with no
 /// uniqueness check or reference counting. Its owner deallocates it.
 struct GrowableBuffer<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
     var count = 0
     private var capacity: Int
+    /// The most elements `hasRoom` admits; the capacity grows up to it, not past it.
+    private let limit: Int
 
-    init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
+    init(capacity: Int, limit: Int = .max) {
+        self.limit = limit
+        self.capacity = min(capacity, limit)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// False once `limit` elements are held. Cheap: while the buffer has room (the capacity
+    /// never passes `limit`), `limit` is not even looked at.
+    @inline(__always)
+    var hasRoom: Bool {
+        count < capacity || count < limit
     }
 
     @inline(__always)
@@ -316,11 +359,12 @@ struct GrowableBuffer<Element> {
     }
 
     private mutating func grow() {
-        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        let grown = capacity < limit ? min(max(capacity * 2, 1), limit) : capacity * 2
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: grown)
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
         base = bigger
-        capacity *= 2
+        capacity = grown
     }
 
     func deallocate() { base.deallocate() }

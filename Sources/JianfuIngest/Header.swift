@@ -3,7 +3,16 @@ import JianfuModel
 public struct Header: Sendable {
     public let names: [String]
 
-    public init(_ record: CSVRecord) {
+    /// The header of `spec`'s source, line 1. A line 1 of more fields or bytes than a row may
+    /// have (`CSVScanner.maximumFields`, `CSVRecord.maximumRowBytes`) is refused: every row
+    /// would be rejected against it.
+    public init(_ record: CSVRecord, in spec: SourceSpec) throws {
+        if record.problem == .tooManyFields {
+            throw IngestError.oversizedHeader(source: spec.name, path: spec.path, fields: record.fieldCount, bytes: nil)
+        }
+        if record.raw.count > CSVRecord.maximumRowBytes {
+            throw IngestError.oversizedHeader(source: spec.name, path: spec.path, fields: nil, bytes: CSVRecord.maximumRowBytes)
+        }
         names = (0..<record.fieldCount).map { record.string($0).trimmingSpaces }
     }
 

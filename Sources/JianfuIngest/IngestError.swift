@@ -30,6 +30,9 @@ public enum IngestError: Error, Equatable, Sendable {
     /// opens a quoted field no quote closes, which would make one field of the rest of the file.
     /// Refused rather than held in memory or read as one giant rejected row.
     case recordTooLong(source: String, path: String, line: Int, bytes: Int, insideQuotes: Bool)
+    /// Line 1 has more than `fields` fields, or more than `bytes` bytes: no header of an export
+    /// is that wide, and every row would be rejected against it.
+    case oversizedHeader(source: String, path: String, fields: Int?, bytes: Int?)
     /// A JSON source whose text is not JSON (RFC 8259); `line` and `column` (bytes) are where
     /// the first error is. Nothing of the source is kept.
     case badJSON(source: String, path: String, line: Int, column: Int, reason: String)
@@ -71,6 +74,10 @@ extension IngestError: CustomStringConvertible {
                     + "\(bytes >> 20) MiB: a stray '\"'? Fix or remove it (a field's own quotes are written \"\"); nothing of the source is kept"
                 : "source \(source): \(path):\(line): the record starting on this line runs on for more than \(bytes >> 20) MiB "
                     + "without a line break; nothing of the source is kept"
+        case .oversizedHeader(let source, let path, let fields, let bytes):
+            "source \(source): \(path):1: the header "
+                + (fields.map { "has more than \($0) fields" } ?? "is longer than \((bytes ?? 0) >> 20) MiB")
+                + "; is line 1 the header of this export?"
         case .badJSON(let source, let path, let line, let column, let reason):
             "source \(source): \(path):\(line):\(column): not valid JSON: \(reason)"
         case .jsonShape(let source, let path, let jsonPath, let reason):

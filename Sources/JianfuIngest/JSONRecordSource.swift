@@ -122,20 +122,26 @@ public struct JSONRecordSource: ByteSource {
         if !out.isEmpty { try out.withUnsafeBytes(body) }
     }
 
-    /// One CSV line: a cell holding the delimiter or a quote is quoted (RFC 4180); CR and LF
-    /// become spaces so that the record stays on one line.
+    /// One CSV line: a cell holding the delimiter or a quote is quoted (RFC 4180); each line
+    /// break (LF, CRLF or a lone CR, as the CSV scanner counts them) becomes one space so that
+    /// the record stays on one line.
     static func appendRow(_ cells: [[UInt8]], to out: inout [UInt8]) {
         let quote = UInt8(ascii: "\"")
         for (k, cell) in cells.enumerated() {
             if k > 0 { out.append(delimiter) }
             let quoted = cell.contains(delimiter) || cell.contains(quote)
             if quoted { out.append(quote) }
-            for byte in cell {
-                switch byte {
-                case 0x0A, 0x0D: out.append(0x20)
+            var i = 0
+            while i < cell.count {
+                switch cell[i] {
+                case 0x0D:
+                    out.append(0x20)
+                    if i + 1 < cell.count, cell[i + 1] == 0x0A { i += 1 }  // CRLF: one break, one space
+                case 0x0A: out.append(0x20)
                 case quote: out.append(contentsOf: [quote, quote])
-                default: out.append(byte)
+                default: out.append(cell[i])
                 }
+                i += 1
             }
             if quoted { out.append(quote) }
         }

@@ -43,7 +43,7 @@ public struct ObservationReader: Sendable {
         var ingestor: RowIngestor?
         let encoding = try RecordReader.forEachRecord(spec) { record in
             if ingestor == nil {
-                let columns = try RowIngestor.resolveColumns(Header(record), spec: spec, metrics: owned.metrics)
+                let columns = try RowIngestor.resolveColumns(Header(record, in: spec), spec: spec, metrics: owned.metrics)
                 ingestor = RowIngestor(reader: self, columns: columns, table: owned)
                 owned = ObservationTable(metrics: [])
             } else {

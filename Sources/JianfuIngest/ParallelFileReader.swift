@@ -205,7 +205,7 @@ struct ParallelFileReader {
         var header: Header?
         do {
             try scanner.scan(final: false) { record in
-                if header == nil { header = Header(record) }
+                if header == nil { header = try Header(record, in: spec) }
             }
         } catch is CSVScanner.RecordTooLong {
             return nil  // the sequential pass reports it

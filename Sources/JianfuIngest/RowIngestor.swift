@@ -149,12 +149,14 @@ struct RowIngestor {
             var duplicateOf = 0
             var rowUnit: Int32 = -1  // resolved at the first value kept
             cellRejections.removeAll(keepingCapacity: true)
+            var rowText: String?  // made once, shared by the row's rejected cells
             for (column, m) in columns.metricColumns {
                 let header = metricHeaders[m]
                 func rejectCell(_ reason: RejectionReason, _ message: String) {
+                    if rowText == nil { rowText = record.rejectedText }
                     cellRejections.append(Rejection(
                         source: spec.name, line: record.line, field: header, reason: reason, message: message,
-                        raw: UTF8Validation.repairing(record.raw), isCell: true))
+                        raw: rowText!, isCell: true))
                 }
                 switch ValueParser.parse(record.field(column)) {
                 case .empty:
@@ -224,7 +226,7 @@ struct RowIngestor {
     private mutating func rejectRow(_ record: CSVRecord, _ reason: RejectionReason, _ field: String, _ message: String) {
         rejections.append(Rejection(
             source: spec.name, line: record.line, field: field, reason: reason, message: message,
-            raw: UTF8Validation.repairing(record.raw)))
+            raw: record.rejectedText))
         report.rowsRejected += 1
     }
 

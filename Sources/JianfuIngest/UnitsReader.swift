@@ -16,7 +16,7 @@ public enum UnitsReader {
         var headerCount = 0
         result.report.encoding = try RecordReader.forEachRecord(spec) { record in
             if columns == nil {
-                let header = Header(record)
+                let header = try Header(record, in: spec)
                 headerCount = header.names.count
                 columns = (
                     try header.requiredColumn(for: "unit_id", in: spec), try header.column(for: "name", in: spec),
@@ -34,7 +34,7 @@ public enum UnitsReader {
             func reject(_ reason: RejectionReason, _ field: String, _ message: String) {
                 result.rejections.append(Rejection(
                     source: spec.name, line: record.line, field: field, reason: reason, message: message,
-                    raw: UTF8Validation.repairing(record.raw)))
+                    raw: record.rejectedText))
                 result.report.rowsRejected += 1
             }
             if let problem = rowProblem(record, headerCount: headerCount) {
@@ -66,8 +66,13 @@ public enum UnitsReader {
             return (.malformedRow, "a quoted field is not closed before the end of the file")
         case .textAfterClosingQuote?:
             return (.malformedRow, "text follows a closing quote inside a field")
+        case .tooManyFields?:
+            return (.malformedRow, "the row has more than \(record.fieldCount) fields (the header has \(headerCount))")
         case nil:
             break
+        }
+        if record.raw.count > CSVRecord.maximumRowBytes {
+            return (.malformedRow, "the row is \(record.raw.count) bytes long, more than the \(CSVRecord.maximumRowBytes >> 20) MiB a row may have (raw keeps its first \(CSVRecord.maximumRowBytes >> 20) MiB)")
         }
         if record.fieldCount != headerCount {
             var message = "expected \(headerCount) fields as in the header, found \(record.fieldCount)"

@@ -20,8 +20,14 @@ public struct PipelineRunner {
     public let startedAt: String
     /// The run id of `summary.json` and the run log: `started_at` compacted, and a random suffix.
     public let runID: String
-    /// Hears the stage the run is in ("reading source counts"), for a status line on a terminal.
-    public var progress: @Sendable (String) -> Void = { _ in }
+    /// Hears the stage the run is in ("reading source counts"), for a status line on a terminal;
+    /// a source name in it comes with its control characters made visible
+    /// (`ControlCharacters.visible`), whatever the pipeline file holds.
+    public var progress: @Sendable (String) -> Void {
+        get { stageListener }
+        set { stageListener = { stage in newValue(ControlCharacters.visible(stage)) } }
+    }
+    private var stageListener: @Sendable (String) -> Void = { _ in }
     /// `jianfu run --drop-stored METRIC`: metrics whose stored values this run may drop when
     /// their granularity changed (README "Nightly operation"); without it such a run is refused.
     public var dropStored: Set<String> = []
@@ -75,11 +81,14 @@ public struct PipelineRunner {
 
     /// Logs what reading a source found.
     func logRead(_ report: SourceReport) {
-        logger.info("source \(report.name): \(report.rowsRead) rows read, \(report.rowsRejected) rejected, \(report.cellsRejected) cells rejected, \(report.blankLines) blank lines (\(report.encoding.rawValue))")
+        logger.info("source \(report.name): \(report.rowsRead) rows read, \(report.rowsRejected) rejected, \(report.cellsRejected) cells rejected, \(report.blankLines) blank lines (\(report.encoding.rawValue))", metadata: ["source": "\(report.name)"])
     }
 
     private func warned(_ ingestion: Ingestion) -> Ingestion {
-        for warning in ingestion.orphanWarnings { logger.warning("\(warning)") }
+        // (orphanWarnings are made from hierarchy.orphans, one for one.)
+        for (orphan, warning) in zip(ingestion.hierarchy.orphans, ingestion.orphanWarnings) {
+            logger.warning("\(warning)", metadata: ["unit": "\(ingestion.units[orphan.unit].id)"])
+        }
         return ingestion
     }
 

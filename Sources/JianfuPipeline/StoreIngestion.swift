@@ -97,7 +97,7 @@ struct StoreIngestion {
             let clock = ContinuousClock()
             let started = clock.now
             let merged = try store.recordObservations(table, sourceIndex: UInt16(i), declaredUnits: declared.count, read: read, run: run)
-            logger.info("source \(spec.name): \(merged.added) new values, \(merged.corrections) corrections stored in \(PipelineRunner.seconds(clock.now - started)) s")
+            logger.info("source \(spec.name): \(merged.added) new values, \(merged.corrections) corrections stored in \(PipelineRunner.seconds(clock.now - started)) s", metadata: ["source": "\(spec.name)"])
             rejections += read.rejections
             reports.append(read.report)
             manifest[spec.name] = Self.manifest(fingerprint, reread: true, corrections: merged.corrections)
@@ -128,23 +128,23 @@ struct StoreIngestion {
     /// same way, and no period rejected as future that may have become current since.
     private func unchanged(_ name: String, _ read: SourceRead) throws -> (report: SourceReport, rejections: [Rejection])? {
         guard let stored = try store.source(named: name) else {
-            logger.info("source \(name): not in the store yet, reading it")
+            logger.info("source \(name): not in the store yet, reading it", metadata: ["source": "\(name)"])
             return nil
         }
         guard stored.fingerprint.sameContent(as: read.fingerprint) else {
-            logger.info("source \(name): changed since run \(stored.readRun) (\(stored.readAt)), reading it again")
+            logger.info("source \(name): changed since run \(stored.readRun) (\(stored.readAt)), reading it again", metadata: ["source": "\(name)"])
             return nil
         }
         guard stored.readKey == read.readKey else {
-            logger.info("source \(name): unchanged, but the pipeline reads it differently since run \(stored.readRun) (its keys, the metrics or the units changed), reading it again")
+            logger.info("source \(name): unchanged, but the pipeline reads it differently since run \(stored.readRun) (its keys, the metrics or the units changed), reading it again", metadata: ["source": "\(name)"])
             return nil
         }
         let rejections = try store.rejections(source: name)
         if stored.latestMonth != read.latestMonth, rejections.contains(where: { $0.reason == .futurePeriod }) {
-            logger.info("source \(name): unchanged, but the month has moved on since run \(stored.readRun) and it held periods that were in the future, reading it again")
+            logger.info("source \(name): unchanged, but the month has moved on since run \(stored.readRun) and it held periods that were in the future, reading it again", metadata: ["source": "\(name)"])
             return nil
         }
-        logger.info("source \(name): unchanged since run \(stored.readRun) (\(stored.readAt)), not re-read")
+        logger.info("source \(name): unchanged since run \(stored.readRun) (\(stored.readAt)), not re-read", metadata: ["source": "\(name)"])
         return (stored.report, rejections)
     }
 

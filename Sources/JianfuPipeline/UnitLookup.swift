@@ -51,24 +51,33 @@ public struct UnitLookupError: Error, CustomStringConvertible, Sendable {
         candidates = indices.prefix(UnitLookup.maxCandidates).map { units[$0].name.isEmpty ? units[$0].id : "\(units[$0].id) \(units[$0].name)" }
     }
 
-    public var description: String {
-        var lines: [String] = []
+    /// The first line: what was asked and what was found.
+    public var headline: String {
         switch outcome {
         case .found:
-            return "unit '\(query)' found"
+            "unit '\(query)' found"
         case .ambiguous(let all):
-            lines.append("'\(query)' matches \(all.count) units in pipeline \(pipeline); give the full id or more of the name:")
-            lines += candidates.map { "  " + $0 }
-            if all.count > candidates.count { lines.append("  … and \(all.count - candidates.count) more") }
+            "'\(query)' matches \(all.count) units in pipeline \(pipeline); give the full id or more of the name:"
         case .notFound(let suggestions):
-            lines.append("no unit of pipeline \(pipeline) has the id or name '\(query)', or an id or name starting with it")
-            if !suggestions.isEmpty {
-                lines.append("units whose id or name contains it:")
-                lines += candidates.map { "  " + $0 }
-                if suggestions.count > candidates.count { lines.append("  … and \(suggestions.count - candidates.count) more") }
-            }
+            "no unit of pipeline \(pipeline) has the id or name '\(query)', or an id or name starting with it"
+                + (suggestions.isEmpty ? "" : "; units whose id or name contains it:")
         }
-        return lines.joined(separator: "\n")
+    }
+
+    /// The units listed under the headline, one per line (`ID NAME`, then `… and N more`).
+    public var listed: [String] {
+        let all: Int
+        switch outcome {
+        case .found: return []
+        case .ambiguous(let matches): all = matches.count
+        case .notFound(let suggestions): all = suggestions.count
+        }
+        return candidates + (all > candidates.count ? ["… and \(all - candidates.count) more"] : [])
+    }
+
+    /// The headline and the listed units, each on a line of its own (indented).
+    public var description: String {
+        ([headline] + listed.map { "  " + $0 }).joined(separator: "\n")
     }
 }
 

@@ -5,7 +5,8 @@ import JianfuReports
 /// What `jianfu unit` prints: who the unit is, its composite, grade and rank, a table of its
 /// indicators with a sparkline of the last `sparklinePeriods` periods per metric, and its
 /// alerts. Numbers are rounded for reading (`DisplayNumber`); the CSV outputs keep full
-/// precision.
+/// precision. Text from the data (names, ids, categories, labels) is made visible with
+/// `ControlCharacters.visible` before it is styled, so it cannot steer the terminal.
 struct UnitTerminalReport {
     static let sparklinePeriods = 24
     let text: String
@@ -16,19 +17,21 @@ struct UnitTerminalReport {
         let unit = evaluation.units[u]
         let windows = evaluation.windows
         var lines: [String] = []
+        let shown = ControlCharacters.visible
+        let category = shown(ReportLabels.category(unit.unit.category))
 
         // Who.
-        let name = unit.unit.name.isEmpty ? unit.unit.id : unit.unit.name
-        lines.append(style.bold(name) + "  " + unit.unit.id)
-        var facts = [ReportLabels.category(unit.unit.category)]
+        let name = shown(unit.unit.name.isEmpty ? unit.unit.id : unit.unit.name)
+        lines.append(style.bold(name) + "  " + shown(unit.unit.id))
+        var facts = [category]
         if unit.isRollup {
             facts.append("汇总单位（含 \(inspection.hierarchy.children[u].count) 个直属下级，值为本单位及全部下级合计）")
         }
         if let p = inspection.hierarchy.parent[u] {
             let parent = evaluation.units[p].unit
-            facts.append("上级 \(parent.name.isEmpty ? parent.id : parent.name)")
+            facts.append("上级 " + shown(parent.name.isEmpty ? parent.id : parent.name))
         }
-        facts.append("减负责任人 " + (unit.unit.responsible.isEmpty ? "未填报" : unit.unit.responsible))
+        facts.append("减负责任人 " + (unit.unit.responsible.isEmpty ? "未填报" : shown(unit.unit.responsible)))
         lines.append(facts.joined(separator: " · "))
         let issue = inspection.run.issue(evaluation).map { "\($0) · " } ?? ""
         lines.append(style.dim(issue + "评估期 \(windows.evaluation.firstMonth)..\(windows.evaluation.lastMonth) · 基线 \(windows.baseline.firstMonth)..\(windows.baseline.lastMonth) · 同比 \(windows.prior.firstMonth)..\(windows.prior.lastMonth)"))
@@ -43,7 +46,7 @@ struct UnitTerminalReport {
         lines.append([
             "综合得分 " + style.bold(DisplayNumber.score(unit.composite)),
             "等级 " + style.bold(gradeStyled),
-            "排名 " + (inspection.rank.map { "\($0)/\(ranked)" } ?? DisplayNumber.missing) + "（\(ReportLabels.category(unit.unit.category))）",
+            "排名 " + (inspection.rank.map { "\($0)/\(ranked)" } ?? DisplayNumber.missing) + "（\(category)）",
             "反弹 " + (unit.rebounds > 0 ? style.red(String(unit.rebounds)) : "0"),
             "预警 " + (alerts.isEmpty ? "0" : style.red(String(alerts.count))),
         ].joined(separator: "   "))
@@ -77,7 +80,7 @@ struct UnitTerminalReport {
             }
             let spark = Sparkline.render(Self.lastPeriods(evaluation.series[u][m], metric: metric, windowEnd: end))
             rows.append([
-                (metric.label, ""), (DisplayNumber.level(row.baseline), ""), (DisplayNumber.level(row.current), ""),
+                (shown(metric.label), ""), (DisplayNumber.level(row.baseline), ""), (DisplayNumber.level(row.current), ""),
                 (DisplayNumber.percent(row.reductionRate), ""), (yoy, yoyBad ? style.red(yoy) : ""),
                 (ReportLabels.target(of: row), ""), met,
                 (DisplayNumber.score(row.score), ""), rebound, (spark, style.blue(spark)),
@@ -103,7 +106,7 @@ struct UnitTerminalReport {
             for alert in alerts {
                 let metric = alert.metricIndex.map { evaluation.metrics[$0] }
                 let figures = ReportLabels.alertFigures(alert, in: evaluation)
-                let what = [metric?.label, ReportLabels.rule(alert.rule)].compactMap { $0 }.joined(separator: " ")
+                let what = [metric.map { shown($0.label) }, ReportLabels.rule(alert.rule)].compactMap { $0 }.joined(separator: " ")
                 lines.append("  " + style.red(what) + "：\(figures.value)（\(figures.threshold)）")
             }
         }

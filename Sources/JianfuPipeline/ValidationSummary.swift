@@ -1,5 +1,6 @@
 import JianfuIndicators
 import JianfuModel
+import JianfuReports
 
 /// What `jianfu validate` prints: the pipeline as understood and what each source holds.
 public struct ValidationSummary {
@@ -15,16 +16,15 @@ public struct ValidationSummary {
         let categories = Set(ingestion.units.map(\.category)).filter { !$0.isEmpty }.sorted()
         lines.append("units: \(ingestion.units.count) (\(rollups) with descendants); categories: \(categories.isEmpty ? "none" : categories.joined(separator: ", "))")
         for report in ingestion.reports {
-            var line = "source \(report.name) [\(report.kind.rawValue), \(report.encoding.rawValue)]: \(report.rowsRead) rows read, \(report.rowsRead - report.rowsRejected) accepted, \(report.rowsRejected) rejected"
+            lines.append("source \(report.name) [\(report.kind.rawValue), \(report.encoding.rawValue)]: \(report.rowsRead) rows read, \(report.rowsRead - report.rowsRejected) accepted, \(report.rowsRejected) rejected"
+                + (report.kind == .observations ? ", \(report.cellsRejected) cells rejected, \(report.observations) observations, \(report.blankLines) blank lines" : ""))
             if report.kind == .observations {
-                line += ", \(report.cellsRejected) cells rejected, \(report.observations) observations, \(report.blankLines) blank lines"
                 for metric in config.settings.metrics {
                     if let first = report.firstPeriod[metric.id], let last = report.lastPeriod[metric.id] {
-                        line += "\n    \(metric.id): \(first) .. \(last)"
+                        lines.append("    \(metric.id): \(first) .. \(last)")
                     }
                 }
             }
-            lines.append(line)
         }
         if let windows = Windows(settings: config.settings, latestMonth: Windows.latestMonth(in: ingestion.table)) {
             lines.append("windows: evaluation \(windows.evaluation), baseline \(windows.baseline), prior \(windows.prior)")
@@ -40,6 +40,8 @@ public struct ValidationSummary {
             }
         }
         for warning in ingestion.orphanWarnings { lines.append("warning: \(warning)") }
-        text = lines.joined(separator: "\n")
+        // One element of `lines` is one line: text from the data or the pipeline file (a unit
+        // name in a message, a header, a metric label) shows its control characters visibly.
+        text = lines.map(ControlCharacters.visible).joined(separator: "\n")
     }
 }

@@ -27,7 +27,18 @@ public indirect enum JSON {
         }
     }
 
-    /// A JSON string literal (RFC 8259 escaping).
+    /// One line, without spaces: `{"a":1,"b":[true,null]}` (a log line of `--log-format json`).
+    public func renderCompact() -> String {
+        switch self {
+        case .array(let items): "[" + items.map { $0.renderCompact() }.joined(separator: ",") + "]"
+        case .object(let pairs): "{" + pairs.map { Self.quote($0.0) + ":" + $0.1.renderCompact() }.joined(separator: ",") + "}"
+        default: render()
+        }
+    }
+
+    /// A JSON string literal (RFC 8259 escaping); the characters of `ControlCharacters` beyond
+    /// what RFC 8259 requires (DEL, C1, U+2028/9, bidirectional controls) are escaped too, so
+    /// the text is safe on a terminal. `/` is not escaped.
     public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
@@ -37,7 +48,7 @@ public indirect enum JSON {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            case _ where ControlCharacters.contains(scalar):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

@@ -6,9 +6,10 @@ import JianfuPipeline
 enum Exit {
     static let badPipeline = ExitStatus.badPipeline
 
-    /// Prints `error` as one line on stderr and returns the exit code it maps to.
-    static func report(_ error: Error) -> ExitCode {
-        FileHandle.standardError.write(Data("jianfu: error: \(String(describing: error).oneLine)\n".utf8))
+    /// Writes `error` on stderr as a log line in `format` (one line, or one JSON object) and
+    /// returns the exit code it maps to.
+    static func report(_ error: Error, format: LogFormat) -> ExitCode {
+        format.write(LogLine(error: error))
         return ExitCode(ExitStatus.code(for: error))
     }
 }

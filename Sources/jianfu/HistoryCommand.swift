@@ -18,7 +18,7 @@ struct HistoryCommand: ParsableCommand {
             let config = try PipelineLoader.load(path: pipeline)
             print(try RunHistory(config: config, limit: limit).text)
         } catch {
-            throw Exit.report(error)
+            throw Exit.report(error, format: .plain)
         }
     }
 }

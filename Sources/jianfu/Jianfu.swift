@@ -24,7 +24,12 @@ struct Jianfu: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                let format = LogFormat.fromArguments
+                if format == .json {
+                    format.write(LogLine(level: "error", message: message(for: error)))
+                } else {
+                    FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                }
                 Foundation.exit(Exit.badPipeline)
             }
             exit(withError: error)

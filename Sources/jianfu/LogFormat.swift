@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JianfuPipeline
 import Logging
 
 /// How log lines look on stderr: `plain` for people and cron mail, `json` (one object per line)
@@ -20,22 +21,40 @@ struct StderrLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let line: String
-        switch format {
-        case .plain:
-            line = "jianfu: \(event.level): \(String(describing: event.message).oneLine)\n"
-        case .json:
-            let time = ISO8601DateFormatter().string(from: Date())
-            var fields: [String: String] = ["time": time, "level": event.level.rawValue, "message": "\(event.message)"]
-            for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
-            let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
-            line = String(decoding: data, as: UTF8.self) + "\n"
+        var line = LogLine(level: event.level.rawValue, message: "\(event.message)")
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            if case .stringConvertible(let number as Int) = value {
+                line.add(key, number)
+            } else {
+                line.add(key, value.description)
+            }
+        }
+        format.write(line)
+    }
+}
+
+extension LogFormat {
+    /// Writes `line` on stderr in this format (above the status line, when one is shown).
+    func write(_ line: LogLine) {
+        let text = switch self {
+        case .plain: line.plain
+        case .json: line.json(time: ISO8601DateFormatter().string(from: Date()))
         }
         if let status = StatusLine.active {
-            status.print(line)
+            status.print(text)
         } else {
-            FileHandle.standardError.write(Data(line.utf8))
+            FileHandle.standardError.write(Data(text.utf8))
         }
+    }
+
+    /// The format asked for on the command line, for an error found before the arguments are
+    /// parsed (a bad argument): `--log-format json` or `--log-format=json` anywhere.
+    static var fromArguments: LogFormat {
+        let arguments = CommandLine.arguments
+        for (i, argument) in arguments.enumerated() {
+            if argument == "--log-format=json" || (argument == "--log-format" && arguments.dropFirst(i + 1).first == "json") { return .json }
+        }
+        return .plain
     }
 }
 
@@ -48,11 +67,3 @@ extension CommonOptions {
     }
 }
 
-extension String {
-    /// The text on one line: CR and LF shown as `\r` and `\n`, so that text from the data (a unit
-    /// id holding a line break) can never forge a log line of its own.
-    var oneLine: String {
-        guard contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return self }
-        return replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
-    }
-}

@@ -46,7 +46,7 @@ struct RunCommand: ParsableCommand {
             logger.info("\(quality.rowsRead) rows read, \(quality.rowsRejected) rows and \(quality.cellsRejected) cells rejected, \(quality.blankLines) blank lines, \(quality.overrides) overrides, \(outcome.run.corrections) corrections")
             print("reports written to \(outcome.outputDirectory)")
         } catch {
-            throw Exit.report(error)
+            throw Exit.report(error, format: common.logFormat)
         }
     }
 

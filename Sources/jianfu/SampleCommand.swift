@@ -59,11 +59,8 @@ struct SampleCommand: ParsableCommand {
                 try SampleCSVWriter.write(sample, toFile: output)
                 print("list written to \(output)")
             }
-        } catch let error as SampleError {
-            FileHandle.standardError.write(Data("jianfu: error: \(String(describing: error).oneLine)\n".utf8))
-            throw ExitCode(Exit.badPipeline)
         } catch {
-            throw Exit.report(error)
+            throw Exit.report(error, format: common.logFormat)
         }
     }
 }

@@ -44,10 +44,10 @@ struct UnitCommand: ParsableCommand {
                 print("\nunit page written to \(html)")
             }
         } catch let error as UnitLookupError {
-            FileHandle.standardError.write(Data("jianfu: error: \(String(describing: error).oneLine)\n".utf8))
-            throw ExitCode(Exit.badPipeline)
+            _ = Exit.report(error, format: common.logFormat)
+            throw ExitCode(Exit.badPipeline)  // a bad argument (SPEC §7)
         } catch {
-            throw Exit.report(error)
+            throw Exit.report(error, format: common.logFormat)
         }
     }
 }

@@ -18,7 +18,7 @@ struct ValidateCommand: ParsableCommand {
             let ingestion = try PipelineRunner(config: config, logger: logger).ingest()
             print(ValidationSummary(config: config, ingestion: ingestion).text)
         } catch {
-            throw Exit.report(error)
+            throw Exit.report(error, format: common.logFormat)
         }
     }
 }

@@ -44,6 +44,18 @@ import Testing
             """)
     }
 
+    /// Issue 11 item 17: `"a\r\nb"` became `a  b`. A line break is LF, CRLF or a lone CR (as the
+    /// CSV scanner counts lines), and each becomes one space.
+    @Test func eachLineBreakBecomesOneSpace() throws {
+        #expect(try Self.render(#"[{"n": "a\r\nb"}, {"n": "c\rd\ne"}, {"n": "f\n\rg\r\n\r\nh"}]"#) == """
+            n
+            a b
+            c d e
+            f  g  h
+
+            """)
+    }
+
     @Test func theRecordsMayBeNestedAtAPath() throws {
         #expect(try Self.render(#"{"meta": {"n": 1}, "data": {"rows": [{"a": 1}]}}"#, path: ["data", "rows"]) == "a\n1\n")
         #expect(try Self.render("\u{FEFF}[{\"a\": 1}]") == "a\n1\n", "a UTF-8 BOM is skipped")

@@ -222,6 +222,37 @@ struct CSVScannerTests {
         #expect(lines == [1, 2])
     }
 
+    /// Issue 11 item 10: a 63 MiB line of commas kept a field position per comma (1.7 GB). A
+    /// record keeps at most `maximumFields`; past them it is scanned to its end and marked.
+    @Test("a record of more fields than the limit keeps the first ones and is marked")
+    func tooManyFields() throws {
+        // Limit 4: "a,b,c,d,e" has five fields; the quoted fourth and fifth ones too.
+        let scanner = CSVScanner(maximumFields: 4)
+        var records: [ScannedRecord] = []
+        scanner.pending += Array("a,b,c,d\na,b,c,d,e\n,,,,,,,,\n1,2,\"3\",\"4\",\"5\"\nx,y\n".utf8)
+        try scanner.scan(final: true) { records.append(ScannedRecord($0)) }
+        #expect(records == [
+            ScannedRecord(1, ["a", "b", "c", "d"], raw: "a,b,c,d"),
+            ScannedRecord(2, ["a", "b", "c", "d"], raw: "a,b,c,d,e", problem: .tooManyFields),
+            ScannedRecord(3, ["", "", "", ""], raw: ",,,,,,,,", problem: .tooManyFields),
+            ScannedRecord(4, ["1", "2", "3", "4"], raw: "1,2,\"3\",\"4\",\"5\"", problem: .tooManyFields),
+            ScannedRecord(5, ["x", "y"], raw: "x,y"),
+        ])
+    }
+
+    @Test("the default limit is 4096 fields, and a marked record is not blank")
+    func defaultFieldLimit() throws {
+        let scanner = CSVScanner()
+        #expect(scanner.maximumFields == 4096)
+        // 4095 commas are 4096 fields: a blank row. 4096 commas are one field too many.
+        scanner.pending += Array((String(repeating: ",", count: 4095) + "\n" + String(repeating: ",", count: 4096) + "\n").utf8)
+        var seen: [(Int, Bool, CSVScanner.Problem?)] = []
+        try scanner.scan(final: true) { seen.append(($0.fieldCount, $0.isBlank, $0.problem)) }
+        #expect(seen.count == 2)
+        #expect(seen.first.map { $0.0 == 4096 && $0.1 && $0.2 == nil } == true)
+        #expect(seen.last.map { $0.0 == 4096 && !$0.1 && $0.2 == .tooManyFields } == true)
+    }
+
     @Test("a quoted field that closes within the limit is one record, however many chunks it took")
     func longQuotedFieldClosing() throws {
         let scanner = CSVScanner(maximumRecordBytes: 1 << 20)

@@ -80,6 +80,21 @@ struct DecodingTests {
         #expect(detected == .gb18030)
     }
 
+    /// Issue 11 item 17: which edition of GB18030 decodes. Glibc's iconv maps by GB 18030-2022,
+    /// where code points moved from the Private Use Area of GB 18030-2005 to standard
+    /// characters: A8 BC is U+1E3F ḿ (2005: U+E7C7), and the vertical forms A6 D9..A6 DF, A6 EC,
+    /// A6 ED, A6 F3 are U+FE10..U+FE19 (2005: U+E78D..U+E796) — A6 DA is U+FE12 and A6 DB is
+    /// U+FE11. Checked with glibc 2.36's `iconv -f GB18030 -t UTF-32BE`; Python's codec still
+    /// gives the 2005 code points.
+    @Test("GB18030 decodes by the 2022 edition", arguments: [SourceEncoding.gb18030, .auto])
+    func gb18030Edition2022(_ encoding: SourceEncoding) throws {
+        let bytes = hexBytes("a8 bc a6 d9 a6 da a6 db a6 dc a6 dd a6 de a6 df a6 ec a6 ed a6 f3 0a")
+        let expected: [UInt32] = [0x1E3F, 0xFE10, 0xFE12, 0xFE11, 0xFE13, 0xFE14, 0xFE15, 0xFE16, 0xFE17, 0xFE18, 0xFE19, 0x0A]
+        let (text, detected) = try decode([bytes], encoding)
+        #expect(String(decoding: text, as: UTF8.self).unicodeScalars.map(\.value) == expected)
+        #expect(detected == .gb18030)
+    }
+
     @Test("bytes that are not GB18030 become 0xFF, the rest is decoded")
     func gbInvalidByte() throws {
         // 'a', an 0xFF (no GB18030 sequence starts with it), 'b'.

@@ -255,6 +255,33 @@ struct ObservationReaderTests {
             .contains("stray.csv:4: a quoted field opens on this line and no quote closes it within 64 MiB"))
     }
 
+    /// Issue 11 item 10: one 63 MiB line of commas took 1.7 GB. Lines of bare commas past the
+    /// 4096-field limit and a row longer than 4 MiB are rejected rows at a bounded cost (a
+    /// rejection keeps at most 4 MiB of its row), and the rows around them are read, by one
+    /// thread or two.
+    @Test("long lines of commas and an over-long row are rejected, the rest is read", arguments: [1, 2])
+    func longLinesOfCommas(threads: Int) throws {
+        let files = try TestFiles()
+        let commas = String(repeating: ",", count: 1 << 20)  // 1 MiB of commas: 1048577 fields
+        let nines = String(repeating: "9", count: 5 << 20)   // a 5 MiB field
+        let path = try files.write("commas.csv", "unit_id,period,metric,value\nu1,2024-01,documents,1\n" + commas + "\n" + commas
+            + "\nu1,2024-02,documents,2\nu1,2024-03,documents," + nines + "\nu1,2024-04,documents,4\n")
+        var table = ObservationTable(metrics: Self.longMetrics)
+        var rejections: [Rejection] = []
+        var reader = ObservationReader(spec: SourceSpec(name: "c", path: path), sourceIndex: 0, unitsDeclared: false,
+                                       latestMonth: 2024 * 12 + 11, threads: threads)
+        reader.parallelMinimumSize = 1 << 20
+        let report = try reader.read(into: &table, rejections: &rejections)
+        #expect(rejections.map(\.line) == [3, 4, 6])
+        #expect(rejections.allSatisfy { $0.reason == .malformedRow })
+        #expect(rejections.first?.message == "the row has more than 4096 fields (the header has 4)")
+        // Line 6: "u1,2024-03,documents," (21 bytes) and 5 MiB (5242880) of 9s: 5242901 bytes.
+        #expect(rejections.last?.message == "the row is 5242901 bytes long, more than the 4 MiB a row may have (raw keeps its first 4 MiB)")
+        #expect(rejections.last?.raw.utf8.count == (4 << 20) + 3)  // its first 4 MiB and "…" (3 bytes)
+        #expect(rejections.last?.raw.hasPrefix("u1,2024-03,documents,999") == true)
+        #expect(report.rowsRead == 6 && report.rowsRejected == 3 && report.observations == 3)
+    }
+
     @Test("the first non-empty name a unit is given wins, on consecutive rows too")
     func firstNonEmptyName() throws {
         let files = try TestFiles()

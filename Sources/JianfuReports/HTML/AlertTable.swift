@@ -19,7 +19,7 @@ enum AlertTable {
                         if showUnit {
                             ReportPage.cell(unit.unit.id)
                             HTMLNode.el("td", .class(ReportPage.nameClass("name", unit.unit.name))) {
-                                links.unitName(unit.unit)
+                                links.unitName(alert.unitIndex, in: evaluation)
                                 if unit.isRollup { HTMLNode.el("span", .class("tag")) { "汇总" } }
                             }
                             ReportPage.cell(unit.unit.responsible, class: ReportPage.nameClass("person", unit.unit.responsible))

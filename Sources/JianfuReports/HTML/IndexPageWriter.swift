@@ -147,7 +147,7 @@ public struct IndexPageWriter: ReportWriter {
                                     "反弹单位 \(rebounding[m].count) 个："
                                     for (i, u) in rebounding[m].enumerated() {
                                         if i > 0 { "、" }
-                                        UnitLinks.from(.index).unitName(evaluation.units[u].unit)
+                                        UnitLinks.from(.index).unitName(u, in: evaluation)
                                     }
                                 }
                             }
@@ -219,7 +219,7 @@ public struct IndexPageWriter: ReportWriter {
                         let unit = evaluation.units[alert.unitIndex]
                         HTMLNode.el("tr") {
                             ReportPage.cell(unit.unit.id)
-                            HTMLNode.el("td", .class(ReportPage.nameClass("name", unit.unit.name))) { links.unitName(unit.unit) }
+                            HTMLNode.el("td", .class(ReportPage.nameClass("name", unit.unit.name))) { links.unitName(alert.unitIndex, in: evaluation) }
                             ReportPage.cell(ReportLabels.category(unit.unit.category))
                             ReportPage.cell(unit.unit.responsible, class: ReportPage.nameClass("person", unit.unit.responsible))
                             ReportPage.cell(unit.lastReportedMonth.map { Period(.month, ordinal: $0).description } ?? "从未报送")

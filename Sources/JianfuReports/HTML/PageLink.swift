@@ -17,50 +17,62 @@ public struct PageLink: Sendable, Equatable {
         PageLink(path: from == .index ? "index.html" : "../index.html")
     }
 
-    /// The page of the unit with id `unitID`.
-    public static func unitPage(_ unitID: String, from: From) -> PageLink {
-        let file = UnitPageName.fileName(for: unitID)
+    /// The page of the unit with id `unitID`, at `index` in the evaluation's units (the name of
+    /// a page whose id is too long to spell out; see `UnitPageName`).
+    public static func unitPage(_ unitID: String, index: Int, from: From) -> PageLink {
+        let file = UnitPageName.fileName(for: unitID, index: index)
         return PageLink(path: from == .index ? "units/" + file : file)
     }
 
-    /// An anchor on the same page; `name` is made of `[A-Za-z0-9_-]` by `UnitPageName.safe`.
+    /// An anchor on the same page; `name` is written in `[a-z0-9_~-]` by `UnitPageName.safe`.
     public static func anchor(_ name: String) -> PageLink {
         PageLink(path: "#" + UnitPageName.safe(name))
     }
 }
 
-/// File names of unit pages (`units/UNIT_ID.html`). Unit ids are free text, so an id is kept as
-/// is only when it is made of `[A-Za-z0-9_-]` (at most 80 bytes); otherwise every other
-/// character becomes `_` and `-` plus 8 hex digits of the id's FNV-1a hash follow, so that two
-/// ids that read the same after the replacement (`a/b`, `a?b`) still get different files. The
-/// pages and every link to them use this one function.
+/// File names of unit pages (`units/NAME.html`) and anchors, unique by construction.
+///
+/// Unit ids are free text, so a name is the id's UTF-8 bytes written injectively: the bytes of
+/// `[a-z0-9_-]` as themselves, every other byte as `~` and two lowercase hex digits (`a/b` →
+/// `a~2fb`, `东` → `~e4~b8~9c`, `V1` → `~561`). Capitals are escaped too, so that `V1` and `v1`
+/// stay two files on a case-insensitive file share. Distinct ids give distinct names, and a
+/// name never holds `~` but before two hex digits. A file name longer than
+/// `maximumFileNameBytes` would be refused by the file system (255 bytes on ext4); such an id's
+/// page is named by its first characters and its position among the evaluation's units
+/// (`…~u17`), which no spelled-out name can hold. The pages and every link to them use this one
+/// type.
 public enum UnitPageName {
-    /// `UNIT_ID.html`, the id made safe.
-    public static func fileName(for unitID: String) -> String { safe(unitID) + ".html" }
+    /// The longest page name spelled out from an id (before `.html`).
+    public static let maximumFileNameBytes = 200
 
-    /// `value` made of `[A-Za-z0-9_-]`: unchanged when it already is (and is 1...80 bytes),
-    /// otherwise with the other characters replaced and a hash suffix.
+    /// `NAME.html` for the unit with id `unitID` at `index` in the evaluation's units.
+    public static func fileName(for unitID: String, index: Int) -> String {
+        let name = safe(unitID)
+        guard name.utf8.count > maximumFileNameBytes else { return name + ".html" }
+        // Cut at a character of the name (a `~hh` escape whole), then the position.
+        var prefix = Substring(name.prefix(maximumFileNameBytes - 24))
+        if let tilde = prefix.suffix(2).lastIndex(of: "~") { prefix = prefix[..<tilde] }
+        return String(prefix) + "~u" + String(index) + ".html"
+    }
+
+    /// `value` written injectively in `[a-z0-9_~-]` (see the type's comment); `~` for the empty
+    /// string, which no other value gives. Also the anchors of a page (`#metric-…`).
     public static func safe(_ value: String) -> String {
-        let bytes = Array(value.utf8)
-        if !bytes.isEmpty, bytes.count <= 80, bytes.allSatisfy(isSafe) { return value }
-        var name = ""
-        for character in value.prefix(60) {
-            if character.utf8.count == 1, let b = character.utf8.first, isSafe(b) {
-                name.append(character)
+        guard !value.isEmpty else { return "~" }
+        let hex = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count)
+        for b in value.utf8 {
+            if isSafe(b) {
+                bytes.append(b)
             } else {
-                name.append("_")
+                bytes += [UInt8(ascii: "~"), hex[Int(b >> 4)], hex[Int(b & 0xF)]]
             }
         }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            hash ^= UInt64(b)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash & 0xFFFF_FFFF, radix: 16)
-        return name + "-" + String(repeating: "0", count: 8 - hex.count) + hex
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func isSafe(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
+        (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
     }
 }

@@ -21,7 +21,7 @@ enum UnitListTable {
                         ReportPage.cell(unit.rank.map(String.init) ?? DisplayNumber.missing, numeric: true)
                         ReportPage.cell(unit.unit.id)
                         HTMLNode.el("td", .class(ReportPage.nameClass("name", unit.unit.name))) {
-                            links.unitName(unit.unit)
+                            links.unitName(u, in: evaluation)
                             if unit.isRollup { HTMLNode.el("span", .class("tag"), .title("含下级单位的汇总值")) { "汇总" } }
                         }
                         if showCategory { ReportPage.cell(ReportLabels.category(unit.unit.category)) }
@@ -51,10 +51,12 @@ enum UnitLinks {
     case from(PageLink.From)
     case none
 
-    func unitName(_ unit: MonitoredUnit) -> HTMLNode {
+    /// The name of unit `index` of `evaluation`, linked to its page or not.
+    func unitName(_ index: Int, in evaluation: Evaluation) -> HTMLNode {
+        let unit = evaluation.units[index].unit
         let name = unit.name.isEmpty ? unit.id : unit.name
         switch self {
-        case .from(let from): return .el("a", .href(.unitPage(unit.id, from: from))) { name }
+        case .from(let from): return .el("a", .href(.unitPage(unit.id, index: index, from: from))) { name }
         case .none: return .text(name)
         }
     }

@@ -14,7 +14,7 @@ public struct UnitPageWriter: ReportWriter {
     private let links: UnitLinks
 
     private init(unitIndex: Int, id: String, context: ReportContext, links: UnitLinks) {
-        self.fileName = "units/" + UnitPageName.fileName(for: id)
+        self.fileName = "units/" + UnitPageName.fileName(for: id, index: unitIndex)
         self.unitIndex = unitIndex
         self.context = context
         self.links = links
