@@ -95,13 +95,16 @@ public struct PipelineRunner {
 
     /// The stages after ingest: the data-quality gate, the indicators (over the months up to
     /// `--as-of` when given), every output written into a staging folder, `beforeSwap` (the
-    /// store's commit), then the swap into place.
+    /// store's commit), then the swap into place. `store` (nil with `state: none`) holds the
+    /// earlier bulletins of the rectification ledger; `corrections` are the values this run
+    /// replaced (`LedgerStage`).
     func publish(
         _ ingestion: Ingestion, started: ContinuousClock.Instant, ingested: ContinuousClock.Instant,
+        store: (any ObservationStore)? = nil, corrections: [Correction] = [],
         beforeSwap: (Evaluation) throws -> Void = { _ in }
     ) throws -> Outcome {
         let clock = ContinuousClock()
-        let runInfo = makeRunInfo(ingestion)
+        var runInfo = makeRunInfo(ingestion)
         let quality = runInfo.quality
         if let limit = config.maxRejected, quality.rejectedShare > limit {
             let file = config.outputDirectory + ".rejected.csv"
@@ -114,6 +117,8 @@ public struct PipelineRunner {
         let evaluation = try evaluateListingRejected(ingestion, quality: quality)
         let evaluated = clock.now
         logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
+        runInfo.ledger = try LedgerStage(pipeline: config.name, logger: logger).ledger(evaluation, store: store)
+        runInfo.replacedValues = corrections
         for abandoned in OutputDirectory.removeAbandonedStaging(beside: config.outputDirectory) {
             logger.warning("removed \(abandoned), the staging folder of a run that was killed")
         }
@@ -121,8 +126,8 @@ public struct PipelineRunner {
         progress("writing the reports")
         do {
             // Writers are independent and deterministic: run them on every core.
-            let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy)
-            try output.writeConcurrently(writers.map { writer in
+            let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy, ledger: runInfo.ledger)
+            try output.writeConcurrently(writers.map { [runInfo] writer in
                 (writer.fileName, { writer.write(evaluation, run: runInfo, to: $0) })
             })
             try beforeSwap(evaluation)
@@ -137,12 +142,13 @@ public struct PipelineRunner {
 
     /// The writers for the pipeline's `outputs.formats`; `html` is `index.html` and one page
     /// per unit under `units/`.
-    func writers(for evaluation: Evaluation, hierarchy: Hierarchy) -> [any ReportWriter] {
+    func writers(for evaluation: Evaluation, hierarchy: Hierarchy, ledger: RectificationLedger.Result? = nil) -> [any ReportWriter] {
         var writers: [any ReportWriter] = []
         if config.formats.contains(.csv) {
             // series.csv (a line per observation) first: the writers run concurrently in this
             // order, so the longest starts at once and the others share the other cores.
-            writers += [SeriesCSVWriter(), IndicatorsCSVWriter(), ScoresCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter()] as [any ReportWriter]
+            writers += [SeriesCSVWriter(), IndicatorsCSVWriter(), ScoresCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter(),
+                        CorrectionsCSVWriter()] as [any ReportWriter]
         }
         if config.formats.contains(.json) { writers.append(SummaryJSONWriter()) }
         if config.formats.contains(.prom) { writers.append(PrometheusWriter()) }
@@ -152,7 +158,7 @@ public struct PipelineRunner {
         }
         if config.formats.contains(.bulletin) {
             let heading = BulletinHeading.make(config: config, evaluation: evaluation, issued: now)
-            let text = BulletinComposer(evaluation: evaluation, heading: heading, sample: nil).compose()
+            let text = BulletinComposer(evaluation: evaluation, heading: heading, sample: nil, ledger: ledger).compose()
             writers.append(BulletinMarkdownWriter(text: text))
             writers.append(BulletinDocxWriter(text: text, title: heading.title, author: heading.issuer ?? config.name, issued: now))
         }

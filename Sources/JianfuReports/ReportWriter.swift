@@ -22,6 +22,12 @@ public struct RunInfo: Sendable {
     public var asOf: String?
     /// Per source name: its fingerprint and whether it was read again.
     public var manifest: [String: SourceManifest] = [:]
+    /// The rectification ledger (整改台账) of this bulletin's alerts against the earlier ones
+    /// (SPEC §6 `alerts.csv` `first_seen,months_open,status`); `nil` when not computed (the
+    /// ledger columns are then empty).
+    public var ledger: RectificationLedger.Result?
+    /// The stored values this run replaced (SPEC §6 `corrections.csv`); empty with `state: none`.
+    public var replacedValues: [Correction] = []
 
     public init(
         runID: String, startedAt: String, startedAtEpoch: Double, pipelineName: String, pipelineFile: String,
