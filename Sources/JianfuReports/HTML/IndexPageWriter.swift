@@ -26,7 +26,7 @@ public struct IndexPageWriter: ReportWriter {
             alertList(evaluation, links, run)
             stale(evaluation, links)
             dataQuality(run)
-            CorrectionsSection.nodes(run)
+            CorrectionsSection.nodes(run, evaluation: evaluation)
             ReportPage.footer(run: run)
         }
         page.renderDocument(to: out)

@@ -42,7 +42,8 @@ enum CorrectionsSection {
     /// Corrections listed on the page (all of them are in `corrections.csv`).
     static let shown = 20
 
-    static func nodes(_ run: RunInfo) -> [HTMLNode] {
+    static func nodes(_ run: RunInfo, evaluation: Evaluation) -> [HTMLNode] {
+        let labels = Dictionary(evaluation.metrics.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
         let corrections = run.replacedValues
         let listed = corrections.prefix(shown)
         return [
@@ -59,7 +60,7 @@ enum CorrectionsSection {
                         for c in listed {
                             HTMLNode.el("tr") {
                                 ReportPage.cell(c.unitID)
-                                ReportPage.cell(c.metric)
+                                ReportPage.cell(labels[c.metric] ?? c.metric)
                                 ReportPage.cell(c.period.description)
                                 ReportPage.cell(DisplayNumber.level(c.oldValue), numeric: true)
                                 ReportPage.cell(DisplayNumber.level(c.newValue), numeric: true, class: "bad")
