@@ -123,9 +123,12 @@ public struct PipelineRunner {
 
     /// The stages after ingest: the data-quality gate, the indicators (over the months up to
     /// `--as-of` when given), every output written into a staging folder, `beforeSwap` (the
-    /// store's commit), then the swap into place.
+    /// store's commit), then the swap into place. `store` (nil with `state: none`) holds the
+    /// earlier bulletins of the rectification ledger; `corrections` are the values this run
+    /// replaced (`LedgerStage`).
     func publish(
         _ ingestion: Ingestion, started: ContinuousClock.Instant, ingested: ContinuousClock.Instant,
+        store: (any ObservationStore)? = nil, corrections: [Correction] = [],
         annotate: (Evaluation, inout RunInfo) throws -> Void = { _, _ in },
         beforeSwap: (Evaluation) throws -> Void = { _ in }
     ) throws -> Outcome {
@@ -144,12 +147,14 @@ public struct PipelineRunner {
         let evaluated = clock.now
         logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
         try annotate(evaluation, &annotated)
+        annotated.ledger = try LedgerStage(pipeline: config.name, logger: logger).ledger(evaluation, store: store)
+        annotated.replacedValues = corrections
         let runInfo = annotated
         if let first = config.bulletin.firstIssue, runInfo.issue(evaluation) == nil {
             logger.warning("bulletin month \(evaluation.windows.evaluation.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
         }
         // Writers are independent and deterministic: run them on every core.
-        let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy)
+        let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy, ledger: runInfo.ledger)
         let output = try OutputDirectory(target: config.outputDirectory, runID: runID, files: writers.map(\.fileName))
         let abandoned = output.removeAbandonedStaging()
         for folder in abandoned.removed {
@@ -178,12 +183,13 @@ public struct PipelineRunner {
 
     /// The writers for the pipeline's `outputs.formats`; `html` is `index.html` and one page
     /// per unit under `units/`.
-    func writers(for evaluation: Evaluation, hierarchy: Hierarchy) -> [any ReportWriter] {
+    func writers(for evaluation: Evaluation, hierarchy: Hierarchy, ledger: RectificationLedger.Result? = nil) -> [any ReportWriter] {
         var writers: [any ReportWriter] = []
         if config.formats.contains(.csv) {
             // series.csv (a line per observation) first: the writers run concurrently in this
             // order, so the longest starts at once and the others share the other cores.
-            writers += [SeriesCSVWriter(), IndicatorsCSVWriter(), ScoresCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter()] as [any ReportWriter]
+            writers += [SeriesCSVWriter(), IndicatorsCSVWriter(), ScoresCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter(),
+                        CorrectionsCSVWriter()] as [any ReportWriter]
         }
         if config.formats.contains(.json) { writers.append(SummaryJSONWriter()) }
         if config.formats.contains(.prom) { writers.append(PrometheusWriter()) }

@@ -18,7 +18,8 @@ enum ReportFolder {
     /// The top-level files every jianfu version writes or wrote (SPEC §6), whatever the formats;
     /// the writers of a run add theirs (`OutputDirectory.init`).
     static let reportFiles: Set<String> = [
-        "indicators.csv", "scores.csv", "series.csv", "alerts.csv", "rejected.csv", "summary.json", "metrics.prom", "index.html",
+        "indicators.csv", "scores.csv", "series.csv", "alerts.csv", "rejected.csv", "corrections.csv", "summary.json", "metrics.prom",
+        "index.html", "bulletin.md", "bulletin.docx",
     ]
 
     /// The marker's text: what the folder is, and the run that wrote it (read back by

@@ -41,12 +41,12 @@ extension PipelineRunner {
             end.cellsRejected = quality.cellsRejected
             end.observations = quality.observations
             end.corrections = ingestion.manifest.values.reduce(0) { $0 + $1.corrections }
-            if end.corrections > 0 {
-                logger.info("\(end.corrections) corrections: stored values replaced by a re-sent period (the old values are kept in the store's observation_history)")
-            }
-            let outcome = try publish(ingestion, started: started, ingested: clock.now, annotate: { evaluation, run in
+            let ledger = LedgerStage(pipeline: config.name, logger: logger)
+            let corrections = try ledger.corrections(in: store, run: number)
+            let outcome = try publish(ingestion, started: started, ingested: clock.now, store: store, corrections: corrections, annotate: { evaluation, run in
                 run.spotCheck = try Self.spotCheck(for: evaluation, pipeline: config.name, store: store)
             }) { evaluation in
+                try ledger.record(evaluation, in: store, run: number)
                 if config.settings.asOf == nil {
                     // What `jianfu unit` ranks one unit against without evaluating every unit.
                     end.latestMonth = Windows.latestMonth(in: ingestion.table)

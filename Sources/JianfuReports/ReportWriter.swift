@@ -30,6 +30,12 @@ public struct RunInfo: Sendable {
     /// The spot-check list (随机调研) drawn for this bulletin's month with `jianfu sample`, for
     /// the written bulletin's 五、下月随机调研名单; `nil` when none was drawn (or no store).
     public var spotCheck: [SpotCheckEntry]?
+    /// The rectification ledger (整改台账) of this bulletin's alerts against the earlier ones
+    /// (SPEC §6 `alerts.csv` `first_seen,months_open,status`); `nil` when not computed (the
+    /// ledger columns are then empty).
+    public var ledger: RectificationLedger.Result?
+    /// The stored values this run replaced (SPEC §6 `corrections.csv`); empty with `state: none`.
+    public var replacedValues: [Correction] = []
 
     public init(
         runID: String, startedAt: String, startedAtEpoch: Double, pipelineName: String, pipelineFile: String,

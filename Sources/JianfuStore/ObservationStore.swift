@@ -89,6 +89,22 @@ public protocol ObservationStore: AnyObject {
     func saveScores(_ scores: [UnitScore], run: Int64) throws
     /// The composites of the last run that saved them, with that run.
     func scores() throws -> (run: Int64, scores: [UnitScore])?
+
+    // MARK: Bulletins (the rectification ledger, SPEC §6 `alerts.csv` `first_seen,months_open,status`)
+
+    /// Records the alerts of pipeline `pipeline`'s bulletin for `month` (a month ordinal),
+    /// issued by `run`, replacing what an earlier run recorded for the same month. Part of the
+    /// run's transaction: call it between `beginChanges` and `commitChanges`, so a failed run
+    /// records nothing.
+    func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws
+    /// The bulletins of `pipeline` for months before `month`, oldest first.
+    func bulletins(pipeline: String, before month: Int) throws -> [StoredBulletin]
+
+    // MARK: Corrections (SPEC §5, §6 `corrections.csv`)
+
+    /// The stored values run `run` replaced, from `observation_history`: by source (in the
+    /// order the store first saw them), metric, period, unit.
+    func corrections(run: Int64) throws -> [Correction]
 }
 
 extension ObservationStore {

@@ -8,8 +8,9 @@ import GRDB
 /// granularity (`2024-03` = 2024 × 12 + 2, `2024Q1` = 2024 × 4, `2024` = 2024);
 /// `observation_values` shows them spelled out, for people with the `sqlite3` shell.
 enum SQLiteSchema {
-    /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`.
-    static let version = 2
+    /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`;
+    /// 3: `bulletins` and `bulletin_alerts`.
+    static let version = 3
 
     /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
     /// 1246122836), in the database header, so that a store is known as jianfu's — and another
@@ -147,6 +148,29 @@ enum SQLiteSchema {
                 """)
         }
         registerSamples(in: &migrator)
+        // v2: the alerts of each bulletin, for the rectification ledger (整改台账, SPEC §6
+        // `alerts.csv` `first_seen,months_open,status`). `bulletins` has a row per bulletin
+        // issued, so a bulletin that raised no alert still counts (it breaks every chain);
+        // `metric` is empty for `stale`. Keyed by pipeline name, as the run log is (SPEC §8).
+        migrator.registerMigration("v2-bulletin-alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE bulletins (
+                    pipeline TEXT NOT NULL,
+                    month INTEGER NOT NULL,
+                    run INTEGER NOT NULL,
+                    PRIMARY KEY (pipeline, month)
+                ) WITHOUT ROWID;
+                CREATE TABLE bulletin_alerts (
+                    pipeline TEXT NOT NULL,
+                    month INTEGER NOT NULL,
+                    unit_id TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    run INTEGER NOT NULL,
+                    PRIMARY KEY (pipeline, month, unit_id, metric, rule)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

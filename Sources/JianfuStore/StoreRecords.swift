@@ -200,3 +200,31 @@ public struct RunRecord: Sendable {
         }
     }
 }
+
+/// One alert of a stored bulletin (the rectification ledger, SPEC §6): its unit, metric (empty
+/// for `stale`) and rule, as `alerts.csv` spells them.
+public struct StoredAlert: Sendable, Hashable {
+    public var unitID: String
+    public var metric: String
+    public var rule: String
+
+    public init(unitID: String, metric: String, rule: String) {
+        self.unitID = unitID
+        self.metric = metric
+        self.rule = rule
+    }
+}
+
+/// The alerts a bulletin raised: its month (the evaluation window's last month, as a month
+/// ordinal), the run that issued it, and its alerts (possibly none).
+public struct StoredBulletin: Sendable, Equatable {
+    public var month: Int
+    public var run: Int64
+    public var alerts: Set<StoredAlert>
+
+    public init(month: Int, run: Int64, alerts: Set<StoredAlert>) {
+        self.month = month
+        self.run = run
+        self.alerts = alerts
+    }
+}

@@ -62,7 +62,7 @@ struct BadInputCorpusTests {
     }()
 
     /// The files of a complete report (every format: the corpus pipelines take the default).
-    static let reportFiles = ["alerts.csv", "index.html", "indicators.csv", "metrics.prom", "rejected.csv", "scores.csv", "series.csv", "summary.json"]
+    static let reportFiles = ["alerts.csv", "corrections.csv", "index.html", "indicators.csv", "metrics.prom", "rejected.csv", "scores.csv", "series.csv", "summary.json"]
 
     @Test("the table is well formed and covers every case folder")
     func table() throws {

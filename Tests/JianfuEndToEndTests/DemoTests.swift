@@ -43,7 +43,7 @@ import Testing
         defer { dir.remove() }
         try #require(result.status == 0, "\(result)")
         let rows = try csvRows(dir.file("out/alerts.csv"))
-        #expect(rows.first == ["unit_id", "unit_name", "responsible", "metric", "rule", "value", "threshold"])
+        #expect(rows.first == ["unit_id", "unit_name", "responsible", "metric", "rule", "value", "threshold", "first_seen", "months_open", "status"])
         let alerts = rows.dropFirst().map { "\($0[0]) \($0[3]) \($0[4])" }
         // The four the README names first…
         #expect(alerts.contains("330199001204  stale"))  // 石桥村: no rows after 2024-08

@@ -135,13 +135,14 @@ import Testing
         defer { dir.remove() }
         try #require(result.status == 0, "\(result)")
         #expect(try csvLines(dir.file("out/alerts.csv")) == [
-            "unit_id,unit_name,responsible,metric,rule,value,threshold",
-            "T1,城关镇,张三,documents,rebound,0.125,0.1",
-            "V2,西岭村,王五,documents,rebound,0.5,0.1",
+            // The ledger columns: a fresh store has no earlier bulletin, so each is new in 2019-03.
+            "unit_id,unit_name,responsible,metric,rule,value,threshold,first_seen,months_open,status",
+            "T1,城关镇,张三,documents,rebound,0.125,0.1,2019-03,1,new",
+            "V2,西岭村,王五,documents,rebound,0.5,0.1,2019-03,1,new",
             // V2 reduction 0 < village target 0.4.
-            "V2,西岭村,王五,documents,target_missed,0,0.4",
+            "V2,西岭村,王五,documents,target_missed,0,0.4,2019-03,1,new",
             // V2 last reported 2019-01; window ends 2019-03: 2 months silent ≥ stale_after 2.
-            "V2,西岭村,王五,,stale,2,2",
+            "V2,西岭村,王五,,stale,2,2,2019-03,1,new",
         ])
     }
 

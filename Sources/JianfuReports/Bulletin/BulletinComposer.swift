@@ -4,7 +4,8 @@ import JianfuModel
 /// Composes the written bulletin (通报稿, SPEC §6) from an evaluation: title and issue line, then
 /// 一、总体情况 (each metric as a sentence with its figures and whether its target is met),
 /// 二、分类排名 (each category's first and last three by composite), 三、预警和返工补课 (each
-/// alert as a sentence naming the unit, its 责任人 and the rule), 四、未报送单位, and
+/// alert as a sentence naming the unit, its 责任人 and the rule; with the rectification ledger,
+/// the long-open ones first and 已整改 after them), 四、未报送单位, and
 /// 五、下月随机调研名单 (the spot-check list, when one was drawn).
 ///
 /// Every number is one of the outputs' numbers, spelled as the HTML spells it
@@ -43,11 +44,16 @@ public struct BulletinComposer {
     let evaluation: Evaluation
     let heading: Heading
     let sample: [SampledUnit]?
+    /// The rectification ledger (整改台账) of this bulletin's alerts, when known: section 三
+    /// then lists the long-open ones first (已连续N期预警), marks the new ones (新增) and
+    /// lists the resolved ones under 已整改.
+    let ledger: RectificationLedger.Result?
 
-    public init(evaluation: Evaluation, heading: Heading, sample: [SampledUnit]?) {
+    public init(evaluation: Evaluation, heading: Heading, sample: [SampledUnit]?, ledger: RectificationLedger.Result? = nil) {
         self.evaluation = evaluation
         self.heading = heading
         self.sample = sample
+        self.ledger = ledger
     }
 
     public func compose() -> BulletinText {
@@ -192,14 +198,48 @@ public struct BulletinComposer {
     func alerts(_ text: inout BulletinText) {
         text.blocks.append(.heading("三、预警和返工补课"))
         let listed = evaluation.alerts.filter { $0.rule != .stale }
+        let ledger = LedgerView(self.ledger, evaluation: evaluation)
         if listed.isEmpty {
             text.blocks.append(.paragraph("本期无预警。"))
+            resolved(&text, ledger)
             return
         }
-        text.blocks.append(.paragraph("本期预警\(listed.count)项，请相关单位减负责任人对照问题抓好整改，于下期通报前反馈整改情况。"))
-        for (i, alert) in listed.enumerated() {
-            text.blocks.append(.item("\(i + 1). " + alertSentence(alert)))
+        let indices = evaluation.alerts.indices.filter { evaluation.alerts[$0].rule != .stale }
+        var count = "本期预警\(listed.count)项"
+        if ledger.hasPrevious {
+            let persisting = indices.filter { ledger.entry(ofAlert: $0)?.status == .persisting }.count
+            count += "（新增\(listed.count - persisting)项，连续预警\(persisting)项）"
         }
+        text.blocks.append(.paragraph(count + "，请相关单位减负责任人对照问题抓好整改，于下期通报前反馈整改情况。"))
+        let order = ledger.longOpenFirst(indices)
+        for (i, a) in order.enumerated() {
+            text.blocks.append(.item("\(i + 1). " + ledgerMark(ledger.entry(ofAlert: a), ledger, sentence: alertSentence(evaluation.alerts[a]))))
+        }
+        resolved(&text, ledger)
+    }
+
+    /// An alert's sentence with its place in the ledger: `（新增）` before it when the previous
+    /// bulletin did not raise it, `已连续N期预警` at its end when it has been open N > 1 bulletins.
+    func ledgerMark(_ entry: RectificationLedger.Entry?, _ ledger: LedgerView, sentence: String) -> String {
+        guard let entry else { return sentence }
+        if entry.monthsOpen > 1 {
+            return String(sentence.dropLast()) + "，已连续\(entry.monthsOpen)期预警（自\(Self.month(entry.firstSeen))起）。"
+        }
+        // Without an earlier bulletin (`state: none`, or the first) "new" says nothing.
+        return ledger.hasPrevious && entry.status == .new ? "（新增）" + sentence : sentence
+    }
+
+    /// 已整改: the previous bulletin's alerts this one no longer raises.
+    func resolved(_ text: inout BulletinText, _ ledger: LedgerView) {
+        guard ledger.hasPrevious, let previous = ledger.result?.previousMonth, !ledger.resolved.isEmpty else { return }
+        let resolved = ledger.resolved.map { entry -> String in
+            let unit = ledger.unit(entry.key.unitID)
+            let metric = evaluation.metrics.first { $0.id == entry.key.metric }?.label ?? entry.key.metric
+            return (unit.map(Self.name) ?? entry.key.unitID) + metric + ReportLabels.rule(entry.key.rule)
+                + (entry.monthsOpen > 1 ? "（连续\(entry.monthsOpen)期）" : "")
+        }
+        text.blocks.append(.paragraph(
+            "已整改：\(Self.month(previous))通报的以下\(resolved.count)项预警本期不再出现，" + resolved.joined(separator: "、") + "。"))
     }
 
     func alertSentence(_ alert: Alert) -> String {

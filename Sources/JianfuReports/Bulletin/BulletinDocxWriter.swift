@@ -11,7 +11,7 @@ public struct BulletinDocxWriter: ReportWriter {
 
     public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let heading = BulletinComposer.Heading(evaluation, run: run)
-        let text = BulletinComposer(evaluation: evaluation, heading: heading, sample: run.spotCheck).compose()
+        let text = BulletinComposer(evaluation: evaluation, heading: heading, sample: run.spotCheck, ledger: run.ledger).compose()
         // The run's start, so the same text on the same run gives the same bytes.
         let issued = Date(timeIntervalSince1970: run.startedAtEpoch)
         out.write(bytes: Self.package(text, title: heading.title, author: heading.issuer ?? run.pipelineName, issued: issued))

@@ -47,7 +47,7 @@ public struct BulletinMarkdownWriter: ReportWriter {
     public init() {}
 
     public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
-        let text = BulletinComposer(evaluation: evaluation, heading: .init(evaluation, run: run), sample: run.spotCheck).compose()
+        let text = BulletinComposer(evaluation: evaluation, heading: .init(evaluation, run: run), sample: run.spotCheck, ledger: run.ledger).compose()
         out.write(BulletinMarkdown.render(text))
     }
 }

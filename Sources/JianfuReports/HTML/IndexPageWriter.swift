@@ -23,9 +23,10 @@ public struct IndexPageWriter: ReportWriter {
             overview(evaluation, headline)
             trends(evaluation, headline)
             ranking(evaluation, headline, context, links)
-            alertList(evaluation, links)
+            alertList(evaluation, links, run)
             stale(evaluation, links)
             dataQuality(run)
+            CorrectionsSection.nodes(run, evaluation: evaluation)
             ReportPage.footer(run: run)
         }
         page.renderDocument(to: out)
@@ -189,14 +190,10 @@ public struct IndexPageWriter: ReportWriter {
 
     // MARK: 四、预警
 
-    private func alertList(_ evaluation: Evaluation, _ links: UnitLinks) -> [HTMLNode] {
+    private func alertList(_ evaluation: Evaluation, _ links: UnitLinks, _ run: RunInfo) -> [HTMLNode] {
         let alerts = evaluation.alerts.indices.filter { evaluation.alerts[$0].rule != .stale }
-        return [
-            .el("h2", .id("alerts")) { "四、预警与返工补课" },
-            alerts.isEmpty
-                ? .el("p", .class("note")) { "本期无预警。" }
-                : AlertTable.render(alerts, evaluation: evaluation, links: links, showUnit: true),
-        ]
+        return [.el("h2", .id("alerts")) { "四、预警与返工补课" }]
+            + RectificationSection.nodes(alerts, evaluation: evaluation, run: run, links: links)
     }
 
     // MARK: 五、未报送

@@ -1,0 +1,30 @@
+import JianfuIndicators
+import JianfuModel
+
+/// `corrections.csv` (SPEC §5, §6): every stored value this run replaced —
+/// `unit_id,metric,period,old_value,new_value,source,line,run`, `line` being the new value's
+/// line in its source (the header is line 1) and `run` the store's number of this run. Header
+/// only when nothing was replaced, and always with `state: none` (nothing is stored, so nothing
+/// is replaced).
+public struct CorrectionsCSVWriter: ReportWriter {
+    public static let header = ["unit_id", "metric", "period", "old_value", "new_value", "source", "line", "run"]
+    public let fileName = "corrections.csv"
+    public init() {}
+
+    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+        out.write(bytes: CSVOutput.byteOrderMark)
+        CSVOutput.row(Self.header, to: out)
+        for c in run.replacedValues {
+            var line = CSVRow(out)
+            line.text(c.unitID)
+            line.text(c.metric)
+            line.formatted(c.period.description)
+            line.number(c.oldValue)
+            line.number(c.newValue)
+            line.text(c.source)
+            line.integer(c.line)
+            line.integer(Int(c.run))
+            line.end()
+        }
+    }
+}
