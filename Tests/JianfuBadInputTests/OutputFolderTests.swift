@@ -112,7 +112,7 @@ struct OutputFolderTests {
             try #require(result.status == 0, "\(result)")
             #expect(Self.mode(dir.file("out").path) == 0o1775)
         }
-        #expect(dir.list("out") == [".jianfu-report", "alerts.csv", "indicators.csv", "rejected.csv", "scores.csv", "series.csv", "summary.json"])
+        #expect(dir.list("out") == [".jianfu-report", "alerts.csv", "corrections.csv", "indicators.csv", "rejected.csv", "scores.csv", "series.csv", "summary.json"])
     }
 
     /// A report folder written before the marker existed (only jianfu's files, a summary.json
@@ -130,7 +130,7 @@ struct OutputFolderTests {
         try dir.write("x.yml", Self.pipeline(dir: "out"))
         let result = try Jianfu.run(["run", "x.yml"], in: dir.url)
         #expect(result.status == 0, "\(result)")
-        #expect(dir.list("out") == [".jianfu-report", "alerts.csv", "indicators.csv", "rejected.csv", "scores.csv", "series.csv", "summary.json"],
+        #expect(dir.list("out") == [".jianfu-report", "alerts.csv", "corrections.csv", "indicators.csv", "rejected.csv", "scores.csv", "series.csv", "summary.json"],
                 "the older report's files are gone, the new report and its marker are there")
         #expect(dir.list().filter { $0.hasPrefix(".out.tmp-") }.isEmpty)
 
