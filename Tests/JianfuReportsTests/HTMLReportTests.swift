@@ -157,7 +157,7 @@ import Testing
 
     @Test func alertsStaleUnitsAndDataQuality() throws {
         let index = fixture.index()
-        let alerts = try element("<table class=\"alerts\">", in: index)
+        let alerts = try element("<table class=\"alerts with-unit\">", in: index)
         #expect(alerts.contains("未达目标") && alerts.contains("超出上限") && alerts.contains("反弹"))
         #expect(alerts.contains("<td class=\"person one-line\">张三 &amp; &quot;李四&quot;</td>")
             || alerts.contains("<td class=\"person one-line\">张三 &amp; \"李四\"</td>"))

@@ -11,7 +11,7 @@ enum AlertTable {
         if showUnit { titles = ["单位代码", "单位名称", "减负责任人"] + titles }
         let ledger = ledger?.isPresent == true ? ledger : nil
         if ledger != nil { titles += ["首次预警", "持续月数", "状态"] }
-        return .el("table", .class("alerts")) {
+        return .el("table", .class(showUnit ? "alerts with-unit" : "alerts")) {
             ReportPage.head(titles, numeric: ledger == nil ? [] : [titles.count - 2])
             HTMLNode.el("tbody") {
                 for a in ledger?.longOpenFirst(alerts) ?? alerts {
@@ -52,7 +52,7 @@ enum AlertTable {
     /// metric and rule, since when and for how many bulletins they were open.
     static func resolved(_ entries: [RectificationLedger.Entry], evaluation: Evaluation, ledger: LedgerView, links: UnitLinks) -> HTMLNode {
         let metrics = Dictionary(evaluation.metrics.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
-        return .el("table", .class("alerts resolved")) {
+        return .el("table", .class("alerts resolved with-unit")) {
             ReportPage.head(["单位代码", "单位名称", "减负责任人", "指标", "预警类型", "首次预警", "持续月数", "状态"], numeric: [6])
             HTMLNode.el("tbody") {
                 for entry in entries {

@@ -86,6 +86,11 @@ enum ReportStyle {
       td.one-line { white-space: nowrap; }
       table.indicators { font-size: 8.5pt; }
       table.indicators td { white-space: nowrap; }
+      /* The alert list with its ledger columns: one line a row; the unit code (on the unit's
+         page) gives way on paper. */
+      table.alerts { font-size: 8pt; }
+      table.alerts td, table.alerts th { white-space: nowrap; }
+      table.with-unit th:first-child, table.with-unit td:first-child { display: none; }
       .figures { gap: 8px; margin: 8px 0 2px; }
       .figure { flex: 1 1 100px; padding: 4px 8px; }
       .figure .value { font-size: 16pt; }
