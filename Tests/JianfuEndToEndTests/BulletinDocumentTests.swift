@@ -44,6 +44,21 @@ import Testing
         // 三: 县教育局 has 3 seconded staff against its category's cap of 2 (alerts.csv: value 3, threshold 2).
         #expect(texts.contains { $0.contains("县教育局") && $0.contains("借调人数超出上限") && $0.contains("上限 2") }, "\(texts)")
 
+        // 一、总体情况 states each count metric's December total and 1—12月累计 as indicators.csv
+        // has them: the leaf units' (rollup false) month_value and ytd, added up here.
+        let indicators = try csvRows(dir.file("out/indicators.csv"))
+        let header = try #require(indicators.first)
+        let column = { (name: String) in try #require(header.firstIndex(of: name), "no column \(name)") }
+        let (metricColumn, rollupColumn, monthColumn, ytdColumn) = (try column("metric"), try column("rollup"), try column("month_value"), try column("ytd"))
+        for (metric, label, word) in [("documents", "发文", "件"), ("meetings", "会议", "次"), ("inspections", "督查检查考核", "次")] {
+            let leaves = indicators.dropFirst().filter { $0[metricColumn] == metric && $0[rollupColumn] == "false" }
+            let month = leaves.compactMap { Double($0[monthColumn]) }.reduce(0, +)
+            let ytd = leaves.compactMap { Double($0[ytdColumn]) }.reduce(0, +)
+            let sentence = try #require(texts.first { $0.hasPrefix(label + "：") }, "no sentence for \(label)")
+            #expect(sentence.contains("12月\(label)\(Int(month))\(word)"), "\(sentence) vs month total \(month)")
+            #expect(sentence.contains("1—12月累计\(label)\(Int(ytd))\(word)"), "\(sentence) vs ytd \(ytd)")
+        }
+
         // bulletin.md carries the same text, block for block.
         let markdown = try String(contentsOf: dir.file("out/bulletin.md"), encoding: .utf8)
         for text in texts where !text.isEmpty {

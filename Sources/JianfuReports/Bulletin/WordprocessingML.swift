@@ -197,11 +197,14 @@ enum WordprocessingML {
     /// allow at all (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF) — which a
     /// unit name from a hand-edited export may carry — are shown as their Unicode control
     /// pictures (U+2400 + code), so Word opens the file and the reader sees that something is
-    /// there. Line breaks become spaces (one paragraph is one line of text).
+    /// there. A line break (LF, CR or CR LF) becomes one space (one paragraph is one line).
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
+        var afterCR = false
         for scalar in s.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\n", afterCR { continue }  // CR LF is one line break
             switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
