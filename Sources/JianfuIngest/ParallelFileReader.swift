@@ -83,7 +83,6 @@ struct ParallelFileReader {
     /// Reads the stretches in parallel and merges them; `nil` when the result could differ from
     /// a sequential read (see the invariants).
     func read(_ table: ObservationTable) throws -> Result? {
-        let spec = reader.spec
         guard let columns = try headerColumns(metrics: table.metrics) else { return nil }
         let stretches = (0..<cuts.count - 1).map { _ in Stretch() }
         DispatchQueue.concurrentPerform(iterations: stretches.count) { k in

@@ -121,7 +121,7 @@ struct RowIngestor {
                 return rejectRow(record, .badValue, valueField, "\(Self.quoted(record.field(columns.value))) is not a plain decimal number")
             case .outOfRange:
                 return rejectRow(record, .badValue, valueField, "\(Self.quoted(record.field(columns.value).trimmed)) is too large (values stay below 10^15)")
-            case .negative(let v) where isCount[m]:
+            case .negative where isCount[m]:
                 return rejectRow(record, .negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative: \(Self.quoted(record.field(columns.value).trimmed))")
             case .value(let v), .negative(let v):
                 let unit = unit(known, unitBytes, record)
@@ -165,7 +165,7 @@ struct RowIngestor {
                     rejectCell(.badValue, "\(Self.quoted(record.field(column))) in \(header) is not a plain decimal number")
                 case .outOfRange:
                     rejectCell(.badValue, "\(Self.quoted(record.field(column).trimmed)) in \(header) is too large (values stay below 10^15)")
-                case .negative(let v) where isCount[m]:
+                case .negative where isCount[m]:
                     rejectCell(.negativeCount, "\(header) is a count and cannot be negative: \(Self.quoted(record.field(column).trimmed))")
                 case .value(let v), .negative(let v):
                     if rowUnit < 0 { rowUnit = unit(known, unitBytes, record) }

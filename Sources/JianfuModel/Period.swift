@@ -39,11 +39,6 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The month ordinal of this period's last month.
     public var lastMonthOrdinal: Int { firstMonthOrdinal + granularity.monthsPerPeriod - 1 }
 
-    /// The period of granularity `target` (same or coarser) that contains this one's first month.
-    public func containing(_ target: Granularity) -> Period {
-        Period(target, ordinal: Period.ordinal(ofMonth: firstMonthOrdinal, at: target))
-    }
-
     /// The ordinal at `granularity` of the period holding the month with ordinal `month`.
     public static func ordinal(ofMonth month: Int, at granularity: Granularity) -> Int {
         month / granularity.monthsPerPeriod

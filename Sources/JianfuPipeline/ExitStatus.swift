@@ -24,8 +24,6 @@ public enum ExitStatus {
             dataQuality
         case StoreError.locked:
             locked
-        case is RunError, is IngestError, is FetchError, is StoreError:
-            failure
         default:
             failure
         }

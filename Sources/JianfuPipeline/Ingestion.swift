@@ -104,7 +104,4 @@ public struct Ingestion: Sendable {
         let warnings = hierarchy.orphans.map { "unit \(units[$0.unit].id): parent_id \($0.parentID) is not a known unit; treated as a top-level unit" }
         return Ingestion(table: table, units: units, hierarchy: hierarchy, reports: reports, rejections: rejections, orphanWarnings: warnings)
     }
-
-    /// Run totals of the observation sources (SPEC §5).
-    public var rowsRead: Int { reports.filter { $0.kind == .observations }.reduce(0) { $0 + $1.rowsRead } }
 }

@@ -68,11 +68,6 @@ public final class OutputBuffer: @unchecked Sendable {
         if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
     }
 
-    /// Appends everything `other` holds (an in-memory buffer).
-    public func write(contentsOf other: OutputBuffer) {
-        write(raw: UnsafeBufferPointer(start: other.storage, count: other.count))
-    }
-
     public func write(byte: UInt8) {
         reserve(1)
         storage[count] = byte
@@ -115,12 +110,6 @@ public final class OutputBuffer: @unchecked Sendable {
         }
         if let (scaled, digits) = NumberFormat.shortDecimal(value) { return put(decimal: scaled, digits: digits, at: p) }
         return nil
-    }
-
-    /// Writes a period in its canonical spelling (`2024-03`, `2024Q1`, `2024`).
-    public func write(period: Period) {
-        reserve(16)
-        count = Self.put(period: period, at: storage + count) - storage
     }
 
     /// Writes one line built by `body` through a pointer with room for `maximumLength` bytes;
