@@ -44,7 +44,7 @@ enum BulletinSection {
     /// A stored ISO 8601 UTC time (a run's `started_at`) as a person reads it in `bulletin`'s
     /// zone: `2026-11-25 23:10 Asia/Shanghai`; the stored text itself when it does not parse.
     static func reading(utc: String, _ bulletin: Bulletin) -> String {
-        guard let date = ISO8601DateFormatter().date(from: utc) else { return utc }
+        guard let date = UTCTimestamp.date(utc) else { return utc }
         let local = localTime(date, bulletin)
         return local.clock + " " + local.zone
     }

@@ -36,9 +36,7 @@ public struct PipelineRunner {
         self.config = config
         self.logger = logger
         self.now = now
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        startedAt = formatter.string(from: now)
+        startedAt = UTCTimestamp.string(now)
         let compact = startedAt.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         runID = "\(compact)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }

@@ -1,3 +1,4 @@
+import JianfuModel
 import Foundation
 import JianfuHTTP
 import JianfuIngest
@@ -126,9 +127,7 @@ struct RemoteSource: ByteSource {
     }
 
     private static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date())
+        UTCTimestamp.string(Date())
     }
 
     /// `1.5`, `12`: a wait as a person reads it.

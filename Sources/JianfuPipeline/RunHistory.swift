@@ -1,3 +1,4 @@
+import JianfuModel
 import Foundation
 import Glibc
 import JianfuStore
@@ -49,8 +50,7 @@ public struct RunHistory {
 
     /// `12s` between two ISO 8601 times (to the second, as they are stored).
     static func duration(from start: String, to end: String) -> String {
-        let formatter = ISO8601DateFormatter()
-        guard let a = formatter.date(from: start), let b = formatter.date(from: end) else { return "" }
+        guard let a = UTCTimestamp.date(start), let b = UTCTimestamp.date(end) else { return "" }
         return "\(Int(b.timeIntervalSince(a).rounded()))s"
     }
 }

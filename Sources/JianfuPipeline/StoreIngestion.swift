@@ -173,8 +173,6 @@ struct StoreIngestion {
 
     /// Nanoseconds since the epoch as ISO 8601 UTC, to the second.
     static func timestamp(_ nanoseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: Double(nanoseconds / 1_000_000_000)))
+        UTCTimestamp.string(Date(timeIntervalSince1970: Double(nanoseconds / 1_000_000_000)))
     }
 }

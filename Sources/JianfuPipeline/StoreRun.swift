@@ -91,9 +91,7 @@ extension PipelineRunner {
 
     /// Now, ISO 8601 UTC, as the run log stores times.
     static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date())
+        UTCTimestamp.string(Date())
     }
 
     /// The last spot-check list `jianfu sample` drew for the bulletin month of `evaluation`, for

@@ -1,3 +1,4 @@
+import JianfuModel
 import ArgumentParser
 import Foundation
 import JianfuPipeline
@@ -38,7 +39,7 @@ extension LogFormat {
     func write(_ line: LogLine) {
         let text = switch self {
         case .plain: line.plain
-        case .json: line.json(time: ISO8601DateFormatter().string(from: Date()))
+        case .json: line.json(time: UTCTimestamp.string(Date()))
         }
         if let status = StatusLine.active {
             status.print(text)

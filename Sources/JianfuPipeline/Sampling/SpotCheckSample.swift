@@ -130,11 +130,9 @@ public struct SpotCheckSample: Sendable {
         if let log {
             var run: Int64?
             if case .run(let number, _, _) = basis { run = number }
-            let formatter = ISO8601DateFormatter()
-            formatter.timeZone = TimeZone(identifier: "UTC")
             recorded = try log.recordSample(RecordedSample(
                 pipeline: config.name, month: month, seed: request.seed, requested: request.count,
-                drawnAt: formatter.string(from: runner.now), run: run, excludeRecent: request.excludeRecent ?? 0,
+                drawnAt: UTCTimestamp.string(runner.now), run: run, excludeRecent: request.excludeRecent ?? 0,
                 includeRollups: request.includeRollups, jianfuVersion: PipelineRunner.version,
                 units: rows.map { RecordedSample.Unit(unitID: $0.unit.id, weight: $0.weight, reason: $0.reason.code) }))
         }

@@ -1,3 +1,4 @@
+import JianfuModel
 import Foundation
 import JianfuIndicators
 import ZIPFoundation
@@ -20,7 +21,7 @@ public struct BulletinDocxWriter: ReportWriter {
     /// The `.docx` bytes. Creating an in-memory archive and adding entries to it cannot fail
     /// for reasons of the input (the parts are text jianfu made), so a failure is a bug.
     static func package(_ text: BulletinText, title: String, author: String, issued: Date) -> [UInt8] {
-        let created = ISO8601DateFormatter().string(from: issued)
+        let created = UTCTimestamp.string(issued)
         do {
             let archive = try Archive(data: Data(), accessMode: .create)
             for part in WordprocessingML.parts(text, title: title, author: author, created: created) {
