@@ -26,13 +26,14 @@ enum SpreadsheetML {
         case integer = 4
         /// A note under a table: italic.
         case note = 5
+        /// 是 / 否: centred.
+        case flag = 6
     }
 
     enum Cell {
         case empty
-        case text(String)
-        /// Text under a table, in italics.
-        case note(String)
+        /// Text, in the `text`, `note` or `flag` style.
+        case text(String, Style = .text)
         case number(Double, Style)
 
         /// A number or an empty cell.
@@ -44,7 +45,10 @@ enum SpreadsheetML {
         static func integer(_ value: Int?) -> Cell { value.map { .number(Double($0), .integer) } ?? .empty }
 
         /// 是 / 否; empty for `nil`.
-        static func flag(_ value: Bool?) -> Cell { value.map { .text($0 ? "是" : "否") } ?? .empty }
+        static func flag(_ value: Bool?) -> Cell { value.map { .text($0 ? "是" : "否", .flag) } ?? .empty }
+
+        /// A note under a table (italics; its width is not counted in its column's).
+        static func note(_ text: String) -> Cell { .text(text, .note) }
     }
 
     struct Column {
@@ -171,7 +175,7 @@ enum SpreadsheetML {
         <fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>\
         <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
         <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-        <cellXfs count="6">\
+        <cellXfs count="7">\
         <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
         <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">\
         <alignment horizontal="center" vertical="center"/></xf>\
@@ -179,6 +183,7 @@ enum SpreadsheetML {
         <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
         <xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
         <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+        <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment horizontal="center"/></xf>\
         </cellXfs>\
         <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
         </styleSheet>
@@ -229,7 +234,8 @@ enum SpreadsheetML {
     static func width(_ cell: Cell) -> Int {
         switch cell {
         case .empty: 0
-        case .text(let s), .note(let s): displayWidth(s)
+        case .text(_, .note): 0
+        case .text(let s, _): displayWidth(s)
         case .number(let v, let style):
             switch style {
             case .percent: digits(v * 100) + 3
@@ -246,7 +252,7 @@ enum SpreadsheetML {
 
     static func worksheet(_ sheet: Sheet, selected: Bool) -> String {
         var widths = sheet.columns.map { max(displayWidth($0.header), 4) }
-        for row in sheet.rows {
+        for row in [sheet.rows, sheet.after].joined() {
             for (c, cell) in row.enumerated() where c < widths.count {
                 widths[c] = max(widths[c], width(cell))
             }
@@ -269,10 +275,9 @@ enum SpreadsheetML {
                 let ref = columnName(c) + String(rowNumber)
                 switch cell {
                 case .empty: continue
-                case .text(let s):
-                    xml += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">" + XMLText.escape(cut(s)) + "</t></is></c>"
-                case .note(let s):
-                    xml += "<c r=\"\(ref)\" s=\"\(Style.note.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">" + XMLText.escape(cut(s)) + "</t></is></c>"
+                case .text(let s, let style):
+                    xml += "<c r=\"\(ref)\"" + (style == .text ? "" : " s=\"\(style.rawValue)\"") + " t=\"inlineStr\"><is><t xml:space=\"preserve\">"
+                        + XMLText.escape(cut(s)) + "</t></is></c>"
                 case .number(let v, let style):
                     xml += "<c r=\"\(ref)\" s=\"\(style.rawValue)\"><v>" + number(v) + "</v></c>"
                 }
