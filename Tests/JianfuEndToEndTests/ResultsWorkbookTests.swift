@@ -94,8 +94,12 @@ import Testing
 
         // 预警: 示例县's secondments alert is a roll-up's: 3 of its units over their own cap, a count.
         let alerts = try #require(sheets["预警"])
+        // alerts.csv's columns, with the metric's label before its id.
+        #expect(alerts.ids == ["unit_id", "unit_name", "responsible", "metric_label", "metric", "rule", "value", "threshold",
+                               "first_seen", "months_open", "status"])
+        #expect(alerts.headers.prefix(6) == ["单位代码", "单位名称", "减负责任人", "指标", "指标代码", "预警规则"])
         let county = try #require(alerts.data.first {
-            alerts.cell($0, "unit_name")?["value"] as? String == "示例县" && alerts.cell($0, "metric_id")?["value"] as? String == "secondments"
+            alerts.cell($0, "unit_name")?["value"] as? String == "示例县" && alerts.cell($0, "metric")?["value"] as? String == "secondments"
         })
         #expect(alerts.cell(county, "rule")?["value"] as? String == "超出上限")
         let exceeding = try #require(alerts.cell(county, "value"))

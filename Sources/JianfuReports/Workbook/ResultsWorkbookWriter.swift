@@ -41,7 +41,7 @@ public struct ResultsWorkbookWriter: ReportWriter {
     static func summarySheet(_ evaluation: Evaluation, run: RunInfo) -> SpreadsheetML.Sheet {
         let headline = Headline(evaluation)
         let columns = [
-            Column(id: "metric", header: "指标"), Column(id: "id", header: "指标代码"),
+            Column(id: "label", header: "指标"), Column(id: "id", header: "指标代码"),
             Column(id: "direction", header: "方向"), Column(id: "aggregate", header: "汇总方式"),
             Column(id: "baseline_total", header: "基期水平"), Column(id: "current_total", header: "本期水平"),
             Column(id: "prior_total", header: "上年同期水平"), Column(id: "reduction_rate", header: "减少率"),
@@ -148,11 +148,11 @@ public struct ResultsWorkbookWriter: ReportWriter {
     /// longer raises (已整改).
     static func alertsSheet(_ evaluation: Evaluation, run: RunInfo) -> SpreadsheetML.Sheet {
         let headers = [
-            "unit_id": "单位代码", "unit_name": "单位名称", "responsible": "减负责任人", "metric": "指标", "rule": "预警规则",
+            "unit_id": "单位代码", "unit_name": "单位名称", "responsible": "减负责任人", "metric": "指标代码", "rule": "预警规则",
             "value": "数值", "threshold": "阈值", "first_seen": "首次出现", "months_open": "持续月数", "status": "状态",
         ]
         var columns = AlertsCSVWriter.header.map { Column(id: $0, header: headers[$0] ?? $0) }
-        columns.insert(Column(id: "metric_id", header: "指标代码"), at: 4)
+        columns.insert(Column(id: "metric_label", header: "指标"), at: 3)
         var sheet = SpreadsheetML.Sheet(name: "预警", columns: columns)
         let ledger = LedgerView(run.ledger, evaluation: evaluation)
         let labels = Dictionary(evaluation.metrics.map { ($0.id, $0.label) }, uniquingKeysWith: { first, _ in first })
