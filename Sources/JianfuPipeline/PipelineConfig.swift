@@ -3,9 +3,10 @@ import JianfuIngest
 import JianfuModel
 
 /// An output format a pipeline can ask for (SPEC §2 `outputs.formats`).
-/// `bulletin` is the written bulletin, `bulletin.md` and `bulletin.docx` (SPEC §6).
+/// `bulletin` is the written bulletin, `bulletin.md` and `bulletin.docx` (SPEC §6); `xlsx` is
+/// `jianfu.xlsx`, the results as a workbook (docs/xlsx-output.md).
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case csv, json, prom, html, bulletin
+    case csv, json, prom, html, bulletin, xlsx
 }
 
 /// A pipeline file, read and checked (SPEC §2). Paths are absolute, resolved against the

@@ -198,6 +198,7 @@ public struct PipelineRunner {
         if config.formats.contains(.bulletin) {
             writers += [BulletinMarkdownWriter(), BulletinDocxWriter()] as [any ReportWriter]
         }
+        if config.formats.contains(.xlsx) { writers.append(ResultsWorkbookWriter()) }
         return writers
     }
 

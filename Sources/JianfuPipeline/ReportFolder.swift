@@ -19,7 +19,7 @@ enum ReportFolder {
     /// the writers of a run add theirs (`OutputDirectory.init`).
     static let reportFiles: Set<String> = [
         "indicators.csv", "scores.csv", "series.csv", "alerts.csv", "rejected.csv", "corrections.csv", "summary.json", "metrics.prom",
-        "index.html", "bulletin.md", "bulletin.docx",
+        "index.html", "bulletin.md", "bulletin.docx", "jianfu.xlsx",
     ]
 
     /// The marker's text: what the folder is, and the run that wrote it (read back by

@@ -6,7 +6,8 @@ import Testing
 /// id, a metric id and label and the pipeline's name holding `<`, `&`, `"`, `\`, a line break,
 /// a comma, a spreadsheet formula (`=cmd|' /C calc'!A0`) and 10 000 characters. The HTML
 /// escapes them, the CSV quotes them and defuses the formula with `'`, the Prometheus labels
-/// escape them, summary.json is valid JSON holding them exactly.
+/// escape them, summary.json is valid JSON holding them exactly, jianfu.xlsx holds them as text
+/// cells (no formula).
 @Suite("Hostile text in outputs")
 struct HostileOutputTests {
     static let formula = "=cmd|' /C calc'!A0"
@@ -55,7 +56,7 @@ struct HostileOutputTests {
         return try Jianfu.run(["run", "pipeline.yml"], in: dir.url)
     }
 
-    @Test("HTML, CSV, Prometheus and JSON outputs hold hostile text inert")
+    @Test("HTML, CSV, Prometheus, JSON and xlsx outputs hold hostile text inert")
     func hostileText() throws {
         let dir = try TempDir()
         defer { dir.remove() }
@@ -66,6 +67,31 @@ struct HostileOutputTests {
         try checkCSV(dir)
         try checkPrometheus(dir)
         try checkJSON(dir)
+        try checkWorkbook(dir)
+    }
+
+    /// jianfu.xlsx read by openpyxl (scripts/check-xlsx.py): no cell is a formula; names, ids
+    /// and labels are text cells holding the text, line breaks shown as spaces.
+    func checkWorkbook(_ dir: TempDir) throws {
+        let script = Jianfu.packageRoot.appendingPathComponent("scripts/check-xlsx.py")
+        let read = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, dir.file("out/jianfu.xlsx").path])
+        try #require(read.status == 0, "check-xlsx.py: \(read.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
+        let sheets = try #require(object["by_sheet"] as? [String: [String: Any]])
+        #expect(sheets.count == 5)
+        for (name, sheet) in sheets { #expect(sheet["formulas"] as? Int == 0, "\(name): no formulas") }
+        func texts(_ sheet: String, column: Int) -> [String] {
+            let rows = sheets[sheet]?["rows"] as? [[[String: Any]]] ?? []
+            return rows.dropFirst(2).compactMap { column < $0.count && $0[column]["type"] as? String == "s" ? $0[column]["value"] as? String : nil }
+        }
+        let oneLine = { (text: String) in text.replacingOccurrences(of: "\n", with: " ") }
+        let names = texts("得分排名", column: 1)
+        #expect(names.contains(oneLine(Self.name)), "\(names.map { $0.prefix(80) })")
+        #expect(names.contains(Self.long))
+        #expect(texts("得分排名", column: 0).contains(oneLine(Self.unitID)))
+        #expect(texts("指标", column: 4).contains(oneLine(Self.metricLabel)))
+        #expect(texts("指标", column: 5).contains(oneLine(Self.metricID)))
+        #expect(texts("未通过行", column: 5).contains { $0.hasPrefix(Self.formula) }, "the rejected raw row starting with =")
     }
 
     func checkHTML(_ dir: TempDir) throws {

@@ -31,10 +31,7 @@ enum WordprocessingML {
     /// 225 mm / 22 lines, in twips.
     static var linePitch: Int { Int((225.0 / 22 * 1440 / 25.4).rounded()) }
 
-    struct Part {
-        let path: String
-        let xml: String
-    }
+    typealias Part = OfficePackage.Part
 
     /// Every part of the package, in the order they are zipped (`[Content_Types].xml` first).
     static func parts(_ text: BulletinText, title: String, author: String, created: String) -> [Part] {
@@ -95,8 +92,8 @@ enum WordprocessingML {
             <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
             xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
             xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
-            <dc:title>\(escape(title))</dc:title><dc:creator>\(escape(author))</dc:creator>\
-            <dcterms:created xsi:type="dcterms:W3CDTF">\(escape(created))</dcterms:created>\
+            <dc:title>\(XMLText.escape(title))</dc:title><dc:creator>\(XMLText.escape(author))</dc:creator>\
+            <dcterms:created xsi:type="dcterms:W3CDTF">\(XMLText.escape(created))</dcterms:created>\
             </cp:coreProperties>
             """
     }
@@ -119,7 +116,7 @@ enum WordprocessingML {
             (pageNumberFont, "SimSun"), (latinFont, "Liberation Serif"),
         ]
         return declaration + "<w:fonts xmlns:w=\"\(w)\">"
-            + fonts.map { "<w:font w:name=\"\(escape($0.0))\"><w:altName w:val=\"\(escape($0.1))\"/><w:charset w:val=\"86\"/></w:font>" }.joined()
+            + fonts.map { "<w:font w:name=\"\(XMLText.escape($0.0))\"><w:altName w:val=\"\(XMLText.escape($0.1))\"/><w:charset w:val=\"86\"/></w:font>" }.joined()
             + "</w:fonts>"
     }()
 
@@ -171,7 +168,7 @@ enum WordprocessingML {
         var body = ""
         func paragraph(_ style: String, _ s: String) {
             body += "<w:p><w:pPr><w:pStyle w:val=\"\(style)\"/></w:pPr><w:r><w:t xml:space=\"preserve\">"
-            body += escape(s)
+            body += XMLText.escape(s)
             body += "</w:t></w:r></w:p>"
         }
         for block in text.blocks {
@@ -191,33 +188,5 @@ enum WordprocessingML {
             + " w:header=\"851\" w:footer=\"\(twips(mm: 28))\" w:gutter=\"0\"/>"
             + "<w:docGrid w:type=\"lines\" w:linePitch=\"\(linePitch)\"/></w:sectPr>"
         return declaration + "<w:document xmlns:w=\"\(w)\" xmlns:r=\"\(r)\"><w:body>" + body + section + "</w:body></w:document>"
-    }
-
-    /// Escapes text for XML 1.0 element content and attribute values. Characters XML 1.0 does not
-    /// allow at all (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF) — which a
-    /// unit name from a hand-edited export may carry — are shown as their Unicode control
-    /// pictures (U+2400 + code), so Word opens the file and the reader sees that something is
-    /// there. A line break (LF, CR or CR LF) becomes one space (one paragraph is one line).
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        var afterCR = false
-        for scalar in s.unicodeScalars {
-            defer { afterCR = scalar == "\r" }
-            if scalar == "\n", afterCR { continue }  // CR LF is one line break
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n", "\r": out += " "
-            case "\t": out.unicodeScalars.append(scalar)
-            case "\u{0}"..."\u{1F}": out.unicodeScalars.append(Unicode.Scalar(0x2400 + scalar.value)!)
-            case "\u{7F}": out += "\u{2421}"
-            case "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
