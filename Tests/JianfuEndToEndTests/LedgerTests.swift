@@ -90,7 +90,7 @@ import Testing
         #expect(march.contains("已整改：2024年2月通报的以下1项预警本期不再出现，甲村发文超出上限（连续2期）。"), "\(march)")
         let html = try String(contentsOf: dir.file("out/index.html"), encoding: .utf8)
         #expect(html.contains("<th>首次预警</th>") && html.contains(">已整改</h3>"), "\(html)")
-        #expect(html.contains("class=\"alerts resolved\""))
+        #expect(html.contains("class=\"alerts resolved with-unit\""))
 
         // February again: it reads only January, and replaces February's alerts with the same.
         try Self.run(pipeline, asOf: "2024-02")
