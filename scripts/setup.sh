@@ -11,6 +11,8 @@
 #   zlib1g-dev            zlib for ZIPFoundation (bulletin.docx is a ZIP package)
 #   libreoffice-writer-nogui, python-docx (pip)
 #                         the tests convert bulletin.docx to PDF and read it back
+#   libreoffice-calc-nogui, openpyxl (pip)
+#                         make the .xlsx fixtures (fixtures/xlsx/gen_xlsx.py, bench/xlsx_rss.sh)
 #   dpkg-dev binutils     scripts/package.sh: dpkg-shlibdeps (the package's Depends), strip, readelf
 #   man-db systemd        scripts/check-package.sh: man -l on the man page, systemd-analyze verify
 #   adduser               the package's postinst creates the jianfu user with it
@@ -20,7 +22,7 @@
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei zlib1g-dev libreoffice-writer-nogui poppler-utils
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei zlib1g-dev libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
   dpkg-dev binutils man-db systemd adduser prometheus prometheus-node-exporter)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
@@ -40,3 +42,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 command -v swift >/dev/null 2>&1 || { echo "setup: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
 python3 -c 'import docx' 2>/dev/null || { echo "setup: installing python-docx" >&2; python3 -m pip install -q python-docx; }
+# openpyxl writes the .xlsx fixtures of the xlsx source tests (fixtures/xlsx/gen_xlsx.py, bench/xlsx_rss.sh).
+python3 -c 'import openpyxl' 2>/dev/null || { echo "setup: installing openpyxl" >&2; python3 -m pip install -q openpyxl; }
