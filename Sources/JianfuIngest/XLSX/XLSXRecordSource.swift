@@ -1,3 +1,5 @@
+import Foundation
+
 /// An `.xlsx` source's sheet rendered as CSV, so that it goes through the same header mapping
 /// (`columns:`), long and wide layouts, validation, rejections and duplicates as a CSV file
 /// (as `JSONRecordSource` does for JSON). docs/xlsx-sources.md documents the rendering:
@@ -23,6 +25,32 @@ public struct XLSXRecordSource: ByteSource {
     /// Where the source is, for errors (its path or URL).
     public let location: String
 
+    /// What the last read found: the sheet read and its header cells, to name a rejected cell
+    /// (`cellReference(line:field:)`). Written once by `forEachChunk`, read after it.
+    public final class Found: @unchecked Sendable {
+        public var sheet: String?
+        public var header: [String] = []
+    }
+    public let found = Found()
+
+    /// The sheet reference of the cell in column `field` (a header as in the sheet) of sheet row
+    /// `line`: `乡镇!C7`, or the whole row `乡镇!7:7` when `field` is empty or not a header.
+    public func cellReference(line: Int, field: String) -> String? {
+        guard let sheet = found.sheet else { return nil }
+        let name = Self.quotedSheet(sheet)
+        if !field.isEmpty, let column = found.header.firstIndex(of: field)
+            ?? found.header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == field }) {
+            return "\(name)!\(XLSXSheetReader.letters(ofColumn: column))\(line)"
+        }
+        return "\(name)!\(line):\(line)"
+    }
+
+    /// A sheet name as a formula writes it: quoted when it holds a space or punctuation.
+    static func quotedSheet(_ name: String) -> String {
+        let plain = name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" }
+        return plain ? name : "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
     /// The delimiter of the CSV it renders.
     public static let delimiter = UInt8(ascii: ",")
 
@@ -45,6 +73,7 @@ public struct XLSXRecordSource: ByteSource {
     private func render(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let workbook = try XLSXWorkbook(path: file)
         let selected = try workbook.select(sheet)[0]
+        found.sheet = selected.name
         var reader = XLSXSheetReader(workbook: workbook)
         var out: [UInt8] = []
         out.reserveCapacity(RecordReader.chunkSize + (1 << 16))
@@ -56,6 +85,9 @@ public struct XLSXRecordSource: ByteSource {
             let rightmost = cells.map(\.column).max() ?? -1
             if row == headerRow {
                 width = rightmost + 1
+                found.header = (0..<max(width, 0)).map { k in
+                    cells.first(where: { $0.column == k }).map { String(decoding: $0.text, as: UTF8.self) } ?? ""
+                }
                 guard width > 0 else { return }
             } else {
                 guard width > 0, !cells.isEmpty else { return }
