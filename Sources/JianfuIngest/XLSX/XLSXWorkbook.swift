@@ -35,13 +35,12 @@ public enum XLSXProblem: Error, Equatable, Sendable {
     }
 }
 
-/// Which sheet(s) of a workbook a source reads: `sheet:` (a name, or a 1-based position among
-/// the sheet tabs) or `sheets: all`.
+/// Which sheet of a workbook a source reads: `sheet:` (a name, or a 1-based position among
+/// the sheet tabs). (`sheets: all` is not implemented yet: docs/xlsx-sources.md.)
 public enum XLSXSheetChoice: Sendable, Equatable {
     case first
     case named(String)
     case position(Int)
-    case all
 }
 
 /// The parts of an `.xlsx` workbook (ECMA-376 SpreadsheetML) that reading its cells needs:
@@ -153,7 +152,6 @@ struct XLSXWorkbook {
     func select(_ choice: XLSXSheetChoice) throws -> [Sheet] {
         switch choice {
         case .first: return [sheets[0]]
-        case .all: return sheets
         case .named(let name):
             if let sheet = sheets.first(where: { $0.name == name }) { return [sheet] }
             if let position = Int(name), sheets.indices.contains(position - 1) { return [sheets[position - 1]] }
