@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "JianfuModel"),
         .target(name: "JianfuHTTP", dependencies: ["CCurl"]),
-        .target(name: "JianfuIngest", dependencies: ["JianfuModel"]),
+        .target(name: "JianfuIngest", dependencies: ["JianfuModel", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "JianfuIndicators", dependencies: ["JianfuModel"]),
         .target(
             name: "JianfuReports",

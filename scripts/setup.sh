@@ -13,6 +13,7 @@
 #                         the tests convert bulletin.docx to PDF and read it back
 #   libreoffice-calc-nogui, openpyxl (pip)
 #                         the tests read jianfu.xlsx back (scripts/check-xlsx.py) and convert it to PDF
+#                         make the .xlsx fixtures (fixtures/xlsx/gen_xlsx.py, bench/xlsx_rss.sh)
 #   dpkg-dev binutils     scripts/package.sh: dpkg-shlibdeps (the package's Depends), strip, readelf
 #   man-db systemd        scripts/check-package.sh: man -l on the man page, systemd-analyze verify
 #   adduser               the package's postinst creates the jianfu user with it
@@ -42,4 +43,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 command -v swift >/dev/null 2>&1 || { echo "setup: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
 python3 -c 'import docx' 2>/dev/null || { echo "setup: installing python-docx" >&2; python3 -m pip install -q python-docx; }
+# openpyxl writes the .xlsx fixtures of the xlsx source tests (fixtures/xlsx/gen_xlsx.py, bench/xlsx_rss.sh).
 python3 -c 'import openpyxl' 2>/dev/null || { echo "setup: installing openpyxl" >&2; python3 -m pip install -q openpyxl; }

@@ -66,8 +66,11 @@ public final class CSVScanner {
     private var spans: GrowableBuffer<Span>
     private var scratch = GrowableBuffer<UInt8>(capacity: 4096)
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), maximumRecordBytes: Int = 64 << 20, maximumFields: Int = 4096) {
+    /// `firstLine`: the line number of the first record (1; a rendered source whose header is
+    /// further down, such as an `.xlsx` sheet's `header_row`, starts there).
+    public init(delimiter: UInt8 = UInt8(ascii: ","), maximumRecordBytes: Int = 64 << 20, maximumFields: Int = 4096, firstLine: Int = 1) {
         self.delimiter = delimiter
+        line = firstLine
         self.maximumRecordBytes = maximumRecordBytes
         self.maximumFields = maximumFields
         precondition(maximumFields >= 1, "a record has at least one field")

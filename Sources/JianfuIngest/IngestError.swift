@@ -38,6 +38,9 @@ public enum IngestError: Error, Equatable, Sendable {
     case badJSON(source: String, path: String, line: Int, column: Int, reason: String)
     /// A JSON source with no array of records where `json_path` points (empty: the top level).
     case jsonShape(source: String, path: String, jsonPath: String, reason: String)
+    /// An `.xlsx` source that cannot be read: encrypted, `.xls`, corrupt, no such sheet, an
+    /// empty header row (`problem` says which and what to do).
+    case xlsx(source: String, path: String, problem: XLSXProblem)
 }
 
 extension IngestError: CustomStringConvertible {
@@ -82,6 +85,8 @@ extension IngestError: CustomStringConvertible {
             "source \(source): \(path):\(line):\(column): not valid JSON: \(reason)"
         case .jsonShape(let source, let path, let jsonPath, let reason):
             "source \(source): \(path): no records where json_path \(jsonPath.isEmpty ? "(not set)" : "'\(jsonPath)'") points: \(reason)"
+        case .xlsx(let source, let path, let problem):
+            "source \(source): \(path): \(problem.description)"
         }
     }
 

@@ -14,7 +14,7 @@ public enum RecordReader {
         _ spec: SourceSpec, _ body: (CSVRecord) throws -> Void
     ) throws -> SourceEncoding {
         let decoder = try TextDecoder(spec.encoding, source: spec.name, path: spec.path)
-        let scanner = CSVScanner(delimiter: spec.delimiter)
+        let scanner = CSVScanner(delimiter: spec.delimiter, firstLine: spec.firstLine)
         do {
             try spec.bytes.forEachChunk { chunk in
                 try decoder.decode(chunk, into: &scanner.pending, final: false)

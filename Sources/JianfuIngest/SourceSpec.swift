@@ -18,6 +18,9 @@ public struct SourceSpec: Sendable {
     /// `min_rows`: fewer data rows than this fail the run (an export cut short); nil: any
     /// number, an empty source warned about.
     public var minRows: Int?
+    /// The line number of the first record `bytes` yields (the header): 1, or an `.xlsx`
+    /// sheet's `header_row`, so that a row's `line` is its row number in the sheet.
+    public var firstLine = 1
 
     /// `bytes` defaults to the file at `path`.
     public init(

@@ -29,6 +29,9 @@ public struct Rejection: Sendable, Equatable {
     public var raw: String
     /// True when this rejects one cell of a wide row, not the row.
     public var isCell: Bool
+    /// In an `.xlsx` source, the sheet and cell (`乡镇!C7`) or the whole row (`乡镇!7:7`) as a
+    /// spreadsheet names it; nil for a CSV or JSON source, whose `line` says where.
+    public var cell: String?
 
     public init(source: String, line: Int, field: String, reason: RejectionReason, message: String, raw: String, isCell: Bool = false) {
         self.source = source

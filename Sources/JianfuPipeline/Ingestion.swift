@@ -36,7 +36,7 @@ public struct Ingestion: Sendable {
         for spec in sources where spec.kind == .units {
             let result = try UnitsReader.read(spec)
             lists.append(result.units)
-            rejections += result.rejections
+            rejections += Self.namingCells(result.rejections[...], of: spec)
             reports.append(result.report)
         }
         let declared = merge(lists)
@@ -45,7 +45,9 @@ public struct Ingestion: Sendable {
         for unit in declared { _ = table.unitIndex(unit.id) }
         for (i, spec) in sources.enumerated() where spec.kind == .observations {
             let reader = Self.reader(spec, index: i, unitsDeclared: unitsDeclared, latestMonth: latestMonth)
+            let before = rejections.count
             reports.append(try reader.read(into: &table, rejections: &rejections))
+            rejections.replaceSubrange(before..., with: Self.namingCells(rejections[before...], of: spec))
         }
         reports.sort(by: pipelineOrder(config))
         return try assemble(table: table, declared: unitsDeclared ? declared : nil, reports: reports, rejections: rejections, config: config)
@@ -58,6 +60,20 @@ public struct Ingestion: Sendable {
         ObservationReader(
             spec: spec, sourceIndex: UInt16(index), unitsDeclared: unitsDeclared, latestMonth: latestMonth,
             threads: spec.filePath == nil ? 1 : nil)
+    }
+
+    /// The rejections of an `.xlsx` source with their sheet and cell (`乡镇!C7`), also added to
+    /// the message so that rejected.csv shows it; others as they are.
+    static func namingCells(_ rejections: ArraySlice<Rejection>, of spec: SourceSpec) -> [Rejection] {
+        guard let xlsx = spec.bytes as? XLSXRecordSource else { return Array(rejections) }
+        return rejections.map { rejection in
+            var named = rejection
+            if let cell = xlsx.cellReference(line: rejection.line, field: rejection.field) {
+                named.cell = cell
+                named.message = "\(cell): \(rejection.message)"
+            }
+            return named
+        }
     }
 
     /// The units of the units sources, read in pipeline order: a later source's entry for a

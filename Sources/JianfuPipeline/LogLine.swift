@@ -75,7 +75,7 @@ public struct LogLine {
         case let error as IngestError:
             switch error {
             case .unreadable(let source, let path, _), .empty(let source, let path), .utf16(let source, let path, _),
-                 .encodingMismatch(let source, let path, _, _), .jsonShape(let source, let path, _, _):
+                 .encodingMismatch(let source, let path, _, _), .jsonShape(let source, let path, _, _), .xlsx(let source, let path, _):
                 return [("source", .string(source)), ("file", .string(path))]
             case .missingColumn(let source, let path, _, _, _), .duplicateColumn(let source, let path, _),
                  .noMetricColumns(let source, let path, _), .mixedGranularity(let source, let path, _, _),

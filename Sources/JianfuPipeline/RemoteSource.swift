@@ -45,6 +45,8 @@ struct RemoteSource: ByteSource {
     /// `format:`; `nil` takes it from the response's Content-Type.
     var format: SourceFormat?
     var jsonPath: [String] = []
+    /// `sheet:` and `header_row:` of an xlsx source.
+    var sheet = SourceFormat.Sheet()
     var cache: HTTPCache
 
     /// What a fetch brought: the local copy and its format, and the validators it came with.
@@ -105,7 +107,7 @@ struct RemoteSource: ByteSource {
     func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let copy = try fetch(logger: nil)
         var spec = SourceSpec(name: name, path: HTTPURL.display(url))
-        copy.format.read(copy.file, into: &spec, jsonPath: jsonPath)
+        copy.format.read(copy.file, into: &spec, jsonPath: jsonPath, sheet: sheet)
         try spec.bytes.forEachChunk(body)
     }
 
@@ -158,7 +160,7 @@ extension SourceSpec {
         guard let remote = bytes as? RemoteSource else { return Fetched(spec: self, localFile: path) }
         let copy = try remote.fetch(logger: logger)
         var spec = self
-        copy.format.read(copy.file, into: &spec, jsonPath: remote.jsonPath)
+        copy.format.read(copy.file, into: &spec, jsonPath: remote.jsonPath, sheet: remote.sheet)
         return Fetched(spec: spec, localFile: copy.file, etag: copy.etag, lastModified: copy.lastModified)
     }
 }

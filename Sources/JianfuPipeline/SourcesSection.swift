@@ -16,7 +16,7 @@ import JianfuModel
 /// `'\t'` holds) besides the characters themselves; a bare `,` cannot start a YAML value, so it is
 /// written `","` or `comma`.
 enum SourcesSection {
-    static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns", "format", "json_path", "min_rows"] + httpKeys
+    static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns", "format", "json_path", "min_rows", "sheet", "header_row"] + httpKeys
     /// The keys that only an `http://` or `https://` source takes.
     static let httpKeys = ["timeout", "connect_timeout", "retries", "auth", "headers", "ca_file", "insecure", "max_bytes"]
     /// The fields of an observations source (SPEC §1), besides one per declared metric (wide).
@@ -59,8 +59,9 @@ enum SourcesSection {
             columns: try settings["columns"].map { try columns($0, fields: fields) } ?? [:])
         spec.minRows = try settings["min_rows"]?.integer("a whole number of data rows ≥ 1, such as 1000") { $0 >= 1 }
 
-        var format = try settings["format"]?.choice([("csv", SourceFormat.csv), ("json", .json)])
-        if case .file(let path) = origin, format == nil { format = path.lowercased().hasSuffix(".json") ? .json : .csv }
+        var format = try settings["format"]?.choice([("csv", SourceFormat.csv), ("json", .json), ("xlsx", .xlsx)])
+        if case .file(let path) = origin, format == nil { format = SourceFormat.of(path: path) }
+        let sheet = try self.sheet(settings, format: format)
         let jsonPath = try settings["json_path"].map(jsonPath) ?? []
         if let node = settings["json_path"], format == .csv {
             throw node.invalid("json_path only with format: json", found: node.found)
@@ -80,9 +81,11 @@ enum SourcesSection {
                     throw node.invalid("\(key) only on a source with an http:// or https:// url", found: node.found)
                 }
             }
-            (format ?? .csv).read(path, into: &spec, jsonPath: jsonPath)
+            (format ?? .csv).read(path, into: &spec, jsonPath: jsonPath, sheet: sheet)
         case .http(let url):
-            spec.bytes = try remote(settings, name: name, url: url, format: format, jsonPath: jsonPath, location: location)
+            var remote = try remote(settings, name: name, url: url, format: format, jsonPath: jsonPath, location: location)
+            remote.sheet = sheet
+            spec.bytes = remote
         }
         return spec
     }
@@ -216,6 +219,33 @@ enum SourcesSection {
             }
             return HTTPHeader(name: entry.key, value: value)
         }
+    }
+
+    /// `sheet:` (a sheet name, or its 1-based position among the tabs; default the first) and
+    /// `header_row:` (default 1) of an xlsx source; refused on a source of another format (an
+    /// HTTP source whose format comes from its Content-Type takes them).
+    private static func sheet(_ settings: ConfigMapping, format: SourceFormat?) throws -> SourceFormat.Sheet {
+        var sheet = SourceFormat.Sheet()
+        for key in ["sheet", "header_row"] {
+            if let node = settings[key], let format, format != .xlsx {
+                throw node.invalid("\(key) only with format: xlsx (an .xlsx file)", found: node.found)
+            }
+        }
+        if let node = settings["sheet"] {
+            let expected = "a sheet name, or its position among the sheet tabs from 1"
+            let text = try node.text(expected)
+            guard !text.isEmpty else { throw node.invalid(expected) }
+            if let position = Int(text) {
+                guard position >= 1 else { throw node.invalid(expected) }
+                sheet.choice = .named(text)  // a sheet named "2024" is that sheet; else the position
+            } else {
+                sheet.choice = .named(text)
+            }
+        }
+        if let node = settings["header_row"] {
+            sheet.headerRow = try node.integer("the row number of the header in the sheet, from 1, such as 3") { $0 >= 1 && $0 <= 1_048_576 }
+        }
+        return sheet
     }
 
     /// `json_path: data.rows`: the member names from the top-level object to the array.

@@ -58,7 +58,7 @@ struct StoreIngestion {
             runner.logRead(result.report)
             var done = read
             done.report = result.report
-            done.rejections = result.rejections
+            done.rejections = Ingestion.namingCells(result.rejections[...], of: spec)
             try store.recordUnits(result.units, read: done, run: run)
             lists.append(result.units)
             rejections += result.rejections
@@ -91,7 +91,7 @@ struct StoreIngestion {
             var sourceRejections: [Rejection] = []
             runner.progress("reading source \(spec.name)")
             read.report = try reader.read(into: &table, rejections: &sourceRejections)
-            read.rejections = sourceRejections
+            read.rejections = Ingestion.namingCells(sourceRejections[...], of: spec)
             runner.logRead(read.report)
             runner.progress("storing the values of source \(spec.name)")
             let clock = ContinuousClock()

@@ -36,7 +36,9 @@ public struct ValidationSummary {
         if !byReason.isEmpty {
             lines.append("rejections: " + RejectionReason.allCases.compactMap { reason in byReason[reason].map { "\(reason.rawValue) \($0)" } }.joined(separator: ", "))
             for r in ingestion.rejections.prefix(10) {
-                lines.append("    \(r.source):\(r.line)\(r.field.isEmpty ? "" : " [\(r.field)]"): \(r.reason.rawValue): \(r.message)")
+                let place = r.cell.map { "\(r.source):\($0)" } ?? "\(r.source):\(r.line)"
+                let message = r.cell.map { r.message.hasPrefix("\($0): ") ? String(r.message.dropFirst($0.count + 2)) : r.message } ?? r.message
+                lines.append("    \(place)\(r.field.isEmpty ? "" : " [\(r.field)]"): \(r.reason.rawValue): \(message)")
             }
         }
         for warning in ingestion.orphanWarnings { lines.append("warning: \(warning)") }

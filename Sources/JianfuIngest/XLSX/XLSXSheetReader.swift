@@ -1,0 +1,215 @@
+/// Streams one sheet's XML (`<sheetData>` of ECMA-376 SpreadsheetML) and hands out its rows as
+/// cell texts: a shared string (`t="s"`) or an inline string (`t="inlineStr"`) as its text, a
+/// formula as its cached value (`<v>`, the formula itself is not read), a number as the plain
+/// decimal `ValueParser` reads (`XLSXCellText.number`), a number in a date style as its month
+/// `YYYY-MM` (`XLSXCellText.month`), a boolean as `TRUE`/`FALSE`, an error as its code (`#N/A`).
+///
+/// Memory: the bytes are taken in the chunks the zip entry is inflated in, and only whole
+/// rows are read (the bytes after the last `</row>` wait for the next chunk), so what is held
+/// is one chunk and one row, never the sheet.
+struct XLSXSheetReader {
+    /// The longest run of bytes without a row end that is held (a row of 64 MiB).
+    static let rowLimit = 64 << 20
+
+    struct Cell {
+        /// 0-based column.
+        var column: Int
+        var text: [UInt8]
+    }
+
+    let sharedStrings: [String]
+    let dateStyles: [Bool]
+    let date1904: Bool
+
+    private var pending: [UInt8] = []
+    private var row = 0
+    private var cells: [Cell] = []
+    private var column = -1
+    private var type: [UInt8] = []
+    private var dateStyle = false
+    private var value: [UInt8] = []
+    private var inValue = false, inInline = false, inText = false, inPhonetic = false, hasValue = false
+
+    init(workbook: XLSXWorkbook) {
+        sharedStrings = workbook.sharedStrings
+        dateStyles = workbook.dateStyles
+        date1904 = workbook.date1904
+    }
+
+    /// Takes the next chunk of the sheet part; calls `body` with each row completed (its 1-based
+    /// number and its non-empty cells).
+    mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, final: Bool, _ body: (Int, [Cell]) throws -> Void) throws {
+        pending.append(contentsOf: chunk)
+        var end = pending.count
+        if !final {
+            // Up to the end of the last `</row>` (or `</x:row>`): whole rows only.
+            guard let last = Self.lastRowEnd(pending) else {
+                if pending.count > Self.rowLimit { throw XLSXProblem.tooLarge(part: "a row of the sheet", bytes: Self.rowLimit) }
+                return
+            }
+            end = last
+        }
+        var held = pending
+        pending = Array(held[end...])
+        held.removeSubrange(end...)
+        try held.withUnsafeBufferPointer { bytes in
+            let consumed = try XMLTags.forEach(in: bytes) { tag in try handle(tag, body) }
+            if consumed < bytes.count, !final { pending.insert(contentsOf: bytes[consumed...], at: 0) }
+        }
+    }
+
+    private static func lastRowEnd(_ bytes: [UInt8]) -> Int? {
+        // "row>" preceded by "</" or "</prefix:"
+        var i = bytes.count - 4
+        while i >= 1 {
+            if bytes[i] == UInt8(ascii: "r"), bytes[i + 1] == UInt8(ascii: "o"), bytes[i + 2] == UInt8(ascii: "w"), bytes[i + 3] == UInt8(ascii: ">") {
+                var j = i - 1
+                if bytes[j] == UInt8(ascii: ":") { while j > 0, bytes[j] != UInt8(ascii: "/"), bytes[j] != UInt8(ascii: "<") { j -= 1 } }
+                if bytes[j] == UInt8(ascii: "/"), j > 0, bytes[j - 1] == UInt8(ascii: "<") { return i + 4 }
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    private mutating func handle(_ tag: XMLTags.Tag, _ body: (Int, [Cell]) throws -> Void) throws {
+        if tag.isNamed("c") {
+            if tag.kind != .close {
+                column = tag.attribute("r").flatMap(Self.column(ofReference:)) ?? column + 1
+                type = Array((tag.attribute("t") ?? "n").utf8)
+                let style = tag.attribute("s").flatMap { Int($0) } ?? 0
+                dateStyle = dateStyles.indices.contains(style) && dateStyles[style]
+                value.removeAll(keepingCapacity: true)
+                hasValue = false
+            }
+            if tag.kind != .open, hasValue { finishCell() }
+        } else if tag.isNamed("v") {
+            inValue = tag.kind == .open
+            if inValue { hasValue = true; XMLTags.appendDecoded(tag.text, to: &value) }
+        } else if tag.isNamed("is") {
+            inInline = tag.kind == .open
+        } else if tag.isNamed("rPh") {
+            inPhonetic = tag.kind == .open
+        } else if tag.isNamed("t") {
+            inText = tag.kind == .open
+            if inText, inInline, !inPhonetic { hasValue = true; XMLTags.appendDecoded(tag.text, to: &value) }
+        } else if tag.isNamed("row") {
+            if tag.kind != .close {
+                row = tag.attribute("r").flatMap { Int($0) } ?? row + 1
+                cells.removeAll(keepingCapacity: true)
+                column = -1
+            }
+            if tag.kind != .open { try body(row, cells) }
+        }
+    }
+
+    private mutating func finishCell() {
+        var text: [UInt8]
+        switch String(decoding: type, as: UTF8.self) {
+        case "s":
+            let index = Int(String(decoding: value, as: UTF8.self).xlsxTrimmed) ?? -1
+            text = sharedStrings.indices.contains(index) ? Array(sharedStrings[index].utf8) : []
+        case "b":
+            text = Array((value == [UInt8(ascii: "1")] ? "TRUE" : "FALSE").utf8)
+        case "n":
+            let raw = String(decoding: value, as: UTF8.self).xlsxTrimmed
+            if dateStyle, let serial = Double(raw), let month = XLSXCellText.month(serial: serial, date1904: date1904) {
+                text = Array(month.utf8)
+            } else {
+                text = Array(XLSXCellText.number(raw).utf8)
+            }
+        default:  // inlineStr, str (a formula's text), e (an error code)
+            text = value
+        }
+        if !text.isEmpty { cells.append(Cell(column: column, text: text)) }
+    }
+
+    /// The 0-based column of a reference such as `C7` (2) or `AA10` (26).
+    static func column(ofReference reference: String) -> Int? {
+        var column = 0
+        var letters = 0
+        for byte in reference.utf8 {
+            guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) else { break }
+            column = column * 26 + Int(byte - UInt8(ascii: "A") + 1)
+            letters += 1
+        }
+        return letters == 0 || letters > 3 ? nil : column - 1
+    }
+
+    /// The letters of 0-based column `column` (0 → A, 26 → AA).
+    static func letters(ofColumn column: Int) -> String {
+        var n = column + 1
+        var out: [Character] = []
+        while n > 0 {
+            let r = (n - 1) % 26
+            out.insert(Character(Unicode.Scalar(UInt8(ascii: "A") + UInt8(r))), at: 0)
+            n = (n - 1) / 26
+        }
+        return String(out)
+    }
+}
+
+extension String {
+    fileprivate var xlsxTrimmed: String {
+        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}
+
+/// How a numeric cell is written for the CSV path.
+public enum XLSXCellText {
+    /// A number cell's `<v>` (`12`, `0.1`, `1.5E-2`, `1e-05`, Excel's 17-digit `0.30000000000000004`)
+    /// as the shortest decimal that reads back as the same `Double`, without exponent: `12`,
+    /// `0.1`, `0.015`, `0.00001`. Text that is not a number is kept as it is (and rejected
+    /// where a value is read).
+    public static func number(_ raw: String) -> String {
+        guard let value = Double(raw), value.isFinite else { return raw }
+        return plain(value)
+    }
+
+    /// `value` as a plain decimal: Swift's shortest round-trip digits with the exponent expanded.
+    public static func plain(_ value: Double) -> String {
+        var text = "\(value)"
+        var negative = false
+        if text.hasPrefix("-") { negative = true; text.removeFirst() }
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+            text = String(text[..<e])
+        }
+        var digits = text.replacingOccurrences(of: ".", with: "")
+        var point = (text.firstIndex(of: ".").map { text.distance(from: text.startIndex, to: $0) } ?? text.count) + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: 1 - point) + digits
+            point = 1
+        }
+        if point > digits.count { digits += String(repeating: "0", count: point - digits.count) }
+        var integer = String(digits.prefix(point))
+        var fraction = String(digits.dropFirst(point))
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        while integer.count > 1, integer.hasPrefix("0") { integer.removeFirst() }
+        let body = fraction.isEmpty ? integer : integer + "." + fraction
+        return negative && body != "0" ? "-" + body : body
+    }
+
+    /// The month `YYYY-MM` of a date serial: days since 1899-12-30 (1900 system, whose serial 60
+    /// is Excel's fictitious 1900-02-29 and serials below it count from 1899-12-31), or since
+    /// 1904-01-01 (`date1904`). The time of day is ignored. Nil outside 1900-01-01…9999-12-31.
+    public static func month(serial: Double, date1904: Bool) -> String? {
+        guard serial.isFinite, serial >= (date1904 ? 0 : 1), serial < 2_958_466 else { return nil }
+        let days = Int(serial.rounded(.down))
+        if !date1904, days == 60 { return "1900-02" }
+        // Days since 1970-01-01.
+        let unixDays = date1904 ? days - 24_107 : (days < 60 ? days - 25_568 : days - 25_569)
+        // Howard Hinnant's civil_from_days.
+        let z = unixDays + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let yearText = String(year)
+        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + (month < 10 ? "0" : "") + String(month)
+    }
+}
