@@ -37,9 +37,9 @@ enum WordprocessingML {
     static func parts(_ text: BulletinText, title: String, author: String, created: String) -> [Part] {
         [
             Part(path: "[Content_Types].xml", xml: contentTypes),
-            Part(path: "_rels/.rels", xml: packageRelationships),
-            Part(path: "docProps/core.xml", xml: coreProperties(title: title, author: author, created: created)),
-            Part(path: "docProps/app.xml", xml: appProperties),
+            Part(path: "_rels/.rels", xml: OfficePackage.relationships(main: "word/document.xml")),
+            Part(path: "docProps/core.xml", xml: OfficePackage.coreProperties(title: title, author: author, created: created)),
+            Part(path: "docProps/app.xml", xml: OfficePackage.appProperties),
             Part(path: "word/_rels/document.xml.rels", xml: documentRelationships),
             Part(path: "word/document.xml", xml: document(text)),
             Part(path: "word/styles.xml", xml: styles),
@@ -50,7 +50,7 @@ enum WordprocessingML {
         ]
     }
 
-    static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    static let declaration = OfficePackage.declaration
     static let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     static let r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -69,13 +69,6 @@ enum WordprocessingML {
         </Types>
         """
 
-    static let packageRelationships = declaration + """
-        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>\
-        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
-        <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>\
-        </Relationships>
-        """
 
     static let documentRelationships = declaration + """
         <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
@@ -87,21 +80,6 @@ enum WordprocessingML {
         </Relationships>
         """
 
-    static func coreProperties(title: String, author: String, created: String) -> String {
-        declaration + """
-            <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
-            xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
-            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
-            <dc:title>\(XMLText.escape(title))</dc:title><dc:creator>\(XMLText.escape(author))</dc:creator>\
-            <dcterms:created xsi:type="dcterms:W3CDTF">\(XMLText.escape(created))</dcterms:created>\
-            </cp:coreProperties>
-            """
-    }
-
-    static let appProperties = declaration + """
-        <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
-        <Application>jianfu</Application></Properties>
-        """
 
     static let settings = declaration + """
         <w:settings xmlns:w="\(w)"><w:evenAndOddHeaders/><w:defaultTabStop w:val="640"/>\

@@ -79,16 +79,16 @@ enum SpreadsheetML {
     static func parts(_ sheets: [Sheet], title: String, author: String, created: String) -> [Part] {
         [
             Part(path: "[Content_Types].xml", xml: contentTypes(sheets.count)),
-            Part(path: "_rels/.rels", xml: packageRelationships),
-            Part(path: "docProps/core.xml", xml: coreProperties(title: title, author: author, created: created)),
-            Part(path: "docProps/app.xml", xml: appProperties),
+            Part(path: "_rels/.rels", xml: OfficePackage.relationships(main: "xl/workbook.xml")),
+            Part(path: "docProps/core.xml", xml: OfficePackage.coreProperties(title: title, author: author, created: created)),
+            Part(path: "docProps/app.xml", xml: OfficePackage.appProperties),
             Part(path: "xl/workbook.xml", xml: workbook(sheets)),
             Part(path: "xl/_rels/workbook.xml.rels", xml: workbookRelationships(sheets.count)),
             Part(path: "xl/styles.xml", xml: styles),
         ] + sheets.enumerated().map { Part(path: "xl/worksheets/sheet\($0.offset + 1).xml", xml: worksheet($0.element, selected: $0.offset == 0)) }
     }
 
-    static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    static let declaration = OfficePackage.declaration
     static let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     static let r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -110,29 +110,7 @@ enum SpreadsheetML {
             """
     }
 
-    static let packageRelationships = declaration + """
-        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
-        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
-        <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>\
-        </Relationships>
-        """
 
-    static func coreProperties(title: String, author: String, created: String) -> String {
-        declaration + """
-            <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
-            xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
-            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
-            <dc:title>\(XMLText.escape(title))</dc:title><dc:creator>\(XMLText.escape(author))</dc:creator>\
-            <dcterms:created xsi:type="dcterms:W3CDTF">\(XMLText.escape(created))</dcterms:created>\
-            </cp:coreProperties>
-            """
-    }
-
-    static let appProperties = declaration + """
-        <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
-        <Application>jianfu</Application></Properties>
-        """
 
     static func workbookRelationships(_ sheets: Int) -> String {
         declaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
