@@ -47,7 +47,7 @@ public enum RejectionProblem: Sendable, Equatable {
     case duplicateValue(metric: String, firstLine: Int)
     /// Every value of a wide row repeats the row at `firstLine` (same unit and period).
     case duplicateRow(firstLine: Int)
-    /// A rejection stored by a jianfu before typed rejections (store schema 3), or by a later one
+    /// A rejection stored before typed rejections (store schema 3, jianfu 0.2.0), or by a later one
     /// whose `reason_id` this one does not know: only its code and English sentence are known.
     case recorded(RejectionReason, message: String)
 

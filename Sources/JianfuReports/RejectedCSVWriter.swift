@@ -5,7 +5,7 @@ import JianfuModel
 /// physical line, the column, the reason code, an English sentence (`RejectionMessages`), the
 /// raw row as it was read, and the stable id of the sentence's kind (`RejectionProblem.id`).
 public struct RejectedCSVWriter: ReportWriter {
-    /// The columns, a public contract: added at the end, never renamed (`reason_id` since 0.3.0).
+    /// The columns, a public contract: added at the end, never renamed (`reason_id` after 0.2.0).
     public static let header = ["source", "line", "field", "reason", "message", "raw", "reason_id"]
     public let fileName = "rejected.csv"
     public init() {}
