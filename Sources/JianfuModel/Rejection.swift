@@ -35,6 +35,7 @@ public struct Rejection: Sendable, Equatable {
     /// spreadsheet names it; nil for a CSV or JSON source, whose `line` says where.
     public var cell: String?
 
+    /// A rejection of the row at `line` of `source` (or of its cell in `field`, `isCell`).
     public init(source: String, line: Int, field: String, problem: RejectionProblem, raw: String, isCell: Bool = false, cell: String? = nil) {
         self.source = source
         self.line = line
