@@ -146,7 +146,7 @@ public enum RejectionProblem: Sendable, Equatable {
     /// The problem a store kept as `stored`; nil when the id is '' or unknown, or the detail
     /// lacks what the id needs (the store then has only the code and the English sentence).
     public init?(id: String, value: String, detail: String) {
-        let d = detail.isEmpty ? Detail() : (try? JSONDecoder().decode(Detail.self, from: Data(detail.utf8)))
+        let d = detail.isEmpty ? Detail() : (try? Self.decoder.decode(Detail.self, from: Data(detail.utf8)))
         guard let d else { return nil }
         switch id {
         case "malformed_row.unclosed_quote": self = .unclosedQuote
@@ -218,4 +218,6 @@ public enum RejectionProblem: Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
+
+    private static let decoder = JSONDecoder()
 }
