@@ -10,8 +10,9 @@ import GRDB
 /// `observation_values` shows them spelled out, for people with the `sqlite3` shell.
 enum SQLiteSchema {
     /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`;
-    /// 3: `bulletins` and `bulletin_alerts`; 4: `observation_slabs` in place of `observations`.
-    static let version = 4
+    /// 3: `bulletins` and `bulletin_alerts`; 4: `observation_slabs` in place of `observations`;
+    /// 5: `rejections.reason_id`, `value`, `detail`, `cell`.
+    static let version = 5
 
     /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
     /// 1246122836), in the database header, so that a store is known as jianfu's — and another
@@ -224,6 +225,19 @@ enum SQLiteSchema {
                     FROM observation_slabs o
                     JOIN sources s ON s.id = o.source
                     JOIN metrics m ON m.id = o.metric;
+                """)
+        }
+        // v5: a rejection as a typed diagnostic (`RejectionProblem`), so that a source that is
+        // not read again still has its reasons worded in Chinese for the reports: `reason_id`
+        // is `RejectionProblem.id`, `value` the offending text, `detail` the rest as JSON, `cell`
+        // the sheet and cell of an .xlsx source (NULL otherwise). Rows written before have
+        // `reason_id` '' and are shown with the English `message` they kept.
+        migrator.registerMigration("v5-rejection-detail") { db in
+            try db.execute(sql: """
+                ALTER TABLE rejections ADD COLUMN reason_id TEXT NOT NULL DEFAULT '';
+                ALTER TABLE rejections ADD COLUMN value TEXT NOT NULL DEFAULT '';
+                ALTER TABLE rejections ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+                ALTER TABLE rejections ADD COLUMN cell TEXT;
                 """)
         }
         return migrator

@@ -342,10 +342,13 @@ public final class SQLiteStore: ObservationStore {
                 db, sql: "SELECT r.* FROM rejections r JOIN sources s ON s.id = r.source WHERE s.name = ? ORDER BY r.seq",
                 arguments: [name]
             ).map { row in
-                Rejection(
-                    source: name, line: row["line"], field: row["field"],
-                    reason: RejectionReason(rawValue: row["reason"]) ?? .malformedRow, message: row["message"], raw: row["raw"],
-                    isCell: row["is_cell"])
+                // A row stored before v4 (reason_id '') or of a kind this jianfu does not know
+                // keeps its code and English sentence.
+                let problem = RejectionProblem(id: row["reason_id"], value: row["value"], detail: row["detail"])
+                    ?? .recorded(RejectionReason(rawValue: row["reason"]) ?? .malformedRow, message: row["message"])
+                return Rejection(
+                    source: name, line: row["line"], field: row["field"], problem: problem, raw: row["raw"], isCell: row["is_cell"],
+                    cell: row["cell"])
             }
         }
     }
@@ -397,10 +400,17 @@ public final class SQLiteStore: ObservationStore {
             arguments: values)
         let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [r.name])!
         try db.execute(sql: "DELETE FROM rejections WHERE source = ?", arguments: [id])
-        let insert = try db.makeStatement(sql: "INSERT INTO rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO rejections (source, seq, line, field, reason, message, raw, is_cell, reason_id, value, detail, cell)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for (seq, rejection) in read.rejections.enumerated() {
+            // `message` keeps the English sentence, for the sqlite3 shell; `reason_id`, `value`
+            // and `detail` are what the sentences are made from again.
+            let stored = rejection.problem.stored
             try insert.execute(arguments: [
-                id, seq, rejection.line, rejection.field, rejection.reason.rawValue, rejection.message, rejection.raw, rejection.isCell,
+                id, seq, rejection.line, rejection.field, rejection.reason.rawValue, RejectionMessages.english(rejection), rejection.raw,
+                rejection.isCell, stored.id, stored.value, stored.detail, rejection.cell,
             ])
         }
         return id

@@ -195,7 +195,7 @@ import Testing
             "V2,documents,2019-01,12",
             "V2,survey,2018-03,72",
         ])
-        #expect(try csvLines(dir.file("out/rejected.csv")) == ["source,line,field,reason,message,raw"])
+        #expect(try csvLines(dir.file("out/rejected.csv")) == ["source,line,field,reason,message,raw,reason_id"])
     }
 
     @Test func summaryHasSchemaWindowsAndDataQuality() throws {
