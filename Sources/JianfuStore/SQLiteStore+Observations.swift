@@ -131,6 +131,9 @@ extension SQLiteStore {
                     db, sql: "SELECT id FROM metrics WHERE name = ? AND granularity = ?",
                     arguments: [metric.id, metric.granularity.rawValue])
             else { return result }
+            if let units, units.count <= SlabLookup.limit {
+                return try SlabLookup(db, location: location).values(source: source, metric: metricID, units: units)
+            }
             // Units, values and lines only: the runs, last in the row, are not read.
             let select = try db.makeStatement(sql: """
                 SELECT period, units, vals, lines FROM observation_slabs WHERE source = ? AND metric = ? ORDER BY period
@@ -177,6 +180,65 @@ extension SQLiteStore {
     func finish(_ statement: OpaquePointer, _ db: Database) throws {
         _ = try step(statement, db)
         sqlite3_reset(statement)
+    }
+}
+
+/// The values of a few units (`jianfu unit`: a unit and its descendants) without reading whole
+/// slabs: each slab's `units` array is binary-searched in place through SQLite's incremental
+/// blob I/O, and only the wanted values and lines are read — a few reads of bytes per slab
+/// instead of the slab.
+private struct SlabLookup {
+    /// Above this many units a slab is read whole and searched in memory.
+    static let limit = 64
+    let db: Database
+    let location: String
+
+    init(_ db: Database, location: String) {
+        self.db = db
+        self.location = location
+    }
+
+    func values(source: Int64, metric: Int64, units wanted: [Int32]) throws -> StoredValues {
+        var result = StoredValues()
+        let slabs = try Row.fetchAll(
+            db, sql: "SELECT id, period FROM observation_slabs WHERE source = ? AND metric = ? ORDER BY period",
+            arguments: [source, metric])
+        guard !slabs.isEmpty else { return result }
+        let connection = db.sqliteConnection
+        var handles: [OpaquePointer?] = [nil, nil, nil]
+        defer { for handle in handles where handle != nil { sqlite3_blob_close(handle) } }
+        for (s, slab) in slabs.enumerated() {
+            let rowID: Int64 = slab[0]
+            let period = Int32(truncatingIfNeeded: slab[1] as Int64)
+            for (c, column) in ["units", "vals", "lines"].enumerated() {
+                let code = s == 0
+                    ? sqlite3_blob_open(connection, "main", "observation_slabs", column, rowID, 0, &handles[c])
+                    : sqlite3_blob_reopen(handles[c], rowID)
+                guard code == SQLITE_OK else {
+                    throw StoreError.unusable(path: location, reason: String(cString: sqlite3_errmsg(connection)))
+                }
+            }
+            let count = Int(sqlite3_blob_bytes(handles[0])) / 4
+            func read<T: FixedWidthInteger>(_ handle: OpaquePointer?, _ index: Int, as _: T.Type) throws -> T {
+                var value: T = 0
+                let code = withUnsafeMutableBytes(of: &value) { sqlite3_blob_read(handle, $0.baseAddress, Int32(MemoryLayout<T>.size), Int32(index * MemoryLayout<T>.size)) }
+                guard code == SQLITE_OK else { throw StoreError.unusable(path: location, reason: String(cString: sqlite3_errmsg(connection))) }
+                return T(littleEndian: value)
+            }
+            var lo = 0
+            for unit in wanted {
+                var hi = count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if try read(handles[0], mid, as: Int32.self) < unit { lo = mid + 1 } else { hi = mid }
+                }
+                guard lo < count, try read(handles[0], lo, as: Int32.self) == unit else { continue }
+                let bits = try read(handles[1], lo, as: UInt64.self)
+                let line = try read(handles[2], lo, as: UInt32.self)
+                result.append(period: period, unit: unit, value: Double(bitPattern: bits), line: line)
+            }
+        }
+        return result
     }
 }
 
