@@ -127,7 +127,7 @@ struct RowIngestor {
                 let unit = unit(known, unitBytes, record)
                 switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                 case .duplicate(let firstLine):
-                    return rejectRow(record, .duplicateKey, "", "\(metrics[m].id) for this unit and period was already given at line \(firstLine); the first is kept")
+                    return rejectRow(record, .duplicateKey, "", "\(metrics[m].id) for this unit and period was already given at \(spec.bytes.lineName(firstLine)); the first is kept")
                 case .overrode:
                     report.overrides += 1
                     fallthrough
@@ -172,7 +172,7 @@ struct RowIngestor {
                     switch table.insert(metric: m, unit: rowUnit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                     case .duplicate(let firstLine):
                         duplicateOf = firstLine
-                        rejectCell(.duplicateKey, "\(header) for this unit and period was already given at line \(firstLine); the first is kept")
+                        rejectCell(.duplicateKey, "\(header) for this unit and period was already given at \(spec.bytes.lineName(firstLine)); the first is kept")
                     case .overrode:
                         report.overrides += 1
                         fallthrough
@@ -189,7 +189,7 @@ struct RowIngestor {
             }
             if kept == 0, !cellRejections.isEmpty, cellRejections.allSatisfy({ $0.reason == .duplicateKey }) {
                 // A repeated row: one rejection for the row, not one per cell.
-                rejectRow(record, .duplicateKey, "", "this unit and period were already given at line \(duplicateOf); the first is kept")
+                rejectRow(record, .duplicateKey, "", "this unit and period were already given at \(spec.bytes.lineName(duplicateOf)); the first is kept")
             } else {
                 // Each rejected cell gets its line in rejected.csv; a row that kept nothing
                 // counts once, as a rejected row, not as rejected cells too.

@@ -45,7 +45,7 @@ public enum UnitsReader {
                 return reject(.emptyUnit, spec.header(for: "unit_id"), "the unit id is empty")
             }
             if let first = seen[UnitKey(id)] {
-                return reject(.duplicateKey, spec.header(for: "unit_id"), "unit \(id) is listed twice; the first (line \(first)) is kept")
+                return reject(.duplicateKey, spec.header(for: "unit_id"), "unit \(id) is listed twice; the first (\(spec.bytes.lineName(first))) is kept")
             }
             seen[UnitKey(id)] = record.line
             func text(_ column: Int?) -> String { column.map { record.string($0).trimmingSpaces } ?? "" }
