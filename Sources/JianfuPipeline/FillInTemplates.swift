@@ -72,9 +72,13 @@ public struct FillInTemplates: Sendable {
         guard !units.isEmpty else { throw TemplateError.noUnits(pipeline: config.file) }
 
         let title = "\(config.name) 填报模板 \(period)"
+        // A source reading every sheet: each group's sheet is named after it, so that the filled
+        // workbooks' sheets can be gathered into one workbook without a clash.
+        let readsAll = (spec.bytes as? XLSXRecordSource)?.sheet == .all
         func template(_ members: [Int], group: MonitoredUnit?) -> FillInTemplate {
             FillInTemplate(
-                sheetName: layout.sheetName, title: title + (group.map { " — \($0.name.isEmpty ? $0.id : $0.name)" } ?? ""),
+                sheetName: readsAll ? Self.sheetName(group.map { $0.name.isEmpty ? $0.id : $0.name } ?? layout.sheetName) : layout.sheetName,
+                title: title + (group.map { " — \($0.name.isEmpty ? $0.id : $0.name)" } ?? ""),
                 headerRow: spec.firstLine, unitIDHeader: spec.header(for: "unit_id"), unitNameHeader: spec.header(for: "unit_name"),
                 periodHeader: spec.header(for: "period"), period: period.description,
                 units: members.map { (units[$0].id, units[$0].name) }, metrics: layout.metrics)
@@ -121,6 +125,12 @@ public struct FillInTemplates: Sendable {
         if !rest.isEmpty { files.append(file(rest, group: nil, code: "其他")) }
         self.files = files
         self.notes = notes
+    }
+
+    /// `name` as a sheet may be named: without `[ ] : * ? / \`, not blank, at most 31 characters.
+    static func sheetName(_ name: String) -> String {
+        let kept = String(name.map { "[]:*?/\\".contains($0) ? "_" : $0 }.prefix(31))
+        return kept.trimmingCharacters(in: .whitespaces).isEmpty ? "填报" : kept
     }
 
     /// The wide observations source the templates are for.

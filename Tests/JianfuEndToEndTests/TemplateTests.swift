@@ -20,14 +20,14 @@ import Testing
 
     /// The wide source reads `filled.xlsx`, sheet 报表, header on row 3; it maps 发文数 and
     /// 测评满意度, not meetings (which gets no column).
-    static func pipeline(_ dir: TempDir) throws -> URL {
+    static func pipeline(_ dir: TempDir, sheet: String = "sheet: 报表") throws -> URL {
         _ = try dir.write("units.csv", units)
         return try dir.write("p.yml", """
             name: 测试县
             sources:
               - name: counts
                 path: filled.xlsx
-                sheet: 报表
+                \(sheet)
                 header_row: 3
                 layout: wide
                 columns: {unit_id: 单位代码, unit_name: 单位名称, period: 月份, documents: 发文数, survey: 测评满意度}
@@ -212,5 +212,46 @@ import Testing
         try #require(text.status == 0, "pdftotext: \(text.stderr)")
         #expect(text.stdout.contains("测试县 填报模板 2025-01"), "\(text.stdout)")
         #expect(text.stdout.contains("测评满意度") && text.stdout.contains("桃园社区"), "\(text.stdout)")
+    }
+
+    /// With `sheets: all` each township's sheet is named after it: the filled workbooks of two
+    /// townships gathered into one (by an openpyxl script, sheet by sheet) read back with no
+    /// rejection. By hand: 东溪乡 T2 发文 4 + 上溪村 V2 6 = 10; 城关镇 T1 1 + V1 2 + C1 3 = 6.
+    @Test func townshipSheetsGatheredIntoOneWorkbookAreReadWithSheetsAll() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let pipeline = try Self.pipeline(dir, sheet: "sheets: all")
+        let made = try Jianfu.run(["template", "-p", pipeline.path, "--period", "2025-01", "--by", "township", "--dir", dir.file("tpl").path])
+        try #require(made.status == 0, "\(made)")
+        let t1 = try Self.fill(dir, dir.file("tpl/填报模板-2025-01-T1.xlsx"), into: "t1.xlsx", values: #"{"T1": [1, 70], "V1": [2, 80], "C1": [3, 90]}"#)
+        let t2 = try Self.fill(dir, dir.file("tpl/填报模板-2025-01-T2.xlsx"), into: "t2.xlsx", values: #"{"T2": [4, 60], "V2": [6, 100]}"#)
+        #expect(t1["sheets"] as? [String] == ["城关镇"] && t2["sheets"] as? [String] == ["东溪乡"])
+        let gather = try dir.write("gather.py", """
+            import sys
+            import openpyxl
+            out = openpyxl.Workbook()
+            out.remove(out.active)
+            for path in sys.argv[2:]:
+                sheet = openpyxl.load_workbook(path).worksheets[0]
+                copy = out.create_sheet(sheet.title)
+                for row in sheet.iter_rows(values_only=True):
+                    copy.append(list(row))
+            out.save(sys.argv[1])
+            """)
+        let gathered = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", gather.path, dir.file("filled.xlsx").path, dir.file("t1.xlsx").path, dir.file("t2.xlsx").path])
+        try #require(gathered.status == 0, "\(gathered.stderr)")
+        let run = try Jianfu.run(["run", pipeline.path])
+        #expect(run.status == 0, "\(run)")
+        #expect(try csvRows(dir.file("out/rejected.csv")).count == 1)
+        let indicators = try csvRows(dir.file("out/indicators.csv"))
+        let header = try #require(indicators.first)
+        let unit = try #require(header.firstIndex(of: "unit_id")), metric = try #require(header.firstIndex(of: "metric"))
+        let current = try #require(header.firstIndex(of: "current"))
+        func value(_ id: String, _ m: String) -> Double? {
+            indicators.first { $0[unit] == id && $0[metric] == m }.flatMap { Double($0[current]) }
+        }
+        #expect(value("T1", "documents") == 6 && value("T2", "documents") == 10)
+        #expect(value("V2", "survey") == 100 && value("T2", "survey") == 80)
     }
 }
