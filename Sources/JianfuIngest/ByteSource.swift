@@ -7,6 +7,15 @@ public protocol ByteSource: Sendable {
     /// Calls `body` with the bytes in order, in chunks of any size. A chunk is valid only
     /// during its call. Errors thrown by `body` end the loop and are rethrown.
     func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws
+    /// How a message names an earlier record by its `line` (the first of a duplicate) when
+    /// `line N` would not say it: a rendered source whose lines are not the reader's (an
+    /// `.xlsx` source with `sheets: all`) names the place its reader knows (`城关镇!4:4`); nil
+    /// for the others (`RejectionMessages` then says `line N`).
+    func placeName(ofLine line: Int) -> String?
+}
+
+extension ByteSource {
+    public func placeName(ofLine line: Int) -> String? { nil }
 }
 
 /// A file read with `read(2)` in `RecordReader.chunkSize` chunks.

@@ -125,7 +125,7 @@ struct RowIngestor {
                 let unit = unit(known, unitBytes, record)
                 switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                 case .duplicate(let firstLine):
-                    return rejectRow(record, "", .duplicateValue(metric: metrics[m].id, firstLine: firstLine))
+                    return rejectRow(record, "", .duplicateValue(metric: metrics[m].id, firstLine: firstLine, firstPlace: spec.bytes.placeName(ofLine: firstLine)))
                 case .overrode:
                     report.overrides += 1
                     fallthrough
@@ -168,7 +168,7 @@ struct RowIngestor {
                     switch table.insert(metric: m, unit: rowUnit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                     case .duplicate(let firstLine):
                         duplicateOf = firstLine
-                        rejectCell(.duplicateValue(metric: metrics[m].id, firstLine: firstLine))
+                        rejectCell(.duplicateValue(metric: metrics[m].id, firstLine: firstLine, firstPlace: spec.bytes.placeName(ofLine: firstLine)))
                     case .overrode:
                         report.overrides += 1
                         fallthrough
@@ -185,7 +185,7 @@ struct RowIngestor {
             }
             if kept == 0, !cellRejections.isEmpty, cellRejections.allSatisfy({ $0.reason == .duplicateKey }) {
                 // A repeated row: one rejection for the row, not one per cell.
-                rejectRow(record, "", .duplicateRow(firstLine: duplicateOf))
+                rejectRow(record, "", .duplicateRow(firstLine: duplicateOf, firstPlace: spec.bytes.placeName(ofLine: duplicateOf)))
             } else {
                 // Each rejected cell gets its line in rejected.csv; a row that kept nothing
                 // counts once, as a rejected row, not as rejected cells too.

@@ -43,7 +43,7 @@ public enum UnitsReader {
                 return reject(spec.header(for: "unit_id"), .emptyUnit)
             }
             if let first = seen[UnitKey(id)] {
-                return reject(spec.header(for: "unit_id"), .unitListedTwice(unit: id, firstLine: first))
+                return reject(spec.header(for: "unit_id"), .unitListedTwice(unit: id, firstLine: first, firstPlace: spec.bytes.placeName(ofLine: first)))
             }
             seen[UnitKey(id)] = record.line
             func text(_ column: Int?) -> String { column.map { record.string($0).trimmingSpaces } ?? "" }

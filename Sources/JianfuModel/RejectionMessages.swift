@@ -34,8 +34,8 @@ public enum RejectionMessages {
             return "the row holds bytes that are not text in the source's encoding (an invalid sequence or a NUL byte, shown as \u{FFFD} in raw); is encoding: right for this file?"
         case .emptyUnit:
             return "the unit id is empty"
-        case let .unitListedTwice(unit, first):
-            return "unit \(unit) is listed twice; the first (line \(first)) is kept"
+        case let .unitListedTwice(unit, first, place):
+            return "unit \(unit) is listed twice; the first (\(place ?? "line \(first)")) is kept"
         case let .unknownUnit(unit):
             return "unit \(quoted(unit)) is not in the units source"
         case let .unknownMetric(metric):
@@ -54,10 +54,10 @@ public enum RejectionMessages {
             return "\(quoted(value))\(cell.map { " in \($0)" } ?? "") is too large (values stay below 10^15)"
         case let .negativeCount(value, metric):
             return "\(cell ?? metric) is a count and cannot be negative: \(quoted(value))"
-        case let .duplicateValue(metric, first):
-            return "\(cell ?? metric) for this unit and period was already given at line \(first); the first is kept"
-        case let .duplicateRow(first):
-            return "this unit and period were already given at line \(first); the first is kept"
+        case let .duplicateValue(metric, first, place):
+            return "\(cell ?? metric) for this unit and period was already given at \(place ?? "line \(first)"); the first is kept"
+        case let .duplicateRow(first, place):
+            return "this unit and period were already given at \(place ?? "line \(first)"); the first is kept"
         case let .recorded(_, message):
             return message
         }
@@ -91,8 +91,9 @@ public enum RejectionMessages {
             return "该行含有不符合数据源编码的字节（无效字节序列或 NUL 字节，原始内容中显示为 \u{FFFD}），请检查数据源的 encoding 设置"
         case .emptyUnit:
             return "单位代码为空"
-        case let .unitListedTwice(unit, first):
-            return "单位 \(unit) 与第 \(first) 行重复，保留第 \(first) 行"
+        case let .unitListedTwice(unit, first, place):
+            let line = place.map { " \($0) " } ?? "第 \(first) 行"
+            return "单位 \(unit) 与\(line)重复，保留\(line)"
         case let .unknownUnit(unit):
             return "单位 \(quoted(unit, chinese: true)) 未在单位名单中"
         case let .unknownMetric(metric):
@@ -111,10 +112,12 @@ public enum RejectionMessages {
             return "\(column.map { "\($0)的" } ?? "")数值 \(quoted(value, chinese: true)) 过大（须小于 10^15）"
         case let .negativeCount(value, metric):
             return "\(column ?? "指标 \(metric) ")是计数，数值 \(quoted(value, chinese: true)) 不能为负"
-        case let .duplicateValue(_, first):
-            return "\(column ?? "")与第 \(first) 行重复（同一单位、指标、统计期），保留第 \(first) 行"
-        case let .duplicateRow(first):
-            return "与第 \(first) 行重复（同一单位、统计期），保留第 \(first) 行"
+        case let .duplicateValue(_, first, place):
+            let line = place.map { " \($0) " } ?? "第 \(first) 行"
+            return "\(column ?? "")与\(line)重复（同一单位、指标、统计期），保留\(line)"
+        case let .duplicateRow(first, place):
+            let line = place.map { " \($0) " } ?? "第 \(first) 行"
+            return "与\(line)重复（同一单位、统计期），保留\(line)"
         case let .recorded(_, message):
             return message
         }

@@ -22,8 +22,10 @@ public enum RejectionProblem: Sendable, Equatable {
     case undecodable
     /// The unit id is empty.
     case emptyUnit
-    /// A units source lists `unit` a second time; the one at `firstLine` is kept.
-    case unitListedTwice(unit: String, firstLine: Int)
+    /// A units source lists `unit` a second time; the one at `firstLine` is kept. `firstPlace`
+    /// names that line when `line N` would not (`城关镇!4:4` in an `.xlsx` source read with
+    /// `sheets: all`), as in the two duplicate cases below.
+    case unitListedTwice(unit: String, firstLine: Int, firstPlace: String? = nil)
     /// The unit (trimmed) is not in the units source.
     case unknownUnit(String)
     /// The metric (trimmed) is neither the id nor the label of a declared metric.
@@ -44,9 +46,9 @@ public enum RejectionProblem: Sendable, Equatable {
     case negativeCount(String, metric: String)
     /// `metric` of this unit and period was given already at `firstLine` (a long row, or a
     /// wide cell); the first is kept.
-    case duplicateValue(metric: String, firstLine: Int)
+    case duplicateValue(metric: String, firstLine: Int, firstPlace: String? = nil)
     /// Every value of a wide row repeats the row at `firstLine` (same unit and period).
-    case duplicateRow(firstLine: Int)
+    case duplicateRow(firstLine: Int, firstPlace: String? = nil)
     /// A rejection stored before typed rejections (store schema 3, jianfu 0.2.0), or by a later one
     /// whose `reason_id` this one does not know: only its code and English sentence are known.
     case recorded(RejectionReason, message: String)
@@ -103,7 +105,7 @@ public enum RejectionProblem: Sendable, Equatable {
     /// when the problem is the row's shape or an empty field.
     public var value: String {
         switch self {
-        case let .unitListedTwice(text, _), let .unknownUnit(text), let .unknownMetric(text), let .badPeriod(text, _),
+        case let .unitListedTwice(text, _, _), let .unknownUnit(text), let .unknownMetric(text), let .badPeriod(text, _),
              let .wrongGranularity(text, _, _, _), let .futurePeriod(text, _, _), let .notANumber(text), let .tooLarge(text),
              let .negativeCount(text, _):
             text
@@ -129,13 +131,13 @@ public enum RejectionProblem: Sendable, Equatable {
         case let .tooManyFields(limit, header): (d.limit, d.headerFields) = (limit, header)
         case let .rowTooLong(bytes, limit): (d.bytes, d.limit) = (bytes, limit)
         case let .fieldCount(found, header, other): (d.fields, d.headerFields, d.delimiter) = (found, header, other)
-        case let .unitListedTwice(_, first): d.firstLine = first
+        case let .unitListedTwice(_, first, place): (d.firstLine, d.firstPlace) = (first, place)
         case let .badPeriod(_, expected): d.expected = expected.rawValue
         case let .wrongGranularity(_, found, metric, expected): (d.found, d.metric, d.expected) = (found.rawValue, metric, expected.rawValue)
         case let .futurePeriod(_, period, current): (d.period, d.currentMonth) = (period.description, current.description)
         case let .negativeCount(_, metric): d.metric = metric
-        case let .duplicateValue(metric, first): (d.metric, d.firstLine) = (metric, first)
-        case let .duplicateRow(first): d.firstLine = first
+        case let .duplicateValue(metric, first, place): (d.metric, d.firstLine, d.firstPlace) = (metric, first, place)
+        case let .duplicateRow(first, place): (d.firstLine, d.firstPlace) = (first, place)
         case .unclosedQuote, .textAfterClosingQuote, .undecodable, .emptyUnit, .unknownUnit, .unknownMetric, .emptyValue,
              .notANumber, .tooLarge, .recorded:
             return ""
@@ -164,7 +166,7 @@ public enum RejectionProblem: Sendable, Equatable {
         case "empty_unit": self = .emptyUnit
         case "duplicate_key.unit":
             guard let first = d.firstLine else { return nil }
-            self = .unitListedTwice(unit: value, firstLine: first)
+            self = .unitListedTwice(unit: value, firstLine: first, firstPlace: d.firstPlace)
         case "unknown_unit": self = .unknownUnit(value)
         case "unknown_metric": self = .unknownMetric(value)
         case "bad_period":
@@ -185,10 +187,10 @@ public enum RejectionProblem: Sendable, Equatable {
             self = .negativeCount(value, metric: metric)
         case "duplicate_key.value":
             guard let metric = d.metric, let first = d.firstLine else { return nil }
-            self = .duplicateValue(metric: metric, firstLine: first)
+            self = .duplicateValue(metric: metric, firstLine: first, firstPlace: d.firstPlace)
         case "duplicate_key.row":
             guard let first = d.firstLine else { return nil }
-            self = .duplicateRow(firstLine: first)
+            self = .duplicateRow(firstLine: first, firstPlace: d.firstPlace)
         default: return nil
         }
     }
@@ -197,6 +199,7 @@ public enum RejectionProblem: Sendable, Equatable {
     private struct Detail: Codable {
         var metric: String?
         var firstLine: Int?
+        var firstPlace: String?
         var found: String?
         var expected: String?
         var period: String?
@@ -209,7 +212,7 @@ public enum RejectionProblem: Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case metric, found, expected, period, fields, limit, bytes, delimiter
-            case firstLine = "first_line", currentMonth = "current_month", headerFields = "header_fields"
+            case firstLine = "first_line", firstPlace = "first_place", currentMonth = "current_month", headerFields = "header_fields"
         }
     }
 

@@ -18,7 +18,9 @@ public enum ExitStatus {
     /// The exit code `error` maps to.
     public static func code(for error: Error) -> Int32 {
         switch error {
-        case is PipelineError, is SampleError, RunError.unknownMetric, StoreError.granularityChanged:
+        case TemplateError.fileInTheWay:
+            failure
+        case is PipelineError, is SampleError, is TemplateError, RunError.unknownMetric, StoreError.granularityChanged:
             badPipeline
         case RunError.qualityGate:
             dataQuality

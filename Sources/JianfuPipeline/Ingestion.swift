@@ -63,13 +63,15 @@ public struct Ingestion: Sendable {
     }
 
     /// The rejections of an `.xlsx` source with their sheet and cell (`乡镇!C7`), which their
-    /// sentences name first (`RejectionMessages`); others as they are.
+    /// sentences name first (`RejectionMessages`), and their `line` the row in that sheet (the
+    /// same as the rendered line unless `sheets: all` read several sheets); others as they are.
     static func namingCells(_ rejections: ArraySlice<Rejection>, of spec: SourceSpec) -> [Rejection] {
         guard let xlsx = spec.bytes as? XLSXRecordSource else { return Array(rejections) }
         return rejections.map { rejection in
             var named = rejection
             if let cell = xlsx.cellReference(line: rejection.line, field: rejection.field) {
                 named.cell = cell
+                if let row = xlsx.place(ofLine: rejection.line)?.row { named.line = row }
             }
             return named
         }

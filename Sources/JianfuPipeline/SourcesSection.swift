@@ -16,7 +16,7 @@ import JianfuModel
 /// `'\t'` holds) besides the characters themselves; a bare `,` cannot start a YAML value, so it is
 /// written `","` or `comma`.
 enum SourcesSection {
-    static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns", "format", "json_path", "min_rows", "sheet", "header_row"] + httpKeys
+    static let keys = ["name", "kind", "path", "url", "layout", "encoding", "delimiter", "columns", "format", "json_path", "min_rows", "sheet", "sheets", "header_row"] + httpKeys
     /// The keys that only an `http://` or `https://` source takes.
     static let httpKeys = ["timeout", "connect_timeout", "retries", "auth", "headers", "ca_file", "insecure", "max_bytes"]
     /// The fields of an observations source (SPEC §1), besides one per declared metric (wide).
@@ -221,12 +221,13 @@ enum SourcesSection {
         }
     }
 
-    /// `sheet:` (a sheet name, or its 1-based position among the tabs; default the first) and
-    /// `header_row:` (default 1) of an xlsx source; refused on a source of another format (an
-    /// HTTP source whose format comes from its Content-Type takes them).
+    /// `sheet:` (a sheet name, or its 1-based position among the tabs; default the first) or
+    /// `sheets: all` (every sheet, the same layout in each), and `header_row:` (default 1, in
+    /// every sheet read) of an xlsx source; refused on a source of another format (an HTTP
+    /// source whose format comes from its Content-Type takes them).
     private static func sheet(_ settings: ConfigMapping, format: SourceFormat?) throws -> SourceFormat.Sheet {
         var sheet = SourceFormat.Sheet()
-        for key in ["sheet", "header_row"] {
+        for key in ["sheet", "sheets", "header_row"] {
             if let node = settings[key], let format, format != .xlsx {
                 throw node.invalid("\(key) only with format: xlsx (an .xlsx file)", found: node.found)
             }
@@ -241,6 +242,12 @@ enum SourcesSection {
             } else {
                 sheet.choice = .named(text)
             }
+        }
+        if let node = settings["sheets"] {
+            if let other = settings["sheet"] {
+                throw node.invalid("either sheet: (one sheet) or sheets: all, not both", found: "sheet \(other.found) and sheets \(node.found)")
+            }
+            sheet.choice = try node.choice([("all", XLSXSheetChoice.all)], expected: "all (every sheet of the workbook, each with the same header row)")
         }
         if let node = settings["header_row"] {
             sheet.headerRow = try node.integer("the row number of the header in the sheet, from 1, such as 3") { $0 >= 1 && $0 <= 1_048_576 }

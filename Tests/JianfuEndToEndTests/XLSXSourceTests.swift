@@ -147,4 +147,98 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("sheet only with format: xlsx"), "\(result)")
     }
+
+    // MARK: sheets: all
+
+    /// A pipeline reading `workbook` with `sheets: all` (fixtures/xlsx/gen_xlsx.py TOWNSHIPS:
+    /// sheets 城关镇 and 东溪乡 under a title row, header on row 2, then an empty sheet 备注);
+    /// baseline 2023-01, evaluation 2024-01.
+    static func townships(_ workbook: String, keys: String = "sheets: all, header_row: 2") throws -> (TempDir, URL) {
+        let dir = try TempDir()
+        let yaml = """
+            name: t
+            sources:
+              - {name: s, path: \(Self.xlsx.path)/\(workbook), \(keys), layout: wide,
+                 columns: {unit_id: 单位代码, unit_name: 单位名称, period: 月份, documents: 发文数, meetings: 会议数}}
+            metrics:
+              documents: {label: 发文, direction: down, aggregate: sum, target: 0.3}
+              meetings: {label: 会议, direction: down, aggregate: sum, target: 0.3}
+            baseline: {from: 2023-01, to: 2023-01}
+            evaluation: {from: 2024-01, to: 2024-01}
+            outputs: {dir: \(dir.file("out").path), formats: [csv]}
+            """
+        return (dir, try dir.write("p.yml", yaml))
+    }
+
+    /// Every sheet read with one layout, by openpyxl and by LibreOffice (openpyxl → .ods →
+    /// .xlsx). By hand from TOWNSHIPS: 城关镇 rows 3–6 and 东溪乡 rows 3, 4, 6, 7 are 8 rows read,
+    /// 东溪乡 row 5 one blank line. Rejected: 城关镇!D6 '十二' (a cell: U2 keeps its 会议数 1);
+    /// 东溪乡 row 6, U1 2024-01 again (城关镇 row 4), the whole row as a duplicate; 东溪乡!E7 -1
+    /// (a cell: U4 keeps 发文数 3). Kept: 2+2+2+1 observations on 城关镇, 2+2+1 on 东溪乡 = 12.
+    /// Indicators, baseline 2023-01 → 2024-01: U1 发文 10 → 6 (reduction 0.4), 会议 4 → 2 (0.5);
+    /// U2 会议 3 → 1; U3 发文 20 → 12 (0.4), 会议 5 → 5 (0); U4 发文 none → 3.
+    @Test(arguments: ["townships_openpyxl.xlsx", "townships_lo.xlsx"])
+    func allSheetsAreReadAsOneLayout(workbook: String) throws {
+        let (dir, pipeline) = try Self.townships(workbook)
+        defer { dir.remove() }
+        let validate = try Jianfu.run(["validate", pipeline.path])
+        #expect(validate.status == 0, "\(validate)")
+        #expect(validate.stdout.contains(
+            "source s [observations, utf-8]: 8 rows read, 7 accepted, 1 rejected, 2 cells rejected, 12 observations, 1 blank lines"), "\(validate)")
+        #expect(validate.stdout.contains("    s:城关镇!D6 [发文数]: bad_value: '十二' in 发文数 is not a plain decimal number\n"), "\(validate)")
+        #expect(validate.stdout.contains(
+            "    s:东溪乡!6:6: duplicate_key: this unit and period were already given at 城关镇!4:4; the first is kept\n"), "\(validate)")
+        #expect(validate.stdout.contains("    s:东溪乡!E7 [会议数]: negative_count: 会议数 is a count and cannot be negative: '-1'\n"), "\(validate)")
+
+        let run = try Jianfu.run(["run", pipeline.path])
+        #expect(run.status == 0, "\(run)")
+        // rejected.csv: line is the row in its sheet; the message starts with sheet!cell.
+        let rejected = try csvRows(dir.file("out/rejected.csv"))
+        #expect(rejected.dropFirst().map { Array($0.prefix(5)) } == [
+            ["s", "6", "发文数", "bad_value", "城关镇!D6: '十二' in 发文数 is not a plain decimal number"],
+            ["s", "6", "", "duplicate_key", "东溪乡!6:6: this unit and period were already given at 城关镇!4:4; the first is kept"],
+            ["s", "7", "会议数", "negative_count", "东溪乡!E7: 会议数 is a count and cannot be negative: '-1'"],
+        ])
+        let indicators = try csvRows(dir.file("out/indicators.csv"))
+        let header = try #require(indicators.first)
+        let unit = try #require(header.firstIndex(of: "unit_id")), name = try #require(header.firstIndex(of: "unit_name"))
+        let metric = try #require(header.firstIndex(of: "metric"))
+        let baseline = try #require(header.firstIndex(of: "baseline")), current = try #require(header.firstIndex(of: "current"))
+        let rate = try #require(header.firstIndex(of: "reduction_rate"))
+        func row(_ id: String, _ m: String) -> [String]? { indicators.first { $0[unit] == id && $0[metric] == m } }
+        let expected: [(String, String, String, String, String, String)] = [
+            ("U1", "东门村", "documents", "10", "6", "0.4"), ("U1", "东门村", "meetings", "4", "2", "0.5"),
+            ("U2", "西塘村", "documents", "8", "", ""), ("U2", "西塘村", "meetings", "3", "1", ""),
+            ("U3", "上溪村", "documents", "20", "12", "0.4"), ("U3", "上溪村", "meetings", "5", "5", "0"),
+            ("U4", "下溪村", "documents", "", "3", ""),
+        ]
+        for (id, unitName, m, b, c, r) in expected {
+            let found = try #require(row(id, m), "\(id) \(m)")
+            #expect(found[name] == unitName && found[baseline] == b && found[current] == c, "\(found)")
+            if !r.isEmpty { #expect(Double(found[rate]) == Double(r), "\(found)") }
+        }
+    }
+
+    @Test func aSheetWithAnotherHeaderIsAnErrorNamingIt() throws {
+        let (dir, pipeline) = try Self.townships("townships_mismatch.xlsx")
+        defer { dir.remove() }
+        let result = try Jianfu.run(["validate", pipeline.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(
+            "sheets: all reads every sheet with the same columns, but sheet '东溪乡' row 2 (header_row) is "
+                + "单位代码 | 单位名称 | 月份 | 发文数量 | 会议数 where sheet '城关镇' has 单位代码 | 单位名称 | 月份 | 发文数 | 会议数"), "\(result)")
+    }
+
+    @Test func sheetsTakesAllAndNotWithSheet() throws {
+        for (keys, message) in [
+            ("sheets: all, sheet: 城关镇", "either sheet: (one sheet) or sheets: all, not both"),
+            ("sheets: some", "all (every sheet of the workbook, each with the same header row)"),
+        ] {
+            let (dir, pipeline) = try Self.townships("townships_openpyxl.xlsx", keys: keys)
+            defer { dir.remove() }
+            let result = try Jianfu.run(["validate", pipeline.path])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(message), "\(result)")
+        }
+    }
 }

@@ -25,24 +25,43 @@ public struct XLSXRecordSource: ByteSource {
     /// Where the source is, for errors (its path or URL).
     public let location: String
 
-    /// What the last read found: the sheet read and its header cells, to name a rejected cell
-    /// (`cellReference(line:field:)`). Written once by `forEachChunk`, read after it.
+    /// What the last read found: the sheets read, where their rows are in the rendered CSV, and
+    /// the header cells, to name a rejected cell (`cellReference(line:field:)`). Written by
+    /// `forEachChunk` as it reads, read during and after it (the same thread: a rendered source
+    /// is read in one pass).
     public final class Found: @unchecked Sendable {
+        /// The sheet whose header row sets the layout (the first sheet read).
         public var sheet: String?
         public var header: [String] = []
+        /// Per sheet read, in order: from which rendered line its rows are, and how a rendered
+        /// line maps to its sheet row (`row = line - offset`).
+        public var segments: [(firstLine: Int, sheet: String, offset: Int)] = []
     }
     public let found = Found()
 
-    /// The sheet reference of the cell in column `field` (a header as in the sheet) of sheet row
-    /// `line`: `乡镇!C7`, or the whole row `乡镇!7:7` when `field` is empty or not a header.
+    /// The sheet and sheet row of rendered line `line` (with one sheet, the line is the row).
+    public func place(ofLine line: Int) -> (sheet: String, row: Int)? {
+        guard let segment = found.segments.last(where: { $0.firstLine <= line }) ?? found.segments.first else { return nil }
+        return (segment.sheet, line - segment.offset)
+    }
+
+    /// The sheet reference of the cell in column `field` (a header as in the sheet) of rendered
+    /// line `line`: `乡镇!C7`, or the whole row `乡镇!7:7` when `field` is empty or not a header.
     public func cellReference(line: Int, field: String) -> String? {
-        guard let sheet = found.sheet else { return nil }
+        guard let (sheet, row) = place(ofLine: line) else { return nil }
         let name = Self.quotedSheet(sheet)
         if !field.isEmpty, let column = found.header.firstIndex(of: field)
             ?? found.header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == field }) {
-            return "\(name)!\(XLSXSheetReader.letters(ofColumn: column))\(line)"
+            return "\(name)!\(XLSXSheetReader.letters(ofColumn: column))\(row)"
         }
-        return "\(name)!\(line):\(line)"
+        return "\(name)!\(row):\(row)"
+    }
+
+    /// A line as messages name an earlier row (a duplicate's first): `line 891` when one sheet
+    /// is read (its line is its row), the row reference `乡镇!891:891` with `sheets: all`.
+    public func placeName(ofLine line: Int) -> String? {
+        guard sheet == .all, let (sheet, row) = place(ofLine: line) else { return nil }
+        return "\(Self.quotedSheet(sheet))!\(row):\(row)"
     }
 
     /// A sheet name as a formula writes it: quoted when it holds a space or punctuation.
@@ -70,31 +89,27 @@ public struct XLSXRecordSource: ByteSource {
         }
     }
 
+    /// Renders the selected sheets. The first sheet with any cell sets the layout: its header
+    /// row is the first record. With `sheets: all` each later sheet's header row must hold the
+    /// same names (`XLSXProblem.headerMismatch` otherwise) and is not rendered; its data rows
+    /// follow the rows before, from the next rendered line; a sheet without a single cell is
+    /// skipped (it holds no row to lose).
     private func render(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let workbook = try XLSXWorkbook(path: file)
-        let selected = try workbook.select(sheet)[0]
-        found.sheet = selected.name
-        var reader = XLSXSheetReader(workbook: workbook)
+        let selected = try workbook.select(sheet)
         var out: [UInt8] = []
         out.reserveCapacity(RecordReader.chunkSize + (1 << 16))
         var width = -1  // the header's width, once read
-        var lastLine = headerRow  // the sheet row of the last line written
+        var lastLine = headerRow  // the rendered line of the last line written
         var fields: [[UInt8]] = []
-        func emit(row: Int, cells: [XLSXSheetReader.Cell]) throws {
-            if row < headerRow { return }
-            let rightmost = cells.map(\.column).max() ?? -1
-            if row == headerRow {
-                width = rightmost + 1
-                found.header = (0..<max(width, 0)).map { k in
-                    cells.first(where: { $0.column == k }).map { String(decoding: $0.text, as: UTF8.self) } ?? ""
-                }
-                guard width > 0 else { return }
-            } else {
-                guard width > 0, !cells.isEmpty else { return }
-                for _ in (lastLine + 1)..<row { out.append(0x0A) }
+        func texts(_ cells: [XLSXSheetReader.Cell]) -> [String] {
+            let count = (cells.map(\.column).max() ?? -1) + 1
+            return (0..<count).map { k in
+                cells.first(where: { $0.column == k }).map { String(decoding: $0.text, as: UTF8.self) } ?? ""
             }
-            lastLine = row
-            let count = max(width, rightmost + 1)
+        }
+        func write(_ cells: [XLSXSheetReader.Cell]) throws {
+            let count = max(width, (cells.map(\.column).max() ?? -1) + 1)
             if fields.count < count { fields += Array(repeating: [], count: count - fields.count) }
             for k in 0..<count { fields[k].removeAll(keepingCapacity: true) }
             for cell in cells where cell.column >= 0 && cell.column < count { fields[cell.column] = cell.text }
@@ -104,11 +119,51 @@ public struct XLSXRecordSource: ByteSource {
                 out.removeAll(keepingCapacity: true)
             }
         }
-        try workbook.streamPart(selected.part) { chunk in
-            try reader.feed(chunk, final: false, emit)
+        for current in selected {
+            var reader = XLSXSheetReader(workbook: workbook)
+            var anyCell = false
+            var headerRead = false  // this sheet's header row is behind
+            let layoutSet = width > 0
+            let offset = layoutSet ? lastLine - headerRow : 0
+            func header(_ cells: [XLSXSheetReader.Cell]) throws {
+                headerRead = true
+                let names = texts(cells)
+                if !layoutSet {
+                    width = names.count
+                    found.sheet = current.name
+                    found.header = names
+                    found.segments.append((headerRow, current.name, 0))
+                    guard width > 0 else { return }
+                    lastLine = headerRow
+                    try write(cells)
+                } else {
+                    let trim = { (names: [String]) in names.map { $0.trimmingCharacters(in: .whitespaces) } }
+                    guard trim(names) == trim(found.header) else {
+                        throw XLSXProblem.headerMismatch(
+                            sheet: current.name, row: headerRow, first: found.sheet ?? "", expected: found.header, found: names)
+                    }
+                    found.segments.append((lastLine + 1, current.name, offset))
+                }
+            }
+            func emit(row: Int, cells: [XLSXSheetReader.Cell]) throws {
+                if !cells.isEmpty { anyCell = true }
+                if row < headerRow { return }
+                if !headerRead { try header(row == headerRow ? cells : []) }
+                guard row > headerRow, width > 0, !cells.isEmpty else { return }
+                let line = row + offset
+                for _ in (lastLine + 1)..<line { out.append(0x0A) }
+                lastLine = line
+                try write(cells)
+            }
+            try workbook.streamPart(current.part) { chunk in
+                try reader.feed(chunk, final: false, emit)
+            }
+            try reader.feed(UnsafeBufferPointer(start: nil, count: 0), final: true, emit)
+            if sheet == .all, !anyCell { continue }  // an empty tab: nothing to read, nothing lost
+            if !headerRead { try header([]) }
+            guard width > 0 else { throw XLSXProblem.emptyHeaderRow(sheet: current.name, row: headerRow) }
         }
-        try reader.feed(UnsafeBufferPointer(start: nil, count: 0), final: true, emit)
-        guard width > 0 else { throw XLSXProblem.emptyHeaderRow(sheet: selected.name, row: headerRow) }
+        guard width > 0 else { throw XLSXProblem.emptyHeaderRow(sheet: selected[0].name, row: headerRow) }
         if !out.isEmpty { try out.withUnsafeBytes(body) }
     }
 }

@@ -12,6 +12,9 @@ public enum XLSXProblem: Error, Equatable, Sendable {
     case noSuchSheet(requested: String, available: [String])
     /// The header row is empty or past the sheet's last row.
     case emptyHeaderRow(sheet: String, row: Int)
+    /// `sheets: all`: a sheet whose header row differs from the first sheet's (every sheet must
+    /// have the same layout).
+    case headerMismatch(sheet: String, row: Int, first: String, expected: [String], found: [String])
     /// A part too large to hold (a shared-strings table beyond `XLSXWorkbook.partLimit`), or a
     /// row longer than `XLSXSheetReader.rowLimit`.
     case tooLarge(part: String, bytes: Int)
@@ -29,18 +32,28 @@ public enum XLSXProblem: Error, Equatable, Sendable {
             "the workbook has no sheet \(requested); its sheets are: \(available.map { "'\($0)'" }.joined(separator: ", "))"
         case .emptyHeaderRow(let sheet, let row):
             "sheet '\(sheet)' row \(row) (header_row) is empty or past the sheet's last row; set header_row: to the row that holds the column names"
+        case .headerMismatch(let sheet, let row, let first, let expected, let found):
+            "sheets: all reads every sheet with the same columns, but sheet '\(sheet)' row \(row) (header_row) is "
+                + Self.listed(found) + " where sheet '\(first)' has " + Self.listed(expected)
+                + "; give that sheet the same header row, or read one sheet per source (sheet: NAME)"
         case .tooLarge(let part, let bytes):
             "\(part) is larger than \(bytes >> 20) MiB; split the workbook or export the sheet as CSV UTF-8"
         }
     }
+
+    /// Header cells as a message lists them: `单位代码 | 月份 | 发文数`, `(empty)` for none.
+    static func listed(_ cells: [String]) -> String {
+        cells.isEmpty ? "(empty)" : cells.map { $0.isEmpty ? "(blank)" : $0 }.joined(separator: " | ")
+    }
 }
 
-/// Which sheet of a workbook a source reads: `sheet:` (a name, or a 1-based position among
-/// the sheet tabs). (`sheets: all` is not implemented yet: docs/xlsx-sources.md.)
+/// Which sheets of a workbook a source reads: `sheet:` (a name, or a 1-based position among
+/// the sheet tabs), or `sheets: all` (every sheet, in tab order, with the same layout).
 public enum XLSXSheetChoice: Sendable, Equatable {
     case first
     case named(String)
     case position(Int)
+    case all
 }
 
 /// The parts of an `.xlsx` workbook (ECMA-376 SpreadsheetML) that reading its cells needs:
@@ -161,6 +174,7 @@ struct XLSXWorkbook {
                 throw XLSXProblem.noSuchSheet(requested: "number \(position) (it has \(sheets.count))", available: sheets.map(\.name))
             }
             return [sheets[position - 1]]
+        case .all: return sheets
         }
     }
 

@@ -12,6 +12,10 @@
 ///   an `<f>`; text is escaped by `XMLText.escape`;
 /// - column widths fit the longest value (East Asian wide characters counted as two).
 ///
+/// A sheet with a `form` is a fill-in form instead (the 填报模板, docs/templates.md): title rows
+/// above the header, no ids row and no autofilter; the sheet is protected, with the entry
+/// cells unlocked and checked by data validation.
+///
 /// Every part is built as text here; nothing is copied from a template.
 enum SpreadsheetML {
     /// The cell formats, in `cellXfs` order (the raw value is the `s` attribute).
@@ -28,6 +32,10 @@ enum SpreadsheetML {
         case note = 5
         /// 是 / 否: centred.
         case flag = 6
+        /// A form's entry cell: unlocked, so it can be filled in on a protected sheet.
+        case entry = 7
+        /// A form's title: bold.
+        case title = 8
     }
 
     enum Cell {
@@ -35,6 +43,8 @@ enum SpreadsheetML {
         /// Text, in the `text`, `note` or `flag` style.
         case text(String, Style = .text)
         case number(Double, Style)
+        /// An empty cell that carries a style (a form's entry cell waiting to be filled in).
+        case blank(Style)
 
         /// A number or an empty cell.
         static func number(_ value: Double?, _ style: Style) -> Cell {
@@ -64,6 +74,30 @@ enum SpreadsheetML {
         var rows: [[Cell]] = []
         /// Rows after the table, one empty row below it: notes and totals, outside the filter.
         var after: [[Cell]] = []
+        /// Set for a fill-in form rather than a results table.
+        var form: Form?
+
+        /// The rows above the data: the ids row and the header, or a form's title rows and its
+        /// header.
+        var headerRows: Int { form.map { $0.above.count + 1 } ?? SpreadsheetML.headerRows }
+    }
+
+    /// How a form's entry cell is checked (ECMA-376 `dataValidation`).
+    enum Check {
+        /// A whole number ≥ `minimum`.
+        case whole(minimum: Int)
+        /// A decimal number from `minimum` to `maximum`.
+        case decimal(minimum: Double, maximum: Double)
+    }
+
+    /// What makes a sheet a fill-in form.
+    struct Form {
+        /// Rows above the header (a title, then empty rows): the header is on row
+        /// `above.count + 1`, where the source's `header_row` looks for it.
+        var above: [[Cell]]
+        /// Per column: the check of its entry cells and the prompt shown on them; `nil` for a
+        /// pre-filled, locked column.
+        var checks: [(check: Check, prompt: String)?]
     }
 
     typealias Part = OfficePackage.Part
@@ -128,9 +162,11 @@ enum SpreadsheetML {
         var names = ""
         for (i, sheet) in sheets.enumerated() {
             let sheetName = XMLText.escape(quotedName(sheet.name))
-            names += "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(i)\" hidden=\"1\">"
-                + sheetName + "!" + absolute(filterRange(sheet)) + "</definedName>"
-            names += "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"\(i)\">" + sheetName + "!$1:$\(headerRows)</definedName>"
+            if sheet.form == nil {
+                names += "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(i)\" hidden=\"1\">"
+                    + sheetName + "!" + absolute(filterRange(sheet)) + "</definedName>"
+            }
+            names += "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"\(i)\">" + sheetName + "!$1:$\(sheet.headerRows)</definedName>"
         }
         return declaration + "<workbook xmlns=\"\(main)\" xmlns:r=\"\(r)\">"
             + "<bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>"
@@ -139,7 +175,7 @@ enum SpreadsheetML {
     }
 
     /// Fonts: 0 the body, 1 bold (headers), 2 italic (notes). Fills 0 and 1 are the two every
-    /// workbook has; 2 is the headers' shade. Number formats: 164 `0.0%` (custom); built-in
+    /// workbook has; 2 is the headers' shade, 3 the light yellow of a form's entry cells. Number formats: 164 `0.0%` (custom); built-in
     /// 1 `0` and 2 `0.00`.
     static let styles = declaration + """
         <styleSheet xmlns="\(main)">\
@@ -149,11 +185,12 @@ enum SpreadsheetML {
         <font><b/><sz val="11"/><name val="宋体"/><charset val="134"/><family val="3"/></font>\
         <font><i/><sz val="11"/><name val="宋体"/><charset val="134"/><family val="3"/></font>\
         </fonts>\
-        <fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>\
-        <fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>\
+        <fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>\
+        <fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>\
+        <fill><patternFill patternType="solid"><fgColor rgb="FFFFF9E0"/><bgColor indexed="64"/></patternFill></fill></fills>\
         <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
         <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-        <cellXfs count="7">\
+        <cellXfs count="9">\
         <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
         <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">\
         <alignment horizontal="center" vertical="center"/></xf>\
@@ -162,6 +199,8 @@ enum SpreadsheetML {
         <xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
         <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
         <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment horizontal="center"/></xf>\
+        <xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1" applyProtection="1"><protection locked="0"/></xf>\
+        <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
         </cellXfs>\
         <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
         </styleSheet>
@@ -182,7 +221,7 @@ enum SpreadsheetML {
     /// The table's range: the header row through the last data row.
     static func filterRange(_ sheet: Sheet) -> String {
         let last = columnName(max(sheet.columns.count, 1) - 1)
-        return "A\(headerRows):\(last)\(headerRows + sheet.rows.count)"
+        return "A\(sheet.headerRows):\(last)\(sheet.headerRows + sheet.rows.count)"
     }
 
     static func absolute(_ range: String) -> String {
@@ -211,8 +250,8 @@ enum SpreadsheetML {
     /// How wide a cell shows, in character cells.
     static func width(_ cell: Cell) -> Int {
         switch cell {
-        case .empty: 0
-        case .text(_, .note): 0
+        case .empty, .blank: 0
+        case .text(_, .note), .text(_, .title): 0
         case .text(let s, _): displayWidth(s)
         case .number(let v, let style):
             switch style {
@@ -229,6 +268,7 @@ enum SpreadsheetML {
     }
 
     static func worksheet(_ sheet: Sheet, selected: Bool) -> String {
+        let headerRows = sheet.headerRows
         var widths = sheet.columns.map { max(displayWidth($0.header), 4) }
         for row in [sheet.rows, sheet.after].joined() {
             for (c, cell) in row.enumerated() where c < widths.count {
@@ -253,6 +293,8 @@ enum SpreadsheetML {
                 let ref = columnName(c) + String(rowNumber)
                 switch cell {
                 case .empty: continue
+                case .blank(let style):
+                    xml += "<c r=\"\(ref)\" s=\"\(style.rawValue)\"/>"
                 case .text(let s, let style):
                     xml += "<c r=\"\(ref)\"" + (style == .text ? "" : " s=\"\(style.rawValue)\"") + " t=\"inlineStr\"><is><t xml:space=\"preserve\">"
                         + XMLText.escape(cut(s)) + "</t></is></c>"
@@ -263,7 +305,11 @@ enum SpreadsheetML {
             xml += "</row>"
             rowNumber += 1
         }
-        row(sheet.columns.map { .text($0.id) }, " hidden=\"1\"")
+        if let form = sheet.form {
+            for cells in form.above { cells.isEmpty ? (rowNumber += 1) : row(cells) }
+        } else {
+            row(sheet.columns.map { .text($0.id) }, " hidden=\"1\"")
+        }
         xml += "<row r=\"\(rowNumber)\">" + sheet.columns.enumerated().map { c, column in
             "<c r=\"\(columnName(c))\(rowNumber)\" s=\"\(Style.header.rawValue)\" t=\"inlineStr\"><is><t>\(XMLText.escape(column.header))</t></is></c>"
         }.joined() + "</row>"
@@ -273,10 +319,50 @@ enum SpreadsheetML {
             rowNumber += 1
             for cells in sheet.after { row(cells) }
         }
-        xml += "</sheetData><autoFilter ref=\"\(filterRange(sheet))\"/>"
+        xml += "</sheetData>"
+        if let form = sheet.form {
+            xml += formParts(form, sheet: sheet)
+        } else {
+            xml += "<autoFilter ref=\"\(filterRange(sheet))\"/>"
+        }
         xml += "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
         xml += "<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/>"
         return xml + "</worksheet>"
+    }
+
+    /// A form's parts after `sheetData`, in the schema's order: the sheet protection (no
+    /// password: it keeps the header and the pre-filled cells from being typed over, it is no
+    /// secret; columns and rows may still be resized), the title merged across the table, and
+    /// the data validation of each entry column over the data rows.
+    static func formParts(_ form: Form, sheet: Sheet) -> String {
+        var xml = "<sheetProtection sheet=\"1\" objects=\"1\" scenarios=\"1\" formatColumns=\"0\" formatRows=\"0\"/>"
+        if let title = form.above.first, !title.isEmpty, sheet.columns.count > 1 {
+            xml += "<mergeCells count=\"1\"><mergeCell ref=\"A1:\(columnName(sheet.columns.count - 1))1\"/></mergeCells>"
+        }
+        let first = sheet.headerRows + 1
+        let last = sheet.headerRows + sheet.rows.count
+        let checked = form.checks.enumerated().compactMap { c, check in check.map { (c, $0) } }
+        guard !checked.isEmpty, last >= first else { return xml }
+        xml += "<dataValidations count=\"\(checked.count)\">"
+        for (c, entry) in checked {
+            let range = "\(columnName(c))\(first):\(columnName(c))\(last)"
+            let header = XMLText.escape(sheet.columns[c].header)
+            let kind: String, formulas: String, rule: String
+            switch entry.check {
+            case .whole(let minimum):
+                kind = "type=\"whole\" operator=\"greaterThanOrEqual\""
+                formulas = "<formula1>\(minimum)</formula1>"
+                rule = "请填写不小于 \(minimum) 的整数"
+            case .decimal(let minimum, let maximum):
+                kind = "type=\"decimal\" operator=\"between\""
+                formulas = "<formula1>\(number(minimum))</formula1><formula2>\(number(maximum))</formula2>"
+                rule = "请填写 \(number(minimum)) 到 \(number(maximum)) 之间的数"
+            }
+            xml += "<dataValidation \(kind) allowBlank=\"1\" showInputMessage=\"1\" showErrorMessage=\"1\" "
+                + "errorTitle=\"\(header)\" error=\"\(XMLText.escape(rule))\" promptTitle=\"\(header)\" "
+                + "prompt=\"\(XMLText.escape(entry.prompt))\" sqref=\"\(range)\">\(formulas)</dataValidation>"
+        }
+        return xml + "</dataValidations>"
     }
 
     /// A finite number as `<v>` holds it: whole numbers without a fraction (`3`, not `3.0`),
