@@ -125,7 +125,7 @@ public struct JSONRecordSource: ByteSource {
     /// One CSV line: a cell holding the delimiter or a quote is quoted (RFC 4180); each line
     /// break (LF, CRLF or a lone CR, as the CSV scanner counts them) becomes one space so that
     /// the record stays on one line.
-    static func appendRow(_ cells: [[UInt8]], to out: inout [UInt8]) {
+    static func appendRow<Cells: Collection>(_ cells: Cells, to out: inout [UInt8]) where Cells.Element == [UInt8] {
         let quote = UInt8(ascii: "\"")
         for (k, cell) in cells.enumerated() {
             if k > 0 { out.append(delimiter) }

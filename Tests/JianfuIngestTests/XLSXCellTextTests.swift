@@ -34,4 +34,23 @@ import Testing
         #expect(XLSXCellText.month(serial: -1, date1904: false) == nil)
         #expect(XLSXCellText.month(serial: 3_000_000, date1904: false) == nil)
     }
+
+    /// The bytes path gives what the string path gives: the plain decimals it passes through
+    /// unchanged, written out here, and the ones it must rewrite (a trailing or leading zero,
+    /// an exponent, a sign, 16 or more significant digits, not a number).
+    @Test func numberBytesGiveTheSameText() {
+        let unchanged = ["0", "7", "12", "85.3", "0.5", "0.00001", "330199000000", "123456789012345", "0.123456789012345",
+                         "99999.9999999999"]
+        for raw in unchanged {
+            #expect(XLSXCellText.number(Array(raw.utf8)) == Array(raw.utf8), "\(raw)")
+            #expect(XLSXCellText.number(raw) == raw, "\(raw)")
+        }
+        let rewritten = [("12.0", "12"), ("012", "12"), ("1.50", "1.5"), ("1e-05", "0.00001"), ("-3", "-3"), ("-0", "0"),
+                         ("0.10000000000000001", "0.1"), ("0.30000000000000004", "0.30000000000000004"),
+                         ("1234567890123456789", "1234567890123456800"), (".5", "0.5"), ("5.", "5"), ("abc", "abc"), ("1.2.3", "1.2.3")]
+        for (raw, expected) in rewritten {
+            #expect(XLSXCellText.number(Array(raw.utf8)) == Array(expected.utf8), "\(raw)")
+            #expect(XLSXCellText.number(raw) == expected, "\(raw)")
+        }
+    }
 }

@@ -97,6 +97,8 @@ public struct XLSXRecordSource: ByteSource {
     private func render(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let workbook = try XLSXWorkbook(path: file)
         let selected = try workbook.select(sheet)
+        // Locals, so that the functions below, called per row, do not copy `self`.
+        let headerRow = self.headerRow, found = self.found, readsAll = sheet == .all
         var out: [UInt8] = []
         out.reserveCapacity(RecordReader.chunkSize + (1 << 16))
         var width = -1  // the header's width, once read
@@ -113,7 +115,7 @@ public struct XLSXRecordSource: ByteSource {
             if fields.count < count { fields += Array(repeating: [], count: count - fields.count) }
             for k in 0..<count { fields[k].removeAll(keepingCapacity: true) }
             for cell in cells where cell.column >= 0 && cell.column < count { fields[cell.column] = cell.text }
-            JSONRecordSource.appendRow(Array(fields[0..<count]), to: &out)
+            JSONRecordSource.appendRow(fields[0..<count], to: &out)
             if out.count >= RecordReader.chunkSize {
                 try out.withUnsafeBytes(body)
                 out.removeAll(keepingCapacity: true)
@@ -159,7 +161,7 @@ public struct XLSXRecordSource: ByteSource {
                 try reader.feed(chunk, final: false, emit)
             }
             try reader.feed(UnsafeBufferPointer(start: nil, count: 0), final: true, emit)
-            if sheet == .all, !anyCell { continue }  // an empty tab: nothing to read, nothing lost
+            if readsAll, !anyCell { continue }  // an empty tab: nothing to read, nothing lost
             if !headerRead { try header([]) }
             guard width > 0 else { throw XLSXProblem.emptyHeaderRow(sheet: current.name, row: headerRow) }
         }

@@ -17,7 +17,29 @@ struct XLSXSheetReader {
         var text: [UInt8]
     }
 
-    let sharedStrings: [String]
+    /// A cell's `t=` attribute: what its `<v>` holds.
+    enum CellType {
+        /// `s`: an index into the shared strings.
+        case shared
+        /// `b`: `1` or `0`.
+        case boolean
+        /// `n` (or no `t=`): a number, or a date serial in a date style.
+        case number
+        /// `inlineStr`, `str` (a formula's text), `e` (an error code): the text itself.
+        case text
+
+        init(_ attribute: UnsafeBufferPointer<UInt8>?) {
+            guard let a = attribute, a.count == 1 else { self = attribute == nil ? .number : .text; return }
+            switch a[0] {
+            case UInt8(ascii: "s"): self = .shared
+            case UInt8(ascii: "b"): self = .boolean
+            case UInt8(ascii: "n"): self = .number
+            default: self = .text
+            }
+        }
+    }
+
+    let sharedStrings: [[UInt8]]
     let dateStyles: [Bool]
     let date1904: Bool
 
@@ -25,10 +47,12 @@ struct XLSXSheetReader {
     private var row = 0
     private var cells: [Cell] = []
     private var column = -1
-    private var type: [UInt8] = []
+    private var type = CellType.number
     private var dateStyle = false
     private var value: [UInt8] = []
     private var inValue = false, inInline = false, inText = false, inPhonetic = false, hasValue = false
+    /// The last date serial read and its month: a 月份 column repeats one month row after row.
+    private var lastSerial: [UInt8] = [], lastMonth: [UInt8] = []
 
     init(workbook: XLSXWorkbook) {
         sharedStrings = workbook.sharedStrings
@@ -75,9 +99,9 @@ struct XLSXSheetReader {
     private mutating func handle(_ tag: XMLTags.Tag, _ body: (Int, [Cell]) throws -> Void) throws {
         if tag.isNamed("c") {
             if tag.kind != .close {
-                column = tag.attribute("r").flatMap(Self.column(ofReference:)) ?? column + 1
-                type = Array((tag.attribute("t") ?? "n").utf8)
-                let style = tag.attribute("s").flatMap { Int($0) } ?? 0
+                column = tag.rawAttribute("r").flatMap(Self.column(ofReference:)) ?? column + 1
+                type = CellType(tag.rawAttribute("t"))
+                let style = tag.rawAttribute("s").flatMap(Self.integer) ?? 0
                 dateStyle = dateStyles.indices.contains(style) && dateStyles[style]
                 value.removeAll(keepingCapacity: true)
                 hasValue = false
@@ -95,7 +119,7 @@ struct XLSXSheetReader {
             if inText, inInline, !inPhonetic { hasValue = true; XMLTags.appendDecoded(tag.text, to: &value) }
         } else if tag.isNamed("row") {
             if tag.kind != .close {
-                row = tag.attribute("r").flatMap { Int($0) } ?? row + 1
+                row = tag.rawAttribute("r").flatMap(Self.integer) ?? row + 1
                 cells.removeAll(keepingCapacity: true)
                 column = -1
             }
@@ -105,30 +129,55 @@ struct XLSXSheetReader {
 
     private mutating func finishCell() {
         var text: [UInt8]
-        switch String(decoding: type, as: UTF8.self) {
-        case "s":
-            let index = Int(String(decoding: value, as: UTF8.self).xlsxTrimmed) ?? -1
-            text = sharedStrings.indices.contains(index) ? Array(sharedStrings[index].utf8) : []
-        case "b":
+        switch type {
+        case .shared:
+            let index = Self.integer(Self.trimmed(value)) ?? -1
+            text = sharedStrings.indices.contains(index) ? sharedStrings[index] : []
+        case .boolean:
             text = Array((value == [UInt8(ascii: "1")] ? "TRUE" : "FALSE").utf8)
-        case "n":
-            let raw = String(decoding: value, as: UTF8.self).xlsxTrimmed
-            if dateStyle, let serial = Double(raw), let month = XLSXCellText.month(serial: serial, date1904: date1904) {
-                text = Array(month.utf8)
-            } else {
-                text = Array(XLSXCellText.number(raw).utf8)
+        case .number:
+            let raw = Self.trimmed(value)
+            if dateStyle {
+                if raw.elementsEqual(lastSerial) { text = lastMonth; break }
+                if let serial = Double(String(decoding: raw, as: UTF8.self)),
+                   let month = XLSXCellText.month(serial: serial, date1904: date1904) {
+                    text = Array(month.utf8)
+                    lastSerial = Array(raw)
+                    lastMonth = text
+                    break
+                }
             }
-        default:  // inlineStr, str (a formula's text), e (an error code)
+            text = XLSXCellText.number(raw)
+        case .text:
             text = value
         }
         if !text.isEmpty { cells.append(Cell(column: column, text: text)) }
     }
 
+    /// `bytes` without the spaces around them.
+    static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+        return bytes[start..<end]
+    }
+
+    /// An unsigned decimal integer of at most 9 digits (a row number, a style or string index).
+    static func integer<C: Collection>(_ digits: C) -> Int? where C.Element == UInt8 {
+        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+        var n = 0
+        for d in digits {
+            guard d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { return nil }
+            n = n * 10 + Int(d - UInt8(ascii: "0"))
+        }
+        return n
+    }
+
     /// The 0-based column of a reference such as `C7` (2) or `AA10` (26).
-    static func column(ofReference reference: String) -> Int? {
+    static func column(ofReference reference: UnsafeBufferPointer<UInt8>) -> Int? {
         var column = 0
         var letters = 0
-        for byte in reference.utf8 {
+        for byte in reference {
             guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) else { break }
             column = column * 26 + Int(byte - UInt8(ascii: "A") + 1)
             letters += 1
@@ -149,12 +198,6 @@ struct XLSXSheetReader {
     }
 }
 
-extension String {
-    fileprivate var xlsxTrimmed: String {
-        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
-    }
-}
-
 /// How a numeric cell is written for the CSV path.
 public enum XLSXCellText {
     /// A number cell's `<v>` (`12`, `0.1`, `1.5E-2`, `1e-05`, Excel's 17-digit `0.30000000000000004`)
@@ -164,6 +207,42 @@ public enum XLSXCellText {
     public static func number(_ raw: String) -> String {
         guard let value = Double(raw), value.isFinite else { return raw }
         return plain(value)
+    }
+
+    /// `number(_:)` of the bytes of a `<v>`, without making strings when `raw` is already what
+    /// it gives (`isShortestPlain`): the common case, `12` or `85.3`.
+    public static func number<C: Collection>(_ raw: C) -> [UInt8] where C.Element == UInt8 {
+        if isShortestPlain(raw) { return Array(raw) }
+        return Array(number(String(decoding: Array(raw), as: UTF8.self)).utf8)
+    }
+
+    /// Whether `raw` is a plain decimal that `number(_:)` gives back unchanged: digits with at
+    /// most one `.` inside, no sign, no leading zero (but `0` or `0.…`), no trailing zero after
+    /// the point, and at most 15 significant digits. Such a decimal is the shortest that reads
+    /// back as its `Double`: any decimal of at most 15 significant digits survives the trip
+    /// through a `Double` (DBL_DIG), so no shorter decimal can read as the same `Double`.
+    static func isShortestPlain<C: Collection>(_ raw: C) -> Bool where C.Element == UInt8 {
+        let zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9"), point = UInt8(ascii: ".")
+        var digits = 0, significant = 0, integerDigits = 0
+        var seenPoint = false
+        var first: UInt8 = 0, last: UInt8 = 0
+        for b in raw {
+            if b == point {
+                guard !seenPoint, digits > 0 else { return false }
+                seenPoint = true
+            } else {
+                guard b >= zero, b <= nine else { return false }
+                if digits == 0 { first = b }
+                digits += 1
+                if !seenPoint { integerDigits += 1 }
+                if significant > 0 || b != zero { significant += 1 }
+            }
+            last = b
+        }
+        guard digits > 0, last != point, significant <= 15 else { return false }
+        if first == zero, integerDigits > 1 { return false }  // a leading zero: 012
+        if seenPoint, last == zero { return false }  // a trailing zero: 1.50, 1.0
+        return true
     }
 
     /// `value` as a plain decimal: Swift's shortest round-trip digits with the exponent expanded.

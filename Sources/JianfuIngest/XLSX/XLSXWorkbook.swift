@@ -70,7 +70,8 @@ struct XLSXWorkbook {
 
     let archive: Archive
     var sheets: [Sheet] = []
-    var sharedStrings: [String] = []
+    /// The shared strings, as the UTF-8 bytes a cell's text is.
+    var sharedStrings: [[UInt8]] = []
     /// Per cell style (`s=` index into `cellXfs`): whether its number format shows a date.
     var dateStyles: [Bool] = []
     /// `workbookPr date1904`: serial 0 is 1904-01-01 (Mac Excel's old default).
@@ -180,8 +181,8 @@ struct XLSXWorkbook {
 
     /// `<si>` items in order: the text of their `<t>` elements, rich-text runs joined, phonetic
     /// guides (`<rPh>`) left out.
-    static func readSharedStrings(_ part: [UInt8]) -> [String] {
-        var strings: [String] = []
+    static func readSharedStrings(_ part: [UInt8]) -> [[UInt8]] {
+        var strings: [[UInt8]] = []
         var current: [UInt8] = []
         var inText = false
         var inPhonetic = false
@@ -189,8 +190,8 @@ struct XLSXWorkbook {
             XMLTags.forEach(in: bytes) { tag in
                 if tag.isNamed("si") {
                     if tag.kind == .open { current.removeAll(keepingCapacity: true) }
-                    if tag.kind == .close { strings.append(String(decoding: current, as: UTF8.self)) }
-                    if tag.kind == .empty { strings.append("") }
+                    if tag.kind == .close { strings.append([UInt8](current[...])) }  // its own, exact-sized buffer
+                    if tag.kind == .empty { strings.append([]) }
                 } else if tag.isNamed("rPh") {
                     inPhonetic = tag.kind == .open
                 } else if tag.isNamed("t") {

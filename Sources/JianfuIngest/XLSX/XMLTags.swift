@@ -25,6 +25,33 @@ struct XMLTags {
             return true
         }
 
+        /// The raw (undecoded) value of attribute `wanted` (its local name), or nil when it is
+        /// missing: the look-up, without allocation, of the cell and row attributes `r`, `t` and
+        /// `s`, whose values (references, type letters, numbers) no producer escapes.
+        func rawAttribute(_ wanted: StaticString) -> UnsafeBufferPointer<UInt8>? {
+            let key = UnsafeBufferPointer(start: wanted.utf8Start, count: wanted.utf8CodeUnitCount)
+            var i = 0
+            let a = attributes
+            while i < a.count {
+                while i < a.count, XMLTags.isSpace(a[i]) { i += 1 }
+                let nameStart = i
+                while i < a.count, a[i] != UInt8(ascii: "="), !XMLTags.isSpace(a[i]) { i += 1 }
+                let nameEnd = i
+                while i < a.count, a[i] != UInt8(ascii: "\"") && a[i] != UInt8(ascii: "'") { i += 1 }
+                guard i < a.count else { return nil }
+                let quote = a[i]
+                i += 1
+                let valueStart = i
+                while i < a.count, a[i] != quote { i += 1 }
+                let valueEnd = min(i, a.count)
+                i += 1
+                if XMLTags.localName(UnsafeBufferPointer(rebasing: a[nameStart..<nameEnd])).elementsEqual(key) {
+                    return UnsafeBufferPointer(rebasing: a[valueStart..<valueEnd])
+                }
+            }
+            return nil
+        }
+
         /// The decoded value of attribute `wanted` (its local name, or `r:id` as written).
         func attribute(_ wanted: String) -> String? {
             let key = Array(wanted.utf8)
