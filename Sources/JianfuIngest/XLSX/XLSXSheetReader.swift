@@ -1,3 +1,5 @@
+import JianfuModel
+
 /// Streams one sheet's XML (`<sheetData>` of ECMA-376 SpreadsheetML) and hands out its rows as
 /// cell texts: a shared string (`t="s"`) or an inline string (`t="inlineStr"`) as its text, a
 /// formula as its cached value (`<v>`, the formula itself is not read), a number as the plain
@@ -279,15 +281,7 @@ public enum XLSXCellText {
         if !date1904, days == 60 { return "1900-02" }
         // Days since 1970-01-01.
         let unixDays = date1904 ? days - 24_107 : (days < 60 ? days - 25_568 : days - 25_569)
-        // Howard Hinnant's civil_from_days.
-        let z = unixDays + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, _) = LocalTime.civilDate(daysSinceEpoch: unixDays)
         let yearText = String(year)
         return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + (month < 10 ? "0" : "") + String(month)
     }
