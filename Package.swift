@@ -59,9 +59,10 @@ let package = Package(
         .testTarget(name: "JianfuIndicatorsTests", dependencies: ["JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuReportsTests", dependencies: ["JianfuReports", "JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuPipelineTests", dependencies: ["JianfuPipeline", "JianfuReports", "JianfuModel"]),
-        .testTarget(name: "JianfuStoreTests", dependencies: ["JianfuStore", "JianfuModel"]),
+        .testTarget(name: "JianfuStoreTests", dependencies: ["JianfuStore", "JianfuModel", "JianfuTestSupport"]),
         // What the three test targets that run the built binary share: finding and running it,
-        // temporary folders, reading its outputs (Foundation only; not a test target itself).
+        // temporary folders, reading its outputs; and the private PostgreSQL cluster of the
+        // store's tests (Foundation only; not a test target itself).
         .target(name: "JianfuTestSupport", path: "Tests/JianfuTestSupport"),
         .testTarget(
             name: "JianfuEndToEndTests",
