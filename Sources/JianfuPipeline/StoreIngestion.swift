@@ -96,7 +96,8 @@ struct StoreIngestion {
             runner.progress("storing the values of source \(spec.name)")
             let clock = ContinuousClock()
             let started = clock.now
-            let merged = try store.recordObservations(table, sourceIndex: UInt16(i), declaredUnits: declared.count, read: read, run: run)
+            let batch = ObservationBatch(table, source: UInt16(i), declaredUnits: declared.count)
+            let merged = try store.recordObservations(batch, read: read, run: run)
             logger.info("source \(spec.name): \(merged.added) new values, \(merged.corrections) corrections stored in \(PipelineRunner.seconds(clock.now - started)) s", metadata: ["source": "\(spec.name)"])
             rejections += read.rejections
             reports.append(read.report)

@@ -26,12 +26,53 @@ enum StoredTable {
                 unitIndex[Int(unit.storeID)] = i
             }
         }
-        let overrides = try store.load(sources: sources, into: &table, unitIndex: unitIndex)
-        return (table, Dictionary(uniqueKeysWithValues: zip(sources.map(\.name), overrides)))
+        let wanted = only == nil ? nil : observed.filter { unitIndex[Int($0.storeID)] >= 0 }.map(\.storeID).sorted()
+        var overrides: [String: Int] = [:]
+        for (name, index) in sources {
+            var taken = 0
+            for (m, metric) in config.settings.metrics.enumerated() {
+                let stored = try store.values(source: name, metric: metric, units: wanted)
+                for n in 0..<stored.count {
+                    let id = Int(stored.units[n])
+                    let u = id < unitIndex.count ? unitIndex[id] : -1
+                    guard u >= 0 else { continue }
+                    if case .overrode = table.insert(
+                        metric: m, unit: u, ordinal: stored.periods[n], value: stored.values[n], source: index, line: Int(stored.lines[n])) {
+                        taken += 1
+                    }
+                }
+            }
+            overrides[name] = taken
+        }
+        for unit in observed where !unit.name.isEmpty {
+            let id = Int(unit.storeID)
+            if unitIndex[id] >= 0 { table.noteName(unit.name, unit: unitIndex[id]) }
+        }
+        return (table, overrides)
     }
 
     /// The pipeline's observation sources with their positions (the table's source index).
     static func observationSources(_ config: PipelineConfig) -> [(name: String, index: UInt16)] {
         config.sources.enumerated().filter { $0.element.kind == .observations }.map { ($0.element.name, UInt16($0.offset)) }
+    }
+}
+
+extension ObservationBatch {
+    /// The values source `source` gave in `table`, as the store records them. The table's first
+    /// `declaredUnits` units were interned from the units sources before the read: of those,
+    /// only the ones the source gave a value or a name count as named by it.
+    init(_ table: ObservationTable, source: UInt16, declaredUnits: Int) {
+        var named = (0..<table.unitCount).map { $0 >= declaredUnits || table.hasName(unit: Int32($0)) }
+        var values: [StoredValues] = []
+        for m in table.metrics.indices {
+            var columns = StoredValues()
+            table.forEachValue(metric: m, source: source) { u, entry in
+                columns.append(period: entry.ordinal, unit: Int32(u), value: entry.value, line: entry.line)
+                named[u] = true
+            }
+            values.append(columns)
+        }
+        self.init(units: (0..<table.unitCount).map { table.unitID(Int32($0)) }, names: table.observedNames, named: named,
+                  metrics: table.metrics, values: values)
     }
 }

@@ -7,16 +7,19 @@ import JianfuModel
 /// 1. `lockForRun` — one run at a time (SPEC §7 exit 4);
 /// 2. `beginRun` — the run is logged as `running` (a run found `running` later was killed);
 /// 3. `beginChanges`, then `source(named:)` for each source, `recordUnits` /
-///    `recordObservations` for those read again, `load` to build the table the indicators are
+///    `recordObservations` for those read again, `observedUnits` and `values` to build the table the indicators are
 ///    computed from, `saveScores`; then `commitChanges`, or `rollbackChanges` when the run
 ///    fails — one transaction per run, so a crash at any moment leaves the store as the last
 ///    successful run left it;
 /// 4. `finishRun` with the outcome and exit code, then `unlockRun`. A successful run logs
 ///    `committed` in its transaction, then `ok` once its reports are in place.
 ///
-/// Ingest and indicators never see this protocol's implementation: `SQLiteStore` is the
-/// embedded one; a shared server (PostgreSQL, with an advisory lock in place of the lock file)
-/// would be a second implementation of the same methods.
+/// Everything crosses this protocol as plain values (`ObservationBatch` in, `StoredValues`
+/// out, records of runs and sources): the pipeline builds its grid from what the store
+/// returns, and never hands a store its in-memory table. Ingest and indicators never see an
+/// implementation: `SQLiteStore` is the embedded one; a shared server (PostgreSQL, with an
+/// advisory lock in place of the lock file) is a second implementation of the same methods,
+/// and one conformance suite runs against both.
 public protocol ObservationStore: AnyObject {
     /// Where the store is, as logs and `summary.json` (`run.state`) name it.
     var location: String { get }
@@ -61,27 +64,26 @@ public protocol ObservationStore: AnyObject {
     /// Records a read of a units source: replaces its units, rejections and totals.
     func recordUnits(_ units: [MonitoredUnit], read: SourceRead, run: Int64) throws
     /// Records a read of an observations source: its totals and rejections replace the last
-    /// read's, and every value in `table` given by `sourceIndex` is stored — a key stored
-    /// before gets the new value, the old one kept in the history when it differs (a
-    /// correction, SPEC §5), keys the read did not give stay as they were (a nightly file of
-    /// the latest month adds to the months before it). The table's first `declaredUnits` units
-    /// were interned from the units sources before the read: of those, only the ones the source
-    /// gave a name to count as named by it. Returns what changed.
-    func recordObservations(
-        _ table: ObservationTable, sourceIndex: UInt16, declaredUnits: Int, read: SourceRead, run: Int64
-    ) throws -> MergeCount
+    /// read's, and every value in `batch` is stored — a key stored before gets the new value,
+    /// the old one kept in the history when it differs (a correction, SPEC §5), keys the read
+    /// did not give stay as they were (a nightly file of the latest month adds to the months
+    /// before it). The units `batch.named` marks are recorded as named by the source (with
+    /// the name it gave, when it gave one). Returns what changed.
+    func recordObservations(_ batch: ObservationBatch, read: SourceRead, run: Int64) throws -> MergeCount
 
     // MARK: Reading back
 
     /// The units the observation sources `sources` named (including rows rejected for other
-    /// reasons), in the order they first reached the store.
+    /// reasons), in the order they first reached the store, each with the first non-empty
+    /// name the sources gave it in the order of `sources`.
     func observedUnits(sources: [String]) throws -> [ObservedUnit]
-    /// Inserts every stored value of `sources` into `table`, source after source (the later
-    /// source wins a key, SPEC §5), then the names they gave. `unitIndex` maps a stored unit
-    /// (`ObservedUnit.storeID`) to the table's index, or -1 to leave it out (a store may then
-    /// look the few wanted units up rather than read every row). Returns, per source, the keys
-    /// it took over from an earlier source.
-    func load(sources: [(name: String, index: UInt16)], into table: inout ObservationTable, unitIndex: [Int32]) throws -> [Int]
+    /// The stored values of source `source` for `metric` (matched by id and granularity), in
+    /// key order (period, then unit), with `StoredValues.units` holding the store's unit
+    /// numbers (`ObservedUnit.storeID`). `units` (ascending store numbers) keeps only those
+    /// units — `jianfu unit` asks for a few, and a store may then look them up rather than
+    /// read every value; `nil` reads all. A source never read, or a metric it never gave,
+    /// has no values.
+    func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues
 
     // MARK: Scores of the last successful run (`jianfu unit`)
 

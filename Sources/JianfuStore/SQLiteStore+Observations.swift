@@ -10,13 +10,11 @@ import JianfuModel
 /// `Statement.sqliteStatement`), and rows are written and read in primary-key order
 /// (source, metric, period, unit), which appends to the B-tree instead of seeking.
 extension SQLiteStore {
-    public func recordObservations(
-        _ table: ObservationTable, sourceIndex: UInt16, declaredUnits: Int, read: SourceRead, run: Int64
-    ) throws -> MergeCount {
+    public func recordObservations(_ batch: ObservationBatch, read: SourceRead, run: Int64) throws -> MergeCount {
         try access { db in
             let source = try saveRead(read, run: run, db)
-            let ids = try storeIDs(for: (0..<table.unitCount).map { table.unitID(Int32($0)) }, db)
-            let metricIDs = try table.metrics.map { try metricID($0, db) }
+            let ids = try storeIDs(for: batch.units, db)
+            let metricIDs = try batch.metrics.map { try metricID($0, db) }
             // The stored values of each metric are read ahead on a second connection while this
             // one merges the metric before: it sees the last commit, and this run writes a
             // metric's rows of this source only in that metric's own merge, after reading them —
@@ -26,10 +24,11 @@ extension SQLiteStore {
                 store: try openReader(), source: source, metrics: metricIDs, dropped: droppedMetrics, location: location)
             defer { ahead.cancel() }
             var count = MergeCount()
-            var hasValue = [Bool](repeating: false, count: table.unitCount)
-            for m in table.metrics.indices {
-                let merged = try merge(table, metric: m, sourceIndex: sourceIndex, unitIDs: ids, source: source,
-                                       metricID: metricIDs[m], stored: try ahead.take(m), run: run, hasValue: &hasValue, db)
+            for m in batch.metrics.indices {
+                var incoming = batch.values[m]
+                for n in 0..<incoming.count { incoming.units[n] = ids[Int(incoming.units[n])] }
+                incoming.sortByKey()
+                let merged = try merge(incoming, source: source, metricID: metricIDs[m], stored: try ahead.take(m), run: run, db)
                 count.added += merged.added
                 count.corrections += merged.corrections
             }
@@ -37,8 +36,8 @@ extension SQLiteStore {
                 INSERT INTO source_units (source, unit, name) VALUES (?, ?, ?)
                 ON CONFLICT (source, unit) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''
                 """)
-            for u in 0..<table.unitCount where u >= declaredUnits || hasValue[u] || table.hasName(unit: Int32(u)) {
-                try name.execute(arguments: [source, ids[u], table.observedNames[u]])
+            for u in batch.units.indices where batch.named[u] {
+                try name.execute(arguments: [source, ids[u], batch.names[u]])
             }
             return count
         }
@@ -48,17 +47,9 @@ extension SQLiteStore {
     /// values replaced with the old one kept in `observation_history`, the rest left alone.
     /// Both sides are walked in key order (a merge join), so the cost is one pass over each.
     private func merge(
-        _ table: ObservationTable, metric m: Int, sourceIndex: UInt16, unitIDs: [Int32], source: Int64, metricID: Int64,
-        stored: Values, run: Int64, hasValue: inout [Bool], _ db: Database
+        _ incoming: Values, source: Int64, metricID: Int64, stored: Values, run: Int64, _ db: Database
     ) throws -> MergeCount {
-        // The read's values, in key order (period, unit).
-        var incoming = Values()
-        table.forEachValue(metric: m, source: sourceIndex) { u, entry in
-            incoming.append(period: entry.ordinal, unit: unitIDs[u], value: entry.value, line: entry.line)
-            hasValue[u] = true
-        }
         guard incoming.count > 0 else { return MergeCount() }
-        incoming.sortByKey()
 
         // `stored`: the ones in the store, read whole (ahead) before anything is written.
         var inserts = BatchInsert(
@@ -141,130 +132,44 @@ extension SQLiteStore {
         }
     }
 
-    public func load(sources: [(name: String, index: UInt16)], into table: inout ObservationTable, unitIndex: [Int32]) throws -> [Int] {
+    public func values(source name: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
         try access { db in
-            // Few units wanted (`jianfu unit`): look each one up; else scan every row in key order.
-            let wanted = unitIndex.indices.filter { unitIndex[$0] >= 0 }.map(Int32.init)
-            let seek = wanted.count <= 5000 && wanted.count * 20 < unitIndex.count
-            // A scan reads every other metric on a second connection when that connection sees
-            // what this one does: nothing written since the run's transaction began (the usual
-            // night: sources unchanged). It sees the last commit, and this connection holds the
-            // write lock, so nothing can commit in between.
-            let unchanged = !db.isInsideTransaction || db.totalChangesCount == changesAtBegin
-            let aside = !seek && table.metrics.count > 1 && unchanged ? try openReader() : nil
-            var overrides: [Int] = []
-            for (name, index) in sources {
-                guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [name]) else {
-                    overrides.append(0)
-                    continue
+            var result = StoredValues()
+            guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [name]),
+                  let metricID = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM metrics WHERE name = ? AND granularity = ?",
+                    arguments: [metric.id, metric.granularity.rawValue])
+            else { return result }
+            if let units, units.count <= 500 {
+                try lookUp(source: source, metric: metricID, units: units, db) { period, unit, value, line in
+                    result.append(period: period, unit: unit, value: value, line: UInt32(truncatingIfNeeded: line))
                 }
-                var metricIDs: [(m: Int, id: Int64)] = []
-                for (m, metric) in table.metrics.enumerated() {
-                    if let id = try Int64.fetchOne(
-                        db, sql: "SELECT id FROM metrics WHERE name = ? AND granularity = ?",
-                        arguments: [metric.id, metric.granularity.rawValue]) {
-                        metricIDs.append((m, id))
-                    }
-                }
-                var taken = 0
-                if seek {
-                    for (m, id) in metricIDs {
-                        try lookUp(source: source, metric: id, units: wanted, db) { period, unit, value, line in
-                            taken += Self.insert(period, unit, value, line, metric: m, source: index, unitIndex: unitIndex, into: &table)
-                        }
-                    }
-                } else if let aside {
-                    taken = try loadSplit(source: source, index: index, metrics: metricIDs, unitIndex: unitIndex,
-                                          into: &table, db, aside: aside)
-                } else {
-                    taken = try Self.scan(source: source, index: index, metrics: metricIDs, unitIndex: unitIndex,
-                                          into: &table, db, location: location)
-                }
-                overrides.append(taken)
-                let names = try db.makeStatement(sql: "SELECT unit, name FROM source_units WHERE source = ? AND name <> ''")
-                defer { withExtendedLifetime(names) {} }
-                let s = names.sqliteStatement
-                sqlite3_bind_int64(s, 1, source)
-                while try step(s, db) {
-                    let unit = Int(sqlite3_column_int(s, 0))
-                    guard unit < unitIndex.count, unitIndex[unit] >= 0 else { continue }
-                    if let text = sqlite3_column_text(s, 1) { table.noteName(String(cString: text), unit: unitIndex[unit]) }
+            } else {
+                let wanted = units.map { Set($0) }
+                try scan(source: source, metric: metricID, db) { period, unit, value, line in
+                    if wanted?.contains(unit) ?? true { result.append(period: period, unit: unit, value: value, line: line) }
                 }
             }
-            return overrides
+            return result
         }
     }
 
-    /// Stores one loaded value; 1 when it overrides an earlier source's.
-    @inline(__always)
-    private static func insert(
-        _ period: Int32, _ unit: Int32, _ value: Double, _ line: Int, metric m: Int, source: UInt16, unitIndex: [Int32],
-        into table: inout ObservationTable
-    ) -> Int {
-        let u = Int(unit) < unitIndex.count ? unitIndex[Int(unit)] : -1
-        guard u >= 0 else { return 0 }
-        if case .overrode = table.insert(metric: m, unit: u, ordinal: period, value: value, source: source, line: line) { return 1 }
-        return 0
-    }
-
-    /// Every value of `metrics` of one source, in key order, into `table`; returns the overrides.
-    private static func scan(
-        source: Int64, index: UInt16, metrics: [(m: Int, id: Int64)], unitIndex: [Int32], into table: inout ObservationTable,
-        _ db: Database, location: String
-    ) throws -> Int {
+    /// Every value of one source and metric, in key order.
+    private func scan(source: Int64, metric: Int64, _ db: Database, _ body: (Int32, Int32, Double, UInt32) -> Void) throws {
         let select = try db.makeStatement(sql: """
             SELECT period, unit, value, line FROM observations WHERE source = ? AND metric = ? ORDER BY period, unit
             """)
         defer { withExtendedLifetime(select) {} }
         let s = select.sqliteStatement
-        var taken = 0
-        for (m, id) in metrics {
-            sqlite3_reset(s)
-            sqlite3_bind_int64(s, 1, source)
-            sqlite3_bind_int64(s, 2, id)
-            while try step(s, db, location: location) {
-                taken += insert(sqlite3_column_int(s, 0), sqlite3_column_int(s, 1), sqlite3_column_double(s, 2),
-                                Int(sqlite3_column_int64(s, 3)), metric: m, source: index, unitIndex: unitIndex, into: &table)
-            }
+        sqlite3_bind_int64(s, 1, source)
+        sqlite3_bind_int64(s, 2, metric)
+        while try step(s, db) {
+            body(sqlite3_column_int(s, 0), sqlite3_column_int(s, 1), sqlite3_column_double(s, 2),
+                 UInt32(truncatingIfNeeded: sqlite3_column_int64(s, 3)))
         }
-        return taken
     }
 
-    /// `scan` with every other metric read on `aside`, a second connection, on another thread,
-    /// into a table of the same units that is then absorbed into `table`.
-    private func loadSplit(
-        source: Int64, index: UInt16, metrics: [(m: Int, id: Int64)], unitIndex: [Int32], into table: inout ObservationTable,
-        _ db: Database, aside: DatabaseQueue
-    ) throws -> Int {
-        let part = AsidePart(table: ObservationTable(metrics: table.metrics))
-        for u in 0..<table.unitCount { _ = part.table.unitIndex(table.unitID(Int32(u))) }
-        let theirs = metrics.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
-        let mine = metrics.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
-        let location = self.location
-        let done = DispatchGroup()
-        DispatchQueue.global().async(group: done) {
-            do {
-                try aside.read { db in
-                    part.taken = try Self.scan(source: source, index: index, metrics: theirs, unitIndex: unitIndex,
-                                               into: &part.table, db, location: location)
-                }
-            } catch {
-                part.error = error
-            }
-        }
-        var taken = try Self.scan(source: source, index: index, metrics: mine, unitIndex: unitIndex, into: &table, db, location: location)
-        done.wait()
-        if let error = part.error { throw error }
-        // `part` held no earlier source: what it replaces in `table` are this source's overrides.
-        let identity = (0..<Int32(table.unitCount)).map { $0 }
-        guard let replaced = table.absorb(part.table, source: index, unitMap: identity, lineOffset: 0) else {
-            throw StoreError.unusable(path: location, reason: "a stored key was read twice")
-        }
-        taken += part.taken + replaced
-        return taken
-    }
-
-    /// A second, read-only connection to the store, for `loadSplit`.
+    /// A second, read-only connection to the store, for reading the stored values ahead.
     private func openReader() throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
@@ -336,14 +241,6 @@ extension SQLiteStore {
     }
 }
 
-/// What the thread of `loadSplit` fills: its table, its overrides, or its error.
-private final class AsidePart: @unchecked Sendable {
-    var table: ObservationTable
-    var taken = 0
-    var error: Error?
-    init(table: ObservationTable) { self.table = table }
-}
-
 /// The stored values of one source, metric after metric, read on their own connection and
 /// thread at most two metrics ahead of `take` (so at most three metrics' values are held).
 /// `cancel` (when the merge stops early) lets the reading thread end.
@@ -405,36 +302,7 @@ private final class StoredValuesAhead: @unchecked Sendable {
     }
 }
 
-/// Values of one source and metric as parallel arrays, ordered by key (period, unit).
-private struct Values {
-    var periods: [Int32] = []
-    var units: [Int32] = []
-    var values: [Double] = []
-    var lines: [UInt32] = []
-
-    var count: Int { periods.count }
-
-    mutating func append(period: Int32, unit: Int32, value: Double, line: UInt32) {
-        periods.append(period)
-        units.append(unit)
-        self.values.append(value)
-        lines.append(line)
-    }
-
-    /// (period, unit) packed so that integer order is key order.
-    func key(_ i: Int) -> Int64 { Int64(periods[i]) << 32 | Int64(UInt32(bitPattern: units[i])) }
-
-    /// Sorts by key; a no-op (one pass) when the values are in key order already, as they are
-    /// when a file's units first reached the store in file order.
-    mutating func sortByKey() {
-        guard (1..<max(count, 1)).contains(where: { key($0 - 1) > key($0) }) else { return }
-        let order = (0..<count).sorted { key($0) < key($1) }
-        periods = order.map { periods[$0] }
-        units = order.map { units[$0] }
-        values = order.map { values[$0] }
-        lines = order.map { lines[$0] }
-    }
-}
+private typealias Values = StoredValues
 
 /// New observation rows, inserted `batch` rows per statement: one statement execution keeps
 /// its B-tree cursor on the last page, so rows in key order are appended without a seek from

@@ -47,7 +47,7 @@ import Testing
         let first = try StoreTests.start(store)
         try store.beginChanges()
         let (t1, r1) = StoreTests.read("counts", [("U1", "2024-01", 10), ("U1", "2024-02", 8)])
-        _ = try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first)
+        _ = try store.recordObservations(StoreTests.batch(t1, 0), read: r1, run: first)
         try store.commitChanges()
         #expect(try store.corrections(run: first).isEmpty)
 
@@ -55,7 +55,7 @@ import Testing
         let second = try StoreTests.start(store)
         try store.beginChanges()
         let (t2, r2) = StoreTests.read("counts", [("U1", "2024-03", 6), ("U1", "2024-02", 7)])
-        _ = try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: second)
+        _ = try store.recordObservations(StoreTests.batch(t2, 0), read: r2, run: second)
         try store.commitChanges()
         #expect(try store.corrections(run: second) == [
             Correction(unitID: "U1", metric: "documents", period: Period(year: 2024, month: 2), oldValue: 8, newValue: 7, source: "counts", line: 3, run: second),

@@ -35,14 +35,37 @@ import Testing
         try store.beginRun(RunStart(runID: "r", startedAt: "2024-06-01T00:00:00Z", pid: 1, pipelineSHA256: "p", jianfuVersion: "t", asOf: nil))
     }
 
-    /// The table of `sources` built back from the store, units in store order.
+    /// The values source `source` gave in `table`, as the store takes them (every unit named).
+    static func batch(_ table: ObservationTable, _ source: UInt16) -> ObservationBatch {
+        let values = table.metrics.indices.map { m in
+            var columns = StoredValues()
+            table.forEachValue(metric: m, source: source) { u, e in columns.append(period: e.ordinal, unit: Int32(u), value: e.value, line: e.line) }
+            return columns
+        }
+        return ObservationBatch(units: (0..<table.unitCount).map { table.unitID(Int32($0)) }, names: table.observedNames,
+                                named: Array(repeating: true, count: table.unitCount), metrics: table.metrics, values: values)
+    }
+
+    /// The table of `sources` built back from the store, units in store order, source after
+    /// source (the later wins a key); with each source's overrides.
     static func load(_ store: SQLiteStore, _ sources: [String], metrics: [Metric] = [documents]) throws -> (ObservationTable, [Int]) {
         var table = ObservationTable(metrics: metrics)
         let observed = try store.observedUnits(sources: sources)
         var index = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
         for unit in observed { index[Int(unit.storeID)] = table.unitIndex(unit.id) }
-        let overrides = try store.load(
-            sources: sources.enumerated().map { ($1, UInt16($0)) }, into: &table, unitIndex: index)
+        var overrides: [Int] = []
+        for (s, source) in sources.enumerated() {
+            var taken = 0
+            for (m, metric) in metrics.enumerated() {
+                let stored = try store.values(source: source, metric: metric, units: nil)
+                for n in 0..<stored.count {
+                    let outcome = table.insert(metric: m, unit: index[Int(stored.units[n])], ordinal: stored.periods[n], value: stored.values[n],
+                                               source: UInt16(s), line: Int(stored.lines[n]))
+                    if case .overrode = outcome { taken += 1 }
+                }
+            }
+            overrides.append(taken)
+        }
         return (table, overrides)
     }
 
@@ -73,7 +96,7 @@ import Testing
         let first = try Self.start(store)
         try store.beginChanges()
         let (t1, r1) = Self.read("counts", [("U1", "2024-01", 10), ("U1", "2024-02", 8), ("U2", "2024-01", 5)])
-        #expect(try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first) == MergeCount(added: 3, corrections: 0))
+        #expect(try store.recordObservations(Self.batch(t1, 0), read: r1, run: first) == MergeCount(added: 3, corrections: 0))
         try store.commitChanges()
 
         // The next night's file re-sends 2024-02 with 7 (a correction), 2024-01 unchanged, and
@@ -81,7 +104,7 @@ import Testing
         let second = try Self.start(store)
         try store.beginChanges()
         let (t2, r2) = Self.read("counts", [("U1", "2024-01", 10), ("U1", "2024-02", 7), ("U1", "2024-03", 6)])
-        #expect(try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 1))
+        #expect(try store.recordObservations(Self.batch(t2, 0), read: r2, run: second) == MergeCount(added: 1, corrections: 1))
         try store.commitChanges()
 
         let (table, _) = try Self.load(store, ["counts"])
@@ -102,8 +125,8 @@ import Testing
         try store.beginChanges()
         let (a, ra) = Self.read("a", [("U1", "2024-01", 10), ("U2", "2024-01", 5)], index: 0)
         let (b, rb) = Self.read("b", [("U2", "2024-01", 6), ("U3", "2024-01", 1)], index: 1)
-        _ = try store.recordObservations(a, sourceIndex: 0, declaredUnits: 0, read: ra, run: run)
-        _ = try store.recordObservations(b, sourceIndex: 1, declaredUnits: 0, read: rb, run: run)
+        _ = try store.recordObservations(Self.batch(a, 0), read: ra, run: run)
+        _ = try store.recordObservations(Self.batch(b, 1), read: rb, run: run)
         try store.commitChanges()
 
         let (table, overrides) = try Self.load(store, ["a", "b"])
@@ -138,8 +161,8 @@ import Testing
         try store.beginChanges()
         let (a, ra) = read("a", [("U1", 0, "2024-01", 10), ("U1", 1, "2024-01", 3), ("U2", 2, "2024-02", 4), ("U2", 1, "2024-02", 9)], index: 0)
         let (b, rb) = read("b", [("U1", 1, "2024-01", 5), ("U2", 2, "2024-02", 6), ("U3", 0, "2024-01", 1)], index: 1)
-        _ = try store.recordObservations(a, sourceIndex: 0, declaredUnits: 0, read: ra, run: run)
-        _ = try store.recordObservations(b, sourceIndex: 1, declaredUnits: 0, read: rb, run: run)
+        _ = try store.recordObservations(Self.batch(a, 0), read: ra, run: run)
+        _ = try store.recordObservations(Self.batch(b, 1), read: rb, run: run)
         let expected = [
             "U1 documents 2024-01 10.0 src 0 line 2",
             "U1 meetings 2024-01 5.0 src 1 line 2",      // b overrides a (meetings: the second connection's half)
@@ -174,7 +197,7 @@ import Testing
         try store.beginChanges()
         let (t1, r1) = Self.read("s", [("U1", 0, "2024-01", 10), ("U1", 1, "2024-01", 3), ("U2", 2, "2024-01", 4), ("U2", 2, "2024-02", 5)],
                                  metrics: metrics, index: 0)
-        #expect(try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first) == MergeCount(added: 4, corrections: 0))
+        #expect(try store.recordObservations(Self.batch(t1, 0), read: r1, run: first) == MergeCount(added: 4, corrections: 0))
         try store.commitChanges()
 
         // documents of U1 and inspections of U2 2024-02 re-sent with new values, meetings
@@ -183,7 +206,7 @@ import Testing
         try store.beginChanges()
         let (t2, r2) = Self.read("s", [("U1", 0, "2024-01", 11), ("U1", 1, "2024-01", 3), ("U1", 1, "2024-02", 2),
                                        ("U2", 2, "2024-01", 4), ("U2", 2, "2024-02", 7)], metrics: metrics, index: 0)
-        #expect(try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 2))
+        #expect(try store.recordObservations(Self.batch(t2, 0), read: r2, run: second) == MergeCount(added: 1, corrections: 2))
         try store.commitChanges()
 
         let history = try store.queue.read { db in
@@ -195,7 +218,7 @@ import Testing
         // And a third read identical to the second changes nothing.
         let third = try Self.start(store)
         try store.beginChanges()
-        #expect(try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: third) == MergeCount(added: 0, corrections: 0))
+        #expect(try store.recordObservations(Self.batch(t2, 0), read: r2, run: third) == MergeCount(added: 0, corrections: 0))
         try store.commitChanges()
     }
 
@@ -210,7 +233,7 @@ import Testing
         let first = try Self.start(store)
         try store.beginChanges()
         let (t1, r1) = Self.read("counts", [("U1", "2024-01", 10)])
-        _ = try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first)
+        _ = try store.recordObservations(Self.batch(t1, 0), read: r1, run: first)
         try store.commitChanges()
         let q1: Int32 = 2024 * 4  // 2024Q1
         try store.queue.write { db in
@@ -228,7 +251,7 @@ import Testing
         var table = ObservationTable(metrics: [quarterly])
         _ = table.insert(metric: 0, unit: table.unitIndex("U1"), ordinal: q1, value: 5, source: 0, line: 2)
         let (_, r2) = Self.read("counts", [("U1", "2024-01", 5)])
-        #expect(try store.recordObservations(table, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 0))
+        #expect(try store.recordObservations(Self.batch(table, 0), read: r2, run: second) == MergeCount(added: 1, corrections: 0))
         try store.commitChanges()
 
         let (loaded, _) = try Self.load(store, ["counts"], metrics: [quarterly])
@@ -241,7 +264,7 @@ import Testing
         let run = try Self.start(store)
         try store.beginChanges()
         let (t, r) = Self.read("counts", [("U1", "2024-01", 10)])
-        _ = try store.recordObservations(t, sourceIndex: 0, declaredUnits: 0, read: r, run: run)
+        _ = try store.recordObservations(Self.batch(t, 0), read: r, run: run)
         store.rollbackChanges()
         try store.finishRun(run, RunEnd(outcome: .failed, exitCode: 1, finishedAt: "2024-06-01T00:00:01Z"))
 
@@ -295,14 +318,14 @@ import Testing
         let first = try Self.start(store)
         try store.beginChanges()
         let (t1, r1) = Self.read("counts", [(ids[0], "2024-01", 1), (ids[1], "2024-01", 2), (ids[2], "2024-01", 3)])
-        #expect(try store.recordObservations(t1, sourceIndex: 0, declaredUnits: 0, read: r1, run: first) == MergeCount(added: 3, corrections: 0))
+        #expect(try store.recordObservations(Self.batch(t1, 0), read: r1, run: first) == MergeCount(added: 3, corrections: 0))
         try store.commitChanges()
 
         // The fourth spelling on a later night is a new unit, not a correction of the third.
         let second = try Self.start(store)
         try store.beginChanges()
         let (t2, r2) = Self.read("counts", [(ids[3], "2024-01", 4)])
-        #expect(try store.recordObservations(t2, sourceIndex: 0, declaredUnits: 0, read: r2, run: second) == MergeCount(added: 1, corrections: 0))
+        #expect(try store.recordObservations(Self.batch(t2, 0), read: r2, run: second) == MergeCount(added: 1, corrections: 0))
         try store.commitChanges()
 
         let (table, _) = try Self.load(store, ["counts"])
