@@ -554,3 +554,5 @@ public final class PostgreSQLStore {
         }
     }
 }
+
+extension PostgreSQLStore: ObservationStore {}
