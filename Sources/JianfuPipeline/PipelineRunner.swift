@@ -114,8 +114,8 @@ public struct PipelineRunner {
             progress("reading the sources")
             let ingestion = try ingest()
             return try publish(ingestion, started: started, ingested: clock.now)
-        case .sqlite(let path):
-            return try run(with: SQLiteStore(path: path))
+        case .sqlite, .postgresql:
+            return try run(with: config.state.openForWriting(pipeline: config.name)!)
         }
     }
 

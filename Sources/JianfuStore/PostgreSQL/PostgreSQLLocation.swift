@@ -48,6 +48,14 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
     public static func parse(_ text: String) -> Result<PostgreSQLLocation, Problem> {
         guard isURL(text) else { return .failure(.malformed("it does not start with postgresql://")) }
         let rest = text.drop(while: { $0 != ":" }).dropFirst(3)
+        // A password anywhere is refused before anything else is looked at, so that no other
+        // problem's message can show it.
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        if let at = rest[..<authorityEnd].lastIndex(of: "@"), rest[..<at].contains(":") { return .failure(.password) }
+        if let query = rest.firstIndex(of: "?"),
+           rest[rest.index(after: query)...].split(separator: "&").contains(where: { $0.hasPrefix("password=") || $0 == "password" }) {
+            return .failure(.password)
+        }
         // The authority ends at the first '/'; the user part at its last '@'.
         guard let slash = rest.firstIndex(of: "/") else {
             return .failure(.malformed("it names no database: write postgresql://USER@HOST:PORT/DATABASE"))
