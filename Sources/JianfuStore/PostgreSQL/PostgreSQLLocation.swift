@@ -150,7 +150,8 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
     /// variable (which must then be set); otherwise libpq reads `PGPASSWORD` or the password
     /// file itself. `environment` is the process's environment.
     func connectionParameters(environment: [String: String]) throws -> [(String, String)] {
-        var parameters: [(String, String)] = [("host", host), ("dbname", database), ("connect_timeout", "10")]
+        var parameters: [(String, String)] = [("host", host), ("dbname", database)]
+        if environment["PGCONNECT_TIMEOUT"] == nil { parameters.append(("connect_timeout", "10")) }
         if let port { parameters.append(("port", String(port))) }
         if let user { parameters.append(("user", user)) }
         if let sslMode { parameters.append(("sslmode", sslMode)) }
