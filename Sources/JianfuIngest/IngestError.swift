@@ -69,7 +69,7 @@ extension IngestError: CustomStringConvertible {
             "source \(source): \(path): encoding: \(declared.rawValue) is declared, but \(evidence); "
                 + "set encoding: \(declared == .utf8 ? "gb18030" : "utf-8") on the source, or auto to detect it"
         case .wrongDelimiter(let source, let path, let found, let declared):
-            "source \(source): \(path):1: the header is one column holding \(Self.name(delimiter: found)), "
+            "source \(source): \(path):1: the header is one column holding \(RejectionMessages.englishName(delimiter: found)), "
                 + Self.advice(found: found, declared: declared)
         case .recordTooLong(let source, let path, let line, let bytes, let insideQuotes):
             insideQuotes
@@ -87,16 +87,6 @@ extension IngestError: CustomStringConvertible {
             "source \(source): \(path): no records where json_path \(jsonPath.isEmpty ? "(not set)" : "'\(jsonPath)'") points: \(reason)"
         case .xlsx(let source, let path, let problem):
             "source \(source): \(path): \(problem.description)"
-        }
-    }
-
-    /// How a delimiter is named in messages.
-    static func name(delimiter: String) -> String {
-        switch delimiter {
-        case "\t": "tabs"
-        case "，": "full-width commas '，' (U+FF0C)"
-        case "；": "full-width semicolons '；' (U+FF1B)"
-        default: "'\(delimiter)'"
         }
     }
 

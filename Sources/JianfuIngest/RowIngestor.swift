@@ -77,14 +77,14 @@ struct RowIngestor {
             return
         }
         report.rowsRead += 1
-        if let (reason, message) = UnitsReader.rowProblem(record, headerCount: columns.count) {
-            return rejectRow(record, reason, "", message)
+        if let problem = UnitsReader.rowProblem(record, headerCount: columns.count) {
+            return rejectRow(record, "", problem)
         }
         // Unit: looked up now when units are declared; otherwise interned only once the row
         // keeps an observation (`unit(_:_:_:)`), so a rejected row never adds a unit.
         let unitBytes = record.field(columns.unit).trimmed
         if unitBytes.isEmpty {
-            return rejectRow(record, .emptyUnit, spec.header(for: "unit_id"), "the unit id is empty")
+            return rejectRow(record, spec.header(for: "unit_id"), .emptyUnit)
         }
         var known: Int32 = -1
         if lastUnit >= 0, Self.equal(unitBytes, lastUnitBytes) {
@@ -95,8 +95,7 @@ struct RowIngestor {
             known = lastUnit + 1
         } else if unitsDeclared {
             guard let index = table.units.lookup(unitBytes) else {
-                return rejectRow(record, .unknownUnit, spec.header(for: "unit_id"),
-                                 "unit \(Self.quoted(unitBytes)) is not in the units source")
+                return rejectRow(record, spec.header(for: "unit_id"), .unknownUnit(Self.text(unitBytes)))
             }
             known = index
         }
@@ -105,29 +104,28 @@ struct RowIngestor {
         case .long:
             let metricBytes = record.field(columns.metric).trimmed
             guard let m = metricNames.firstIndex(where: { Self.equal(metricBytes, $0.0) || Self.equal(metricBytes, $0.1) }) else {
-                return rejectRow(record, .unknownMetric, spec.header(for: "metric"),
-                                 "metric \(Self.quoted(metricBytes)) is not declared in the pipeline")
+                return rejectRow(record, spec.header(for: "metric"), .unknownMetric(Self.text(metricBytes)))
             }
             let periodOutcome = period(record.field(columns.period), metric: m)
             guard case .success(let ordinal) = periodOutcome else {
-                if case .failure(let failure) = periodOutcome { rejectRow(record, failure.reason, spec.header(for: "period"), failure.message) }
+                if case .failure(let failure) = periodOutcome { rejectRow(record, spec.header(for: "period"), failure.problem) }
                 return
             }
             let valueField = valueHeader
             switch ValueParser.parse(record.field(columns.value)) {
             case .empty:
-                return rejectRow(record, .emptyValue, valueField, "the value is empty")
+                return rejectRow(record, valueField, .emptyValue)
             case .invalid:
-                return rejectRow(record, .badValue, valueField, "\(Self.quoted(record.field(columns.value))) is not a plain decimal number")
+                return rejectRow(record, valueField, .notANumber(Self.text(record.field(columns.value))))
             case .outOfRange:
-                return rejectRow(record, .badValue, valueField, "\(Self.quoted(record.field(columns.value).trimmed)) is too large (values stay below 10^15)")
+                return rejectRow(record, valueField, .tooLarge(Self.text(record.field(columns.value).trimmed)))
             case .negative where isCount[m]:
-                return rejectRow(record, .negativeCount, valueField, "\(metrics[m].id) is a count and cannot be negative: \(Self.quoted(record.field(columns.value).trimmed))")
+                return rejectRow(record, valueField, .negativeCount(Self.text(record.field(columns.value).trimmed), metric: metrics[m].id))
             case .value(let v), .negative(let v):
                 let unit = unit(known, unitBytes, record)
                 switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                 case .duplicate(let firstLine):
-                    return rejectRow(record, .duplicateKey, "", "\(metrics[m].id) for this unit and period was already given at line \(firstLine); the first is kept")
+                    return rejectRow(record, "", .duplicateValue(metric: metrics[m].id, firstLine: firstLine))
                 case .overrode:
                     report.overrides += 1
                     fallthrough
@@ -142,7 +140,7 @@ struct RowIngestor {
             // All metric columns of a wide source share a granularity (checked on the header).
             let periodOutcome = period(record.field(columns.period), metric: columns.metricColumns[0].metric)
             guard case .success(let ordinal) = periodOutcome else {
-                if case .failure(let failure) = periodOutcome { rejectRow(record, failure.reason, spec.header(for: "period"), failure.message) }
+                if case .failure(let failure) = periodOutcome { rejectRow(record, spec.header(for: "period"), failure.problem) }
                 return
             }
             var kept = 0
@@ -152,27 +150,25 @@ struct RowIngestor {
             var rowText: String?  // made once, shared by the row's rejected cells
             for (column, m) in columns.metricColumns {
                 let header = metricHeaders[m]
-                func rejectCell(_ reason: RejectionReason, _ message: String) {
+                func rejectCell(_ problem: RejectionProblem) {
                     if rowText == nil { rowText = record.rejectedText }
-                    cellRejections.append(Rejection(
-                        source: spec.name, line: record.line, field: header, reason: reason, message: message,
-                        raw: rowText!, isCell: true))
+                    cellRejections.append(Rejection(source: spec.name, line: record.line, field: header, problem: problem, raw: rowText!, isCell: true))
                 }
                 switch ValueParser.parse(record.field(column)) {
                 case .empty:
                     continue
                 case .invalid:
-                    rejectCell(.badValue, "\(Self.quoted(record.field(column))) in \(header) is not a plain decimal number")
+                    rejectCell(.notANumber(Self.text(record.field(column))))
                 case .outOfRange:
-                    rejectCell(.badValue, "\(Self.quoted(record.field(column).trimmed)) in \(header) is too large (values stay below 10^15)")
+                    rejectCell(.tooLarge(Self.text(record.field(column).trimmed)))
                 case .negative where isCount[m]:
-                    rejectCell(.negativeCount, "\(header) is a count and cannot be negative: \(Self.quoted(record.field(column).trimmed))")
+                    rejectCell(.negativeCount(Self.text(record.field(column).trimmed), metric: metrics[m].id))
                 case .value(let v), .negative(let v):
                     if rowUnit < 0 { rowUnit = unit(known, unitBytes, record) }
                     switch table.insert(metric: m, unit: rowUnit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
                     case .duplicate(let firstLine):
                         duplicateOf = firstLine
-                        rejectCell(.duplicateKey, "\(header) for this unit and period was already given at line \(firstLine); the first is kept")
+                        rejectCell(.duplicateValue(metric: metrics[m].id, firstLine: firstLine))
                     case .overrode:
                         report.overrides += 1
                         fallthrough
@@ -189,7 +185,7 @@ struct RowIngestor {
             }
             if kept == 0, !cellRejections.isEmpty, cellRejections.allSatisfy({ $0.reason == .duplicateKey }) {
                 // A repeated row: one rejection for the row, not one per cell.
-                rejectRow(record, .duplicateKey, "", "this unit and period were already given at line \(duplicateOf); the first is kept")
+                rejectRow(record, "", .duplicateRow(firstLine: duplicateOf))
             } else {
                 // Each rejected cell gets its line in rejected.csv; a row that kept nothing
                 // counts once, as a rejected row, not as rejected cells too.
@@ -223,19 +219,15 @@ struct RowIngestor {
         return unit
     }
 
-    private mutating func rejectRow(_ record: CSVRecord, _ reason: RejectionReason, _ field: String, _ message: String) {
-        rejections.append(Rejection(
-            source: spec.name, line: record.line, field: field, reason: reason, message: message,
-            raw: record.rejectedText))
+    private mutating func rejectRow(_ record: CSVRecord, _ field: String, _ problem: RejectionProblem) {
+        rejections.append(Rejection(source: spec.name, line: record.line, field: field, problem: problem, raw: record.rejectedText))
         report.rowsRejected += 1
     }
 
     private struct PeriodFailure: Error {
-        var reason: RejectionReason
-        var message: String
+        var problem: RejectionProblem
     }
 
-    /// Reads a period field at `metric`'s granularity.
     /// Reads a period field at the granularity of metric `m`. Consecutive rows mostly repeat
     /// a period, so the last spelling and its parse are kept.
     private mutating func period(_ raw: UnsafeBufferPointer<UInt8>, metric m: Int) -> Result<Int32, PeriodFailure> {
@@ -250,13 +242,14 @@ struct RowIngestor {
             lastPeriodBytes.append(contentsOf: raw)
         }
         guard let period = parsed else {
-            return .failure(PeriodFailure(reason: .badPeriod, message: "\(Self.quoted(raw)) is not a period (expected e.g. 2024-03, 2024Q1 or 2024)"))
+            return .failure(PeriodFailure(problem: .badPeriod(Self.text(raw), expected: granularities[m])))
         }
         guard period.granularity == granularities[m] else {
-            return .failure(PeriodFailure(reason: .wrongGranularity, message: "\(Self.quoted(raw)) is a \(period.granularity) but \(metrics[m].id) is reported by \(metrics[m].granularity)"))
+            return .failure(PeriodFailure(problem: .wrongGranularity(
+                Self.text(raw), found: period.granularity, metric: metrics[m].id, expected: granularities[m])))
         }
         guard period.firstMonthOrdinal <= latestMonth else {
-            return .failure(PeriodFailure(reason: .futurePeriod, message: "\(period) is later than the current month \(Period(.month, ordinal: latestMonth))"))
+            return .failure(PeriodFailure(problem: .futurePeriod(Self.text(raw), period: period, currentMonth: Period(.month, ordinal: latestMonth))))
         }
         return .success(Int32(period.ordinal))
     }
@@ -290,20 +283,9 @@ struct RowIngestor {
         return columns
     }
 
-    /// A field's text quoted for a message, on one line and cut after 60 characters
-    /// (`'xxx…' (1048576 bytes)`): the message stays readable, and the whole row is in `raw`.
-    static func quoted(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var text = String(decoding: bytes, as: UTF8.self)
-        var suffix = ""
-        if bytes.count > 60, text.count > 60 {
-            text = String(text.prefix(60))
-            suffix = "…' (\(bytes.count) bytes)"
-        }
-        // A line break is one of LF VT FF CR, or NEL / LS / PS (led by C2 or E2): no such byte, no walk.
-        if bytes.contains(where: { (0x0A...0x0D).contains($0) || $0 == 0xC2 || $0 == 0xE2 }), text.contains(where: \.isNewline) {
-            text = String(text.map { $0.isNewline ? " " : $0 })
-        }
-        return suffix.isEmpty ? "'\(text)'" : "'\(text)\(suffix)"
+    /// A field's bytes as text, for a rejection (`RejectionMessages` quotes and cuts it).
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
     }
 
     @inline(__always)

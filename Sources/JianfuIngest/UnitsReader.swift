@@ -31,21 +31,19 @@ public enum UnitsReader {
                 return
             }
             result.report.rowsRead += 1
-            func reject(_ reason: RejectionReason, _ field: String, _ message: String) {
-                result.rejections.append(Rejection(
-                    source: spec.name, line: record.line, field: field, reason: reason, message: message,
-                    raw: record.rejectedText))
+            func reject(_ field: String, _ problem: RejectionProblem) {
+                result.rejections.append(Rejection(source: spec.name, line: record.line, field: field, problem: problem, raw: record.rejectedText))
                 result.report.rowsRejected += 1
             }
             if let problem = rowProblem(record, headerCount: headerCount) {
-                return reject(problem.0, "", problem.1)
+                return reject("", problem)
             }
             let id = record.string(columns.id).trimmingSpaces
             guard !id.isEmpty else {
-                return reject(.emptyUnit, spec.header(for: "unit_id"), "the unit id is empty")
+                return reject(spec.header(for: "unit_id"), .emptyUnit)
             }
             if let first = seen[UnitKey(id)] {
-                return reject(.duplicateKey, spec.header(for: "unit_id"), "unit \(id) is listed twice; the first (line \(first)) is kept")
+                return reject(spec.header(for: "unit_id"), .unitListedTwice(unit: id, firstLine: first))
             }
             seen[UnitKey(id)] = record.line
             func text(_ column: Int?) -> String { column.map { record.string($0).trimmingSpaces } ?? "" }
@@ -60,29 +58,27 @@ public enum UnitsReader {
 
     /// A row that cannot be read field by field: malformed quoting, a field count unlike the
     /// header's, or bytes that do not decode.
-    static func rowProblem(_ record: CSVRecord, headerCount: Int) -> (RejectionReason, String)? {
+    static func rowProblem(_ record: CSVRecord, headerCount: Int) -> RejectionProblem? {
         switch record.problem {
         case .unterminatedQuote?:
-            return (.malformedRow, "a quoted field is not closed before the end of the file")
+            return .unclosedQuote
         case .textAfterClosingQuote?:
-            return (.malformedRow, "text follows a closing quote inside a field")
+            return .textAfterClosingQuote
         case .tooManyFields?:
-            return (.malformedRow, "the row has more than \(record.fieldCount) fields (the header has \(headerCount))")
+            return .tooManyFields(limit: record.fieldCount, header: headerCount)
         case nil:
             break
         }
         if record.raw.count > CSVRecord.maximumRowBytes {
-            return (.malformedRow, "the row is \(record.raw.count) bytes long, more than the \(CSVRecord.maximumRowBytes >> 20) MiB a row may have (raw keeps its first \(CSVRecord.maximumRowBytes >> 20) MiB)")
+            return .rowTooLong(bytes: record.raw.count, limit: CSVRecord.maximumRowBytes)
         }
         if record.fieldCount != headerCount {
-            var message = "expected \(headerCount) fields as in the header, found \(record.fieldCount)"
-            if record.fieldCount == 1, let other = Header.otherDelimiters.first(where: { String(decoding: record.raw, as: UTF8.self).contains($0) }) {
-                message += "; the row holds \(IngestError.name(delimiter: other)), which are not the source's delimiter"
-            }
-            return (.malformedRow, message)
+            let other = record.fieldCount == 1
+                ? Header.otherDelimiters.first(where: { String(decoding: record.raw, as: UTF8.self).contains($0) }) : nil
+            return .fieldCount(found: record.fieldCount, header: headerCount, otherDelimiter: other)
         }
         if !record.isKnownValidUTF8, record.raw.hasNonASCII, !UTF8Validation.isValid(UnsafeRawBufferPointer(record.raw)) {
-            return (.undecodable, "the row holds bytes that are not text in the source's encoding (an invalid sequence or a NUL byte, shown as \u{FFFD} in raw); is encoding: right for this file?")
+            return .undecodable
         }
         return nil
     }

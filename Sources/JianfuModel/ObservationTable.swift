@@ -175,6 +175,17 @@ public struct ObservationTable: Sendable {
         }
     }
 
+    /// Makes room for `metric`'s periods `ordinals` at once, so that inserting values in that
+    /// range widens nothing (a table built from a store knows each series' first and last
+    /// period before its values).
+    public mutating func reserve(metric: Int, ordinals: ClosedRange<Int32>) {
+        let g = place[metric].grid
+        for ordinal in [ordinals.lowerBound, ordinals.upperBound] {
+            let offset = Int(ordinal) - Int(grids[g].base)
+            if grids[g].span == 0 || offset < 0 || offset >= grids[g].span { widen(g, toHold: Int(ordinal)) }
+        }
+    }
+
     /// Stores one value. Within a source the first occurrence of a key is kept; across sources
     /// the later source wins.
     public mutating func insert(metric: Int, unit: Int32, ordinal: Int32, value: Double, source: UInt16, line: Int) -> InsertOutcome {

@@ -1,5 +1,6 @@
 /// Why a row or cell was not kept (SPEC §5). The raw value is the stable code written to
-/// `rejected.csv`'s `reason` column, so dashboards can count by it.
+/// `rejected.csv`'s `reason` column, so dashboards can count by it; `RejectionProblem.id`
+/// (`reason_id`) says which of the code's sentences it is.
 public enum RejectionReason: String, Sendable, CaseIterable {
     case badPeriod = "bad_period"
     case wrongGranularity = "wrong_granularity"
@@ -15,16 +16,17 @@ public enum RejectionReason: String, Sendable, CaseIterable {
     case malformedRow = "malformed_row"
 }
 
-/// One rejected row or wide cell: where it was, why, and the row as it was in the file.
+/// One rejected row or wide cell (SPEC §5): where it was, what was wrong with what, and the
+/// row as it was in the file. A diagnostic, not a sentence: `RejectionMessages` words it, in
+/// Chinese for people and in English for `rejected.csv` and the terminal.
 public struct Rejection: Sendable, Equatable {
     public var source: String
     /// Physical line of the record's first line; the header is line 1.
     public var line: Int
     /// The column (as named in the file) the problem is in; empty when it is the whole row.
     public var field: String
-    public var reason: RejectionReason
-    /// A sentence for people: what was found and what was expected.
-    public var message: String
+    /// What was wrong, with the offending text and whatever a sentence about it needs.
+    public var problem: RejectionProblem
     /// The row's text as decoded from the file (undecodable bytes shown as U+FFFD).
     public var raw: String
     /// True when this rejects one cell of a wide row, not the row.
@@ -33,13 +35,17 @@ public struct Rejection: Sendable, Equatable {
     /// spreadsheet names it; nil for a CSV or JSON source, whose `line` says where.
     public var cell: String?
 
-    public init(source: String, line: Int, field: String, reason: RejectionReason, message: String, raw: String, isCell: Bool = false) {
+    /// A rejection of the row at `line` of `source` (or of its cell in `field`, `isCell`).
+    public init(source: String, line: Int, field: String, problem: RejectionProblem, raw: String, isCell: Bool = false, cell: String? = nil) {
         self.source = source
         self.line = line
         self.field = field
-        self.reason = reason
-        self.message = message
+        self.problem = problem
         self.raw = raw
         self.isCell = isCell
+        self.cell = cell
     }
+
+    /// The stable code of `rejected.csv`'s `reason` column.
+    public var reason: RejectionReason { problem.reason }
 }

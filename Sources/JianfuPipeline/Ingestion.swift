@@ -62,15 +62,14 @@ public struct Ingestion: Sendable {
             threads: spec.filePath == nil ? 1 : nil)
     }
 
-    /// The rejections of an `.xlsx` source with their sheet and cell (`乡镇!C7`), also added to
-    /// the message so that rejected.csv shows it; others as they are.
+    /// The rejections of an `.xlsx` source with their sheet and cell (`乡镇!C7`), which their
+    /// sentences name first (`RejectionMessages`); others as they are.
     static func namingCells(_ rejections: ArraySlice<Rejection>, of spec: SourceSpec) -> [Rejection] {
         guard let xlsx = spec.bytes as? XLSXRecordSource else { return Array(rejections) }
         return rejections.map { rejection in
             var named = rejection
             if let cell = xlsx.cellReference(line: rejection.line, field: rejection.field) {
                 named.cell = cell
-                named.message = "\(cell): \(rejection.message)"
             }
             return named
         }

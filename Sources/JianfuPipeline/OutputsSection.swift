@@ -3,10 +3,13 @@
 /// extension, all four formats. `sync: true` (an addition) flushes the report to disk before it
 /// is swapped into place, for durability across a power loss; off by default, since the swap
 /// alone already protects readers from a killed run and flushing hundreds of MB costs seconds.
+/// `series: false` (an addition) leaves `series.csv` — a line per observation, hundreds of MB
+/// for a province's history — out of the CSV files, for a nightly run whose readers need the
+/// indicators, not the values behind them.
 enum OutputsSection {
-    static let keys = ["dir", "formats", "sync"]
+    static let keys = ["dir", "formats", "sync", "series"]
 
-    static func read(_ node: ConfigNode?, location: PipelineLocation) throws -> (directory: String, formats: Set<OutputFormat>, sync: Bool) {
+    static func read(_ node: ConfigNode?, location: PipelineLocation) throws -> (directory: String, formats: Set<OutputFormat>, sync: Bool, series: Bool) {
         let settings = try node?.mapping("{dir: PATH, formats: [csv, json, prom, html]}")
         try settings?.allowOnly(keys)
         let directory = try settings?["dir"].map { dir in
@@ -15,7 +18,7 @@ enum OutputsSection {
             return text
         } ?? "../reports/\(location.baseName)"
         return (location.resolve(directory), try settings?["formats"].map(formats) ?? Set(OutputFormat.allCases),
-                try settings?["sync"]?.bool() ?? false)
+                try settings?["sync"]?.bool() ?? false, try settings?["series"]?.bool() ?? true)
     }
 
     private static func formats(_ node: ConfigNode) throws -> Set<OutputFormat> {

@@ -30,6 +30,8 @@ public struct PipelineConfig: Sendable {
     public var formats: Set<OutputFormat>
     /// `outputs.sync`: flush the report to disk before swapping it into place.
     public var syncOutputs: Bool
+    /// `outputs.series`: write `series.csv` (a line per observation) with the CSV files.
+    public var writesSeries = true
     /// `state:` where the observations live between runs (SPEC §8).
     public var state: StateLocation
     /// Per source (as `sources`), its keys in the pipeline file rendered canonically: a source

@@ -70,6 +70,7 @@ public enum PipelineLoader {
             fileSHA256: SHA256.hex(of: bytes),
             bulletin: try BulletinSection.read(top["bulletin"]))
         config.categoryKeys = categories.keys
+        config.writesSeries = outputs.series
         return config
     }
 

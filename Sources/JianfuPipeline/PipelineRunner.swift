@@ -186,7 +186,8 @@ public struct PipelineRunner {
         if config.formats.contains(.csv) {
             // series.csv (a line per observation) first: the writers run concurrently in this
             // order, so the longest starts at once and the others share the other cores.
-            writers += [SeriesCSVWriter(), IndicatorsCSVWriter(), ScoresCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter(),
+            if config.writesSeries { writers.append(SeriesCSVWriter()) }
+            writers += [IndicatorsCSVWriter(), ScoresCSVWriter(), AlertsCSVWriter(), RejectedCSVWriter(),
                         CorrectionsCSVWriter()] as [any ReportWriter]
         }
         if config.formats.contains(.json) { writers.append(SummaryJSONWriter()) }

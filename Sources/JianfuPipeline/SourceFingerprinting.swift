@@ -8,16 +8,28 @@ import JianfuStore
 /// `stat`, and the SHA-256 of the content, streamed through a fixed buffer so that a file of
 /// any size costs 1 MiB of memory. An HTTP source's fingerprint also carries the validators
 /// the server sent (`ETag`, `Last-Modified`).
+///
+/// A file whose size and modification time (to the nanosecond) are those of its last read is
+/// not read again: its stored SHA-256 stands (rsync's rule, and git's for its index). A nightly
+/// history of hundreds of megabytes then costs one `stat`, not a pass over its bytes. Anything
+/// that rewrites a file moves its modification time; `touch` a file to have it hashed (and,
+/// when its content changed, read) again.
 enum SourceFingerprinting {
     static let bufferSize = 1 << 20
 
     /// Fingerprints the file at `path`, the local bytes of source `source`.
-    static func fingerprint(file path: String, source: String, reportedPath: String) throws -> SourceFingerprint {
+    /// `stored` is the fingerprint of its last read, if any.
+    static func fingerprint(file path: String, source: String, reportedPath: String, stored: SourceFingerprint? = nil) throws -> SourceFingerprint {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw unreadable(source, reportedPath) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw unreadable(source, reportedPath) }
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        if let stored, let storedModified = stored.modified, storedModified == modified, stored.size == Int64(info.st_size),
+           (info.st_mode & S_IFMT) == S_IFREG {
+            return SourceFingerprint(size: stored.size, modified: modified, sha256: stored.sha256)
+        }
         var hasher = SHA256()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -32,7 +44,6 @@ enum SourceFingerprinting {
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             size += Int64(n)
         }
-        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         return SourceFingerprint(size: size, modified: modified, sha256: SHA256.hex(hasher.finalize()))
     }
 

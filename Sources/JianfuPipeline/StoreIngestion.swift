@@ -156,8 +156,11 @@ struct StoreIngestion {
 
     private func fingerprint(_ source: SourceSpec.Fetched) throws -> SourceFingerprint {
         runner.progress("checking source \(source.spec.name)")
-        var fingerprint = try SourceFingerprinting.fingerprint(file: source.localFile, source: source.spec.name, reportedPath: source.spec.path)
-        if source.localFile != source.spec.path {
+        let local = source.localFile == source.spec.path
+        let stored = local ? try store.source(named: source.spec.name)?.fingerprint : nil
+        var fingerprint = try SourceFingerprinting.fingerprint(
+            file: source.localFile, source: source.spec.name, reportedPath: source.spec.path, stored: stored)
+        if !local {
             // An HTTP source: the copy's time is when it was fetched, not the server's.
             fingerprint.modified = nil
             fingerprint.etag = source.etag

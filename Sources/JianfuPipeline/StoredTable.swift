@@ -32,6 +32,7 @@ enum StoredTable {
             var taken = 0
             for (m, metric) in config.settings.metrics.enumerated() {
                 let stored = try store.values(source: name, metric: metric, units: wanted)
+                if let first = stored.periods.first, let last = stored.periods.last { table.reserve(metric: m, ordinals: first...last) }
                 for n in 0..<stored.count {
                     let id = Int(stored.units[n])
                     let u = id < unitIndex.count ? unitIndex[id] : -1

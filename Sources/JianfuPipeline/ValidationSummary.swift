@@ -37,8 +37,7 @@ public struct ValidationSummary {
             lines.append("rejections: " + RejectionReason.allCases.compactMap { reason in byReason[reason].map { "\(reason.rawValue) \($0)" } }.joined(separator: ", "))
             for r in ingestion.rejections.prefix(10) {
                 let place = r.cell.map { "\(r.source):\($0)" } ?? "\(r.source):\(r.line)"
-                let message = r.cell.map { r.message.hasPrefix("\($0): ") ? String(r.message.dropFirst($0.count + 2)) : r.message } ?? r.message
-                lines.append("    \(place)\(r.field.isEmpty ? "" : " [\(r.field)]"): \(r.reason.rawValue): \(message)")
+                lines.append("    \(place)\(r.field.isEmpty ? "" : " [\(r.field)]"): \(r.reason.rawValue): \(RejectionMessages.englishSentence(r))")
             }
         }
         for warning in ingestion.orphanWarnings { lines.append("warning: \(warning)") }

@@ -7,12 +7,21 @@ import JianfuModel
 struct LedgerView {
     let result: RectificationLedger.Result?
     let evaluation: Evaluation
+    /// Unit id → index in `evaluation.units`, ids compared as bytes (`UnitKey`).
+    private let unitIndices: [UnitKey: Int]
 
     init(_ result: RectificationLedger.Result?, evaluation: Evaluation) {
         // The ledger's open entries are one per alert, in the evaluation's order
         // (`RectificationLedger.keys(of:)`); any other ledger is not this evaluation's.
         self.result = result?.open.count == evaluation.alerts.count ? result : nil
         self.evaluation = evaluation
+        // Only resolved alerts look units up by id; without any, no index is needed.
+        var indices: [UnitKey: Int] = [:]
+        if !(self.result?.resolved.isEmpty ?? true) {
+            indices.reserveCapacity(evaluation.units.count)
+            for (i, unit) in evaluation.units.enumerated() where indices[UnitKey(unit.unit.id)] == nil { indices[UnitKey(unit.unit.id)] = i }
+        }
+        unitIndices = indices
     }
 
     var isPresent: Bool { result != nil }
@@ -32,7 +41,7 @@ struct LedgerView {
 
     /// The index in `evaluation.units` of the unit with this id (ids compared as bytes).
     func unitIndex(_ id: String) -> Int? {
-        evaluation.units.firstIndex { $0.unit.id.sameUnitID(as: id) }
+        unitIndices[UnitKey(id)]
     }
 
     /// `alerts` (indices into `evaluation.alerts`) with the longest-open first, the order given

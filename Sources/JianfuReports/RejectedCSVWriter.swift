@@ -2,9 +2,11 @@ import JianfuIndicators
 import JianfuModel
 
 /// `rejected.csv` (SPEC §5): one line per rejected row or wide cell, with the source, the
-/// physical line, the column, the reason code, a sentence, and the raw row as it was read.
+/// physical line, the column, the reason code, an English sentence (`RejectionMessages`), the
+/// raw row as it was read, and the stable id of the sentence's kind (`RejectionProblem.id`).
 public struct RejectedCSVWriter: ReportWriter {
-    public static let header = ["source", "line", "field", "reason", "message", "raw"]
+    /// The columns, a public contract: added at the end, never renamed (`reason_id` after 0.2.0).
+    public static let header = ["source", "line", "field", "reason", "message", "raw", "reason_id"]
     public let fileName = "rejected.csv"
     public init() {}
 
@@ -22,8 +24,9 @@ public struct RejectedCSVWriter: ReportWriter {
             line.integer(r.line)
             line.text(r.field)
             line.formatted(r.reason.rawValue)
-            line.text(r.message)
+            line.text(RejectionMessages.english(r))
             line.text(r.raw)
+            line.formatted(r.problem.id)
             line.end()
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The tables of `SQLiteStore` (SPEC §8), created and upgraded by GRDB's migrator.
@@ -9,8 +10,9 @@ import GRDB
 /// `observation_values` shows them spelled out, for people with the `sqlite3` shell.
 enum SQLiteSchema {
     /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`;
-    /// 3: `bulletins` and `bulletin_alerts`.
-    static let version = 3
+    /// 3: `bulletins` and `bulletin_alerts`; 4: `observation_slabs` in place of `observations`;
+    /// 5: `rejections.reason_id`, `value`, `detail`, `cell`.
+    static let version = 5
 
     /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
     /// 1246122836), in the database header, so that a store is known as jianfu's — and another
@@ -23,6 +25,19 @@ enum SQLiteSchema {
         "grdb_migrations", "runs", "metrics", "units", "sources", "declared_units", "source_units", "observations",
         "observation_history", "rejections", "unit_scores", "observation_values",
     ]
+
+    /// Every table and view some version of jianfu writes.
+    static let allTables: Set<String> = version1Tables.union([
+        "samples", "sample_units", "bulletins", "bulletin_alerts", "observation_slabs", "observation_slab_sizes",
+    ])
+
+    /// Whether an unmarked database holds a store's tables: those of version 1, or only tables
+    /// jianfu writes with the run log and the migrations among them (a store since upgraded
+    /// and its mark lost).
+    static func isUnmarkedStore(tables: Set<String>) -> Bool {
+        tables.isSuperset(of: version1Tables)
+            || (tables.isSubset(of: allTables) && tables.isSuperset(of: ["grdb_migrations", "runs", "metrics", "units", "sources"]))
+    }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -171,6 +186,89 @@ enum SQLiteSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // v4: values kept in slabs, a row per (source, metric, period) with its units, values,
+        // lines and runs packed (SQLiteStore+Observations.swift), in place of a row per value:
+        // a night's cost follows the number of slabs, not of values. The rows of
+        // `observations` are moved into slabs in key order; the history gains the line of
+        // the value that replaced each one (it was read from `observations`).
+        migrator.registerMigration("v4-observation-slabs") { db in
+            try db.execute(sql: """
+                CREATE TABLE observation_slabs (
+                    id INTEGER PRIMARY KEY,
+                    source INTEGER NOT NULL,
+                    metric INTEGER NOT NULL,
+                    period INTEGER NOT NULL,
+                    units BLOB NOT NULL,
+                    vals BLOB NOT NULL,
+                    lines BLOB NOT NULL,
+                    runs BLOB NOT NULL,
+                    UNIQUE (source, metric, period)
+                );
+                ALTER TABLE observation_history ADD COLUMN new_line INTEGER;
+                UPDATE observation_history SET new_line = (
+                    SELECT o.line FROM observations o
+                    WHERE o.source = observation_history.source AND o.metric = observation_history.metric
+                      AND o.period = observation_history.period AND o.unit = observation_history.unit);
+                CREATE INDEX observation_history_run ON observation_history (replaced_by_run);
+                """)
+            try moveIntoSlabs(db)
+            try db.execute(sql: """
+                DROP VIEW observation_values;
+                DROP TABLE observations;
+                CREATE VIEW observation_slab_sizes AS
+                    SELECT s.name AS source, m.name AS metric,
+                           CASE m.granularity
+                               WHEN 'month' THEN printf('%04d-%02d', o.period / 12, o.period % 12 + 1)
+                               WHEN 'quarter' THEN printf('%04dQ%d', o.period / 4, o.period % 4 + 1)
+                               ELSE printf('%04d', o.period) END AS period,
+                           length(o.units) / 4 AS "values"
+                    FROM observation_slabs o
+                    JOIN sources s ON s.id = o.source
+                    JOIN metrics m ON m.id = o.metric;
+                """)
+        }
+        // v5: a rejection as a typed diagnostic (`RejectionProblem`), so that a source that is
+        // not read again still has its reasons worded in Chinese for the reports: `reason_id`
+        // is `RejectionProblem.id`, `value` the offending text, `detail` the rest as JSON, `cell`
+        // the sheet and cell of an .xlsx source (NULL otherwise). Rows written before have
+        // `reason_id` '' and are shown with the English `message` they kept.
+        migrator.registerMigration("v5-rejection-detail") { db in
+            try db.execute(sql: """
+                ALTER TABLE rejections ADD COLUMN reason_id TEXT NOT NULL DEFAULT '';
+                ALTER TABLE rejections ADD COLUMN value TEXT NOT NULL DEFAULT '';
+                ALTER TABLE rejections ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+                ALTER TABLE rejections ADD COLUMN cell TEXT;
+                """)
+        }
         return migrator
+    }
+
+    /// Moves every row of version 3's `observations` into `observation_slabs`.
+    private static func moveIntoSlabs(_ db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT source, metric, period, unit, value, line, run FROM observations ORDER BY source, metric, period, unit
+            """)
+        var key: (Int64, Int64, Int64)?
+        var units: [Int32] = [], values: [Double] = [], lines: [UInt32] = [], runs: [Int32] = []
+        func flush() throws {
+            guard let (source, metric, period) = key, !units.isEmpty else { return }
+            func blob<T>(_ array: [T]) -> Data { array.withUnsafeBytes { Data($0) } }
+            try db.execute(
+                sql: "INSERT INTO observation_slabs (source, metric, period, units, vals, lines, runs) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [source, metric, period, blob(units), blob(values), blob(lines), blob(runs)])
+            units = []; values = []; lines = []; runs = []
+        }
+        while let row = try rows.next() {
+            let next: (Int64, Int64, Int64) = (row[0], row[1], row[2])
+            if key.map({ $0 != next }) ?? true {
+                try flush()
+                key = next
+            }
+            units.append(row[3])
+            values.append(row[4])
+            lines.append(UInt32(truncatingIfNeeded: row[5] as Int64))
+            runs.append(Int32(truncatingIfNeeded: row[6] as Int64))
+        }
+        try flush()
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import JianfuModel
 
 /// The bulletins (`bulletins`, `bulletin_alerts`) and the corrections of a run
@@ -9,9 +10,29 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM bulletin_alerts WHERE pipeline = ? AND month = ?", arguments: [pipeline, month])
             try db.execute(
                 sql: "INSERT OR REPLACE INTO bulletins (pipeline, month, run) VALUES (?, ?, ?)", arguments: [pipeline, month, run])
+            // Tens of thousands of alerts on a big night: bound and stepped through the C API.
             let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO bulletin_alerts VALUES (?, ?, ?, ?, ?, ?)")
+            defer { withExtendedLifetime(insert) {} }
+            let s = insert.sqliteStatement
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            func bind(_ index: Int32, _ text: String) {
+                var text = text
+                text.withUTF8 { utf8 in
+                    if let base = utf8.baseAddress {
+                        _ = sqlite3_bind_text(s, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
+                    } else {
+                        _ = sqlite3_bind_text(s, index, "", 0, transient)  // "" (the metric of a `stale` alert)
+                    }
+                }
+            }
+            bind(1, pipeline)
+            sqlite3_bind_int64(s, 2, Int64(month))
+            sqlite3_bind_int64(s, 6, run)
             for alert in alerts {
-                try insert.execute(arguments: [pipeline, month, alert.unitID, alert.metric, alert.rule, run])
+                bind(3, alert.unitID)
+                bind(4, alert.metric)
+                bind(5, alert.rule)
+                try finish(s, db)
             }
         }
     }
@@ -23,12 +44,18 @@ extension SQLiteStore {
                 arguments: [pipeline, month]
             ).map { StoredBulletin(month: $0["month"], run: $0["run"], alerts: []) }
             let position = Dictionary(uniqueKeysWithValues: bulletins.enumerated().map { ($1.month, $0) })
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT month, unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = ? AND month < ?",
-                arguments: [pipeline, month])
-            while let row = try rows.next() {
-                guard let i = position[row["month"]] else { continue }
-                bulletins[i].alerts.insert(StoredAlert(unitID: row["unit_id"], metric: row["metric"], rule: row["rule"]))
+            let select = try db.makeStatement(
+                sql: "SELECT month, unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = ? AND month < ?")
+            try select.setArguments([pipeline, month])
+            defer { withExtendedLifetime(select) {} }
+            let s = select.sqliteStatement
+            func text(_ column: Int32) -> String {
+                guard let bytes = sqlite3_column_text(s, column) else { return "" }
+                return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(s, column))), as: UTF8.self)
+            }
+            while try step(s, db) {
+                guard let i = position[Int(sqlite3_column_int64(s, 0))] else { continue }
+                bulletins[i].alerts.insert(StoredAlert(unitID: text(1), metric: text(2), rule: text(3)))
             }
             return bulletins
         }
@@ -39,13 +66,12 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT u.code, m.name AS metric, m.granularity, h.period, h.value, h.new_value, s.name AS source, o.line
+                    SELECT u.code, m.name AS metric, m.granularity, h.period, h.value, h.new_value, s.name AS source,
+                           h.new_line AS line
                     FROM observation_history h
                     JOIN units u ON u.id = h.unit
                     JOIN metrics m ON m.id = h.metric
                     JOIN sources s ON s.id = h.source
-                    LEFT JOIN observations o
-                        ON o.source = h.source AND o.metric = h.metric AND o.period = h.period AND o.unit = h.unit
                     WHERE h.replaced_by_run = ?
                     ORDER BY h.source, m.name, h.period, u.code
                     """,

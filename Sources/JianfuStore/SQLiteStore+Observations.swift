@@ -1,36 +1,40 @@
-import Dispatch
 import Foundation
 import GRDB
 import GRDBSQLite
 import JianfuModel
 
-/// The bulk paths of `SQLiteStore`: storing a source's values (with corrections) and loading
-/// every value back into an `ObservationTable`. Millions of rows go through here, so statements
-/// are prepared once and bound and stepped through the SQLite C API (GRDB's
-/// `Statement.sqliteStatement`), and rows are written and read in primary-key order
-/// (source, metric, period, unit), which appends to the B-tree instead of seeking.
+/// The bulk paths of `SQLiteStore`: storing a source's values (with corrections) and reading
+/// them back.
+///
+/// Values are kept in slabs: one row of `observation_slabs` per (source, metric, period), its
+/// units, values, lines and runs packed as little-endian arrays ordered by unit
+/// (`ObservationSlab`). Exports arrive month by month, so a night that brings one new month
+/// writes one slab per metric, a night that brings nothing reads a few hundred rows however
+/// many values they hold, and a correction rewrites only the slab of its period. Statements are
+/// bound and stepped through the SQLite C API (GRDB's `Statement.sqliteStatement`).
 extension SQLiteStore {
     public func recordObservations(_ batch: ObservationBatch, read: SourceRead, run: Int64) throws -> MergeCount {
         try access { db in
             let source = try saveRead(read, run: run, db)
             let ids = try storeIDs(for: batch.units, db)
-            let metricIDs = try batch.metrics.map { try metricID($0, db) }
-            // The stored values of each metric are read ahead on a second connection while this
-            // one merges the metric before: it sees the last commit, and this run writes a
-            // metric's rows of this source only in that metric's own merge, after reading them —
-            // or deletes them all when the metric's granularity changed (`droppedMetrics`: known
-            // empty, not read).
-            let ahead = try StoredValuesAhead(
-                store: try openReader(), source: source, metrics: metricIDs, dropped: droppedMetrics, location: location)
-            defer { ahead.cancel() }
             var count = MergeCount()
-            for m in batch.metrics.indices {
+            let slabs = try SlabStatements(db, store: self)
+            for (m, metric) in batch.metrics.enumerated() {
                 var incoming = batch.values[m]
+                guard incoming.count > 0 else { continue }
                 for n in 0..<incoming.count { incoming.units[n] = ids[Int(incoming.units[n])] }
                 incoming.sortByKey()
-                let merged = try merge(incoming, source: source, metricID: metricIDs[m], stored: try ahead.take(m), run: run, db)
-                count.added += merged.added
-                count.corrections += merged.corrections
+                let metricID = try metricID(metric, db)
+                var start = 0
+                while start < incoming.count {
+                    var end = start + 1
+                    while end < incoming.count, incoming.periods[end] == incoming.periods[start] { end += 1 }
+                    let merged = try mergePeriod(
+                        incoming, start..<end, source: source, metric: metricID, run: run, slabs: slabs, db)
+                    count.added += merged.added
+                    count.corrections += merged.corrections
+                    start = end
+                }
             }
             let name = try db.makeStatement(sql: """
                 INSERT INTO source_units (source, unit, name) VALUES (?, ?, ?)
@@ -43,62 +47,49 @@ extension SQLiteStore {
         }
     }
 
-    /// One metric's values of a read against the stored ones: new keys are inserted, changed
-    /// values replaced with the old one kept in `observation_history`, the rest left alone.
-    /// Both sides are walked in key order (a merge join), so the cost is one pass over each.
-    private func merge(
-        _ incoming: Values, source: Int64, metricID: Int64, stored: Values, run: Int64, _ db: Database
+    /// One period's values of a read (`range` of `incoming`, ordered by unit, with no unit
+    /// twice) against its stored slab: new units are added, changed values replaced with the
+    /// old one kept in `observation_history`, the rest left alone; the slab is written back
+    /// only when something changed. A merge join of two sorted lists: one pass over each.
+    private func mergePeriod(
+        _ incoming: StoredValues, _ range: Range<Int>, source: Int64, metric: Int64, run: Int64, slabs: SlabStatements,
+        _ db: Database
     ) throws -> MergeCount {
-        guard incoming.count > 0 else { return MergeCount() }
-
-        // `stored`: the ones in the store, read whole (ahead) before anything is written.
-        var inserts = BatchInsert(
-            try db.makeStatement(sql: BatchInsert.sql(rows: BatchInsert.batch)), single: try db.makeStatement(sql: BatchInsert.sql(rows: 1)),
-            source: source, metric: metricID, run: run)
-        let keep = try db.makeStatement(sql: """
-            INSERT INTO observation_history (source, metric, period, unit, value, line, run, replaced_by_run, new_value)
-            SELECT source, metric, period, unit, value, line, run, ?5, ?6 FROM observations
-            WHERE source = ?1 AND metric = ?2 AND period = ?3 AND unit = ?4
-            """)
-        let update = try db.makeStatement(sql: """
-            UPDATE observations SET value = ?5, line = ?6, run = ?7
-            WHERE source = ?1 AND metric = ?2 AND period = ?3 AND unit = ?4
-            """)
-        // The raw statements below live as long as the GRDB statements that own them.
-        defer { withExtendedLifetime((keep, update)) {} }
-        let k = keep.sqliteStatement, u = update.sqliteStatement
-        for statement in [k, u] {
-            sqlite3_bind_int64(statement, 1, source)
-            sqlite3_bind_int64(statement, 2, metricID)
-        }
-        sqlite3_bind_int64(k, 5, run)
-        sqlite3_bind_int64(u, 7, run)
-
+        let period = incoming.periods[range.lowerBound]
+        let stored = try slabs.read(source: source, metric: metric, period: period, db) ?? ObservationSlab()
+        var merged = ObservationSlab()
+        merged.reserveCapacity(stored.count + range.count)
         var count = MergeCount()
         var j = 0
-        for n in 0..<incoming.count {
-            let key = incoming.key(n)
-            while j < stored.count, stored.key(j) < key { j += 1 }
-            if j < stored.count, stored.key(j) == key {
+        for n in range {
+            let unit = incoming.units[n]
+            while j < stored.count, stored.units[j] < unit {
+                merged.append(stored, j)
+                j += 1
+            }
+            if j < stored.count, stored.units[j] == unit {
                 if stored.values[j] != incoming.values[n] {
-                    for statement in [k, u] {
-                        sqlite3_bind_int(statement, 3, incoming.periods[n])
-                        sqlite3_bind_int(statement, 4, incoming.units[n])
-                    }
-                    sqlite3_bind_double(k, 6, incoming.values[n])
-                    sqlite3_bind_double(u, 5, incoming.values[n])
-                    sqlite3_bind_int64(u, 6, Int64(incoming.lines[n]))
-                    try finish(k, db)
-                    try finish(u, db)
+                    try slabs.keepHistory(
+                        source: source, metric: metric, period: period, unit: unit, old: stored, j,
+                        newValue: incoming.values[n], newLine: incoming.lines[n], run: run, db)
+                    merged.append(unit: unit, value: incoming.values[n], line: incoming.lines[n], run: Int32(truncatingIfNeeded: run))
                     count.corrections += 1
+                } else {
+                    merged.append(stored, j)
                 }
                 j += 1
             } else {
-                try inserts.add(incoming, n, store: self, db)
+                merged.append(unit: unit, value: incoming.values[n], line: incoming.lines[n], run: Int32(truncatingIfNeeded: run))
                 count.added += 1
             }
         }
-        try inserts.flush(incoming, store: self, db)
+        while j < stored.count {
+            merged.append(stored, j)
+            j += 1
+        }
+        if count.added > 0 || count.corrections > 0 {
+            try slabs.write(merged, source: source, metric: metric, period: period, db)
+        }
         return count
     }
 
@@ -140,79 +131,30 @@ extension SQLiteStore {
                     db, sql: "SELECT id FROM metrics WHERE name = ? AND granularity = ?",
                     arguments: [metric.id, metric.granularity.rawValue])
             else { return result }
-            if let units, units.count <= 500 {
-                try lookUp(source: source, metric: metricID, units: units, db) { period, unit, value, line in
-                    result.append(period: period, unit: unit, value: value, line: UInt32(truncatingIfNeeded: line))
-                }
-            } else {
-                let wanted = units.map { Set($0) }
-                try scan(source: source, metric: metricID, db) { period, unit, value, line in
-                    if wanted?.contains(unit) ?? true { result.append(period: period, unit: unit, value: value, line: line) }
+            if let units, units.count <= SlabLookup.limit {
+                return try SlabLookup(db, location: location).values(source: source, metric: metricID, units: units)
+            }
+            // Units, values and lines only: the runs, last in the row, are not read.
+            let select = try db.makeStatement(sql: """
+                SELECT period, units, vals, lines FROM observation_slabs WHERE source = ? AND metric = ? ORDER BY period
+                """)
+            defer { withExtendedLifetime(select) {} }
+            let s = select.sqliteStatement
+            sqlite3_bind_int64(s, 1, source)
+            sqlite3_bind_int64(s, 2, metricID)
+            while try step(s, db) {
+                let period = sqlite3_column_int(s, 0)
+                let slab = try ObservationSlab.Columns(s, from: 1, location: location)
+                if let units {
+                    slab.select(units) { i in
+                        result.append(period: period, unit: slab.unit(i), value: slab.value(i), line: slab.line(i))
+                    }
+                } else {
+                    slab.appendAll(period: period, to: &result)
                 }
             }
             return result
         }
-    }
-
-    /// Every value of one source and metric, in key order.
-    private func scan(source: Int64, metric: Int64, _ db: Database, _ body: (Int32, Int32, Double, UInt32) -> Void) throws {
-        let select = try db.makeStatement(sql: """
-            SELECT period, unit, value, line FROM observations WHERE source = ? AND metric = ? ORDER BY period, unit
-            """)
-        defer { withExtendedLifetime(select) {} }
-        let s = select.sqliteStatement
-        sqlite3_bind_int64(s, 1, source)
-        sqlite3_bind_int64(s, 2, metric)
-        while try step(s, db) {
-            body(sqlite3_column_int(s, 0), sqlite3_column_int(s, 1), sqlite3_column_double(s, 2),
-                 UInt32(truncatingIfNeeded: sqlite3_column_int64(s, 3)))
-        }
-    }
-
-    /// A second, read-only connection to the store, for reading the stored values ahead.
-    private func openReader() throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.label = "jianfu-state-reader"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: Self.readPragmas)
-        }
-        return try DatabaseQueue(path: location, configuration: configuration)
-    }
-
-    /// The values of a few units: the periods present are found by seeking from one to the
-    /// next (a skip scan over the key), then each unit's value in each period is looked up.
-    private func lookUp(
-        source: Int64, metric: Int64, units: [Int32], _ db: Database, _ body: (Int32, Int32, Double, Int) -> Void
-    ) throws {
-        let next = try db.makeStatement(sql: """
-            SELECT period FROM observations WHERE source = ? AND metric = ? AND period > ? ORDER BY period LIMIT 1
-            """)
-        let value = try db.makeStatement(sql: """
-            SELECT value, line FROM observations WHERE source = ? AND metric = ? AND period = ? AND unit = ?
-            """)
-        defer { withExtendedLifetime((next, value)) {} }
-        let n = next.sqliteStatement, v = value.sqliteStatement
-        for statement in [n, v] {
-            sqlite3_bind_int64(statement, 1, source)
-            sqlite3_bind_int64(statement, 2, metric)
-        }
-        var period = Int64(Int32.min)
-        while true {
-            sqlite3_bind_int64(n, 3, period)
-            guard try step(n, db) else { break }
-            period = sqlite3_column_int64(n, 0)
-            sqlite3_reset(n)
-            sqlite3_bind_int64(v, 3, period)
-            for unit in units {
-                sqlite3_bind_int(v, 4, unit)
-                if try step(v, db) {
-                    body(Int32(period), unit, sqlite3_column_double(v, 0), Int(sqlite3_column_int64(v, 1)))
-                }
-                sqlite3_reset(v)
-            }
-        }
-        sqlite3_reset(n)
     }
 
     /// Steps a statement: true when it produced a row; errors become `StoreError.unusable`.
@@ -241,124 +183,250 @@ extension SQLiteStore {
     }
 }
 
-/// The stored values of one source, metric after metric, read on their own connection and
-/// thread at most two metrics ahead of `take` (so at most three metrics' values are held).
-/// `cancel` (when the merge stops early) lets the reading thread end.
-private final class StoredValuesAhead: @unchecked Sendable {
-    /// Slot `m` is written by the reading thread before `ready[m]` is signalled, and read and
-    /// cleared by `take(m)` after it: never both at once.
-    private let slots: UnsafeMutableBufferPointer<Result<Values, Error>?>
-    private let ready: [DispatchSemaphore]
-    private let room = DispatchSemaphore(value: 2)
-    private let lock = NSLock()
-    private var cancelled = false
+/// The values of a few units (`jianfu unit`: a unit and its descendants) without reading whole
+/// slabs: each slab's `units` array is binary-searched in place through SQLite's incremental
+/// blob I/O, and only the wanted values and lines are read — a few reads of bytes per slab
+/// instead of the slab.
+private struct SlabLookup {
+    /// Above this many units a slab is read whole and searched in memory.
+    static let limit = 64
+    let db: Database
+    let location: String
 
-    init(store: DatabaseQueue, source: Int64, metrics: [Int64], dropped: Set<Int64>, location: String) throws {
-        slots = .allocate(capacity: metrics.count)
-        slots.initialize(repeating: nil)
-        ready = metrics.map { _ in DispatchSemaphore(value: 0) }
-        DispatchQueue.global().async { [self] in
-            for (m, metric) in metrics.enumerated() {
-                room.wait()
-                if lock.withLock({ cancelled }) { return }
-                slots[m] = dropped.contains(metric)
-                    ? .success(Values())
-                    : Result { try store.read { db in try Self.read(source: source, metric: metric, db, location: location) } }
-                ready[m].signal()
+    init(_ db: Database, location: String) {
+        self.db = db
+        self.location = location
+    }
+
+    func values(source: Int64, metric: Int64, units wanted: [Int32]) throws -> StoredValues {
+        var result = StoredValues()
+        let slabs = try Row.fetchAll(
+            db, sql: "SELECT id, period FROM observation_slabs WHERE source = ? AND metric = ? ORDER BY period",
+            arguments: [source, metric])
+        guard !slabs.isEmpty else { return result }
+        let connection = db.sqliteConnection
+        var handles: [OpaquePointer?] = [nil, nil, nil]
+        defer { for handle in handles where handle != nil { sqlite3_blob_close(handle) } }
+        for (s, slab) in slabs.enumerated() {
+            let rowID: Int64 = slab[0]
+            let period = Int32(truncatingIfNeeded: slab[1] as Int64)
+            for (c, column) in ["units", "vals", "lines"].enumerated() {
+                let code = s == 0
+                    ? sqlite3_blob_open(connection, "main", "observation_slabs", column, rowID, 0, &handles[c])
+                    : sqlite3_blob_reopen(handles[c], rowID)
+                guard code == SQLITE_OK else {
+                    throw StoreError.unusable(path: location, reason: String(cString: sqlite3_errmsg(connection)))
+                }
+            }
+            let count = Int(sqlite3_blob_bytes(handles[0])) / 4
+            func read<T: FixedWidthInteger>(_ handle: OpaquePointer?, _ index: Int, as _: T.Type) throws -> T {
+                var value: T = 0
+                let code = withUnsafeMutableBytes(of: &value) { sqlite3_blob_read(handle, $0.baseAddress, Int32(MemoryLayout<T>.size), Int32(index * MemoryLayout<T>.size)) }
+                guard code == SQLITE_OK else { throw StoreError.unusable(path: location, reason: String(cString: sqlite3_errmsg(connection))) }
+                return T(littleEndian: value)
+            }
+            var lo = 0
+            for unit in wanted {
+                var hi = count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if try read(handles[0], mid, as: Int32.self) < unit { lo = mid + 1 } else { hi = mid }
+                }
+                guard lo < count, try read(handles[0], lo, as: Int32.self) == unit else { continue }
+                let bits = try read(handles[1], lo, as: UInt64.self)
+                let line = try read(handles[2], lo, as: UInt32.self)
+                result.append(period: period, unit: unit, value: Double(bitPattern: bits), line: line)
             }
         }
-    }
-
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-
-    /// The values of metric `m` (in order: 0, 1, …), waiting for them if need be.
-    func take(_ m: Int) throws -> Values {
-        ready[m].wait()
-        let values = slots[m]!
-        slots[m] = nil
-        room.signal()
-        return try values.get()
-    }
-
-    /// Stops the reading thread after the read in progress (the merge ended, or failed).
-    func cancel() {
-        lock.withLock { cancelled = true }
-        for _ in slots.indices { room.signal() }
-    }
-
-    private static func read(source: Int64, metric: Int64, _ db: Database, location: String) throws -> Values {
-        var stored = Values()
-        let select = try db.makeStatement(sql: "SELECT period, unit, value FROM observations WHERE source = ? AND metric = ? ORDER BY period, unit")
-        let s = select.sqliteStatement
-        sqlite3_bind_int64(s, 1, source)
-        sqlite3_bind_int64(s, 2, metric)
-        while try SQLiteStore.step(s, db, location: location) {
-            stored.append(period: Int32(sqlite3_column_int(s, 0)), unit: sqlite3_column_int(s, 1), value: sqlite3_column_double(s, 2), line: 0)
-        }
-        return stored
+        return result
     }
 }
 
-private typealias Values = StoredValues
-
-/// New observation rows, inserted `batch` rows per statement: one statement execution keeps
-/// its B-tree cursor on the last page, so rows in key order are appended without a seek from
-/// the root each (SQLite's append fast path), and the per-execution overhead is shared.
-/// Parameters `?1` source, `?2` metric and `?3` run are bound once; each row adds four.
-private struct BatchInsert {
-    static let batch = 256
+/// The statements of a merge, prepared once per read.
+private struct SlabStatements {
     /// The GRDB statements own (and finalize) the SQLite ones.
     private let statements: [Statement]
-    let statement: OpaquePointer
-    let single: OpaquePointer
-    /// Rows (indices into the values) waiting for a full batch.
-    var pending: [Int] = []
+    private let select: OpaquePointer
+    private let upsert: OpaquePointer
+    private let history: OpaquePointer
+    private let store: SQLiteStore
 
-    init(_ batch: Statement, single: Statement, source: Int64, metric: Int64, run: Int64) {
-        statements = [batch, single]
-        statement = batch.sqliteStatement
-        self.single = single.sqliteStatement
-        for s in [statement, self.single] {
-            sqlite3_bind_int64(s, 1, source)
-            sqlite3_bind_int64(s, 2, metric)
-            sqlite3_bind_int64(s, 3, run)
+    init(_ db: Database, store: SQLiteStore) throws {
+        statements = [
+            try db.makeStatement(sql: """
+                SELECT units, vals, lines, runs FROM observation_slabs WHERE source = ? AND metric = ? AND period = ?
+                """),
+            try db.makeStatement(sql: """
+                INSERT INTO observation_slabs (source, metric, period, units, vals, lines, runs) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source, metric, period) DO UPDATE
+                SET units = excluded.units, vals = excluded.vals, lines = excluded.lines, runs = excluded.runs
+                """),
+            try db.makeStatement(sql: """
+                INSERT INTO observation_history (source, metric, period, unit, value, line, run, replaced_by_run, new_value, new_line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """),
+        ]
+        select = statements[0].sqliteStatement
+        upsert = statements[1].sqliteStatement
+        history = statements[2].sqliteStatement
+        self.store = store
+    }
+
+    /// The stored slab of (source, metric, period), or nil.
+    func read(source: Int64, metric: Int64, period: Int32, _ db: Database) throws -> ObservationSlab? {
+        sqlite3_bind_int64(select, 1, source)
+        sqlite3_bind_int64(select, 2, metric)
+        sqlite3_bind_int(select, 3, period)
+        defer { sqlite3_reset(select) }
+        guard try store.step(select, db) else { return nil }
+        return try ObservationSlab(select, from: 0, location: store.location)
+    }
+
+    func write(_ slab: ObservationSlab, source: Int64, metric: Int64, period: Int32, _ db: Database) throws {
+        sqlite3_bind_int64(upsert, 1, source)
+        sqlite3_bind_int64(upsert, 2, metric)
+        sqlite3_bind_int(upsert, 3, period)
+        // SQLITE_TRANSIENT: SQLite copies the bytes before the arrays can go.
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        func bind<T>(_ index: Int32, _ array: [T]) {
+            array.withUnsafeBytes { bytes in
+                _ = sqlite3_bind_blob64(upsert, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(bytes.count), transient)
+            }
         }
-        pending.reserveCapacity(Self.batch)
+        bind(4, slab.units)
+        bind(5, slab.values)
+        bind(6, slab.lines)
+        bind(7, slab.runs)
+        try store.finish(upsert, db)
     }
 
-    static func sql(rows: Int) -> String {
-        let values = (0..<rows).map { k in
-            let p = 4 + 4 * k
-            return "(?1, ?2, ?\(p), ?\(p + 1), ?\(p + 2), ?\(p + 3), ?3)"
+    /// Keeps stored value `j` of `old` in the history, replaced by run `run` with `newValue`.
+    func keepHistory(
+        source: Int64, metric: Int64, period: Int32, unit: Int32, old: ObservationSlab, _ j: Int, newValue: Double, newLine: UInt32,
+        run: Int64, _ db: Database
+    ) throws {
+        sqlite3_bind_int64(history, 1, source)
+        sqlite3_bind_int64(history, 2, metric)
+        sqlite3_bind_int(history, 3, period)
+        sqlite3_bind_int(history, 4, unit)
+        sqlite3_bind_double(history, 5, old.values[j])
+        sqlite3_bind_int64(history, 6, Int64(old.lines[j]))
+        sqlite3_bind_int64(history, 7, Int64(old.runs[j]))
+        sqlite3_bind_int64(history, 8, run)
+        sqlite3_bind_double(history, 9, newValue)
+        sqlite3_bind_int64(history, 10, Int64(newLine))
+        try store.finish(history, db)
+    }
+}
+
+/// The values of one (source, metric, period), ordered by unit: a row of `observation_slabs`
+/// with its four columns decoded — `units` (Int32), `vals` (Float64), `lines` (UInt32) and
+/// `runs` (Int32, the run that stored each value), each a little-endian array of the same
+/// length.
+struct ObservationSlab {
+    var units: [Int32] = []
+    var values: [Double] = []
+    var lines: [UInt32] = []
+    var runs: [Int32] = []
+
+    var count: Int { units.count }
+
+    init() {}
+
+    /// The slab in the four blob columns of `statement` starting at `column`.
+    init(_ statement: OpaquePointer, from column: Int32, location: String) throws {
+        let columns = try Columns(statement, from: column, location: location)
+        units = Self.decode(statement, column, count: columns.count)
+        values = Self.decode(statement, column + 1, count: columns.count)
+        lines = Self.decode(statement, column + 2, count: columns.count)
+        runs = Self.decode(statement, column + 3, count: columns.count)
+        guard Self.byteCount(statement, column + 3) == columns.count * 4 else {
+            throw StoreError.unusable(path: location, reason: "a slab of observation_slabs has columns of different lengths")
         }
-        return "INSERT INTO observations (source, metric, period, unit, value, line, run) VALUES " + values.joined(separator: ", ")
     }
 
-    mutating func add(_ values: Values, _ n: Int, store: SQLiteStore, _ db: Database) throws {
-        pending.append(n)
-        guard pending.count == Self.batch else { return }
-        for (row, n) in pending.enumerated() { Self.bind(statement, row: row, values, n) }
-        try store.finish(statement, db)
-        pending.removeAll(keepingCapacity: true)
+    mutating func reserveCapacity(_ n: Int) {
+        units.reserveCapacity(n)
+        values.reserveCapacity(n)
+        lines.reserveCapacity(n)
+        runs.reserveCapacity(n)
     }
 
-    /// Inserts the rows of an unfinished batch one by one.
-    mutating func flush(_ values: Values, store: SQLiteStore, _ db: Database) throws {
-        for n in pending {
-            Self.bind(single, row: 0, values, n)
-            try store.finish(single, db)
+    mutating func append(unit: Int32, value: Double, line: UInt32, run: Int32) {
+        units.append(unit)
+        values.append(value)
+        lines.append(line)
+        runs.append(run)
+    }
+
+    /// Appends value `j` of `other`.
+    mutating func append(_ other: ObservationSlab, _ j: Int) {
+        append(unit: other.units[j], value: other.values[j], line: other.lines[j], run: other.runs[j])
+    }
+
+    private static func byteCount(_ statement: OpaquePointer, _ column: Int32) -> Int {
+        Int(sqlite3_column_bytes(statement, column))
+    }
+
+    /// `count` elements of `T` from a blob column (copied: SQLite's buffer need not be aligned).
+    private static func decode<T>(_ statement: OpaquePointer, _ column: Int32, count: Int) -> [T] {
+        guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return [] }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: bytes, byteCount: count * MemoryLayout<T>.stride)
+            initialized = count
         }
-        pending.removeAll()
     }
 
-    private static func bind(_ s: OpaquePointer, row: Int, _ values: Values, _ n: Int) {
-        let p = Int32(4 + 4 * row)
-        sqlite3_bind_int(s, p, values.periods[n])
-        sqlite3_bind_int(s, p + 1, values.units[n])
-        sqlite3_bind_double(s, p + 2, values.values[n])
-        sqlite3_bind_int64(s, p + 3, Int64(values.lines[n]))
+    /// The units, values and lines of a slab as SQLite holds them, read in place: valid until
+    /// the statement steps or is reset.
+    struct Columns {
+        let count: Int
+        private let units: UnsafeRawPointer?
+        private let values: UnsafeRawPointer?
+        private let lines: UnsafeRawPointer?
+
+        init(_ statement: OpaquePointer, from column: Int32, location: String) throws {
+            // sqlite3_column_blob before sqlite3_column_bytes, as SQLite's documentation asks.
+            units = sqlite3_column_blob(statement, column).map(UnsafeRawPointer.init)
+            let unitBytes = Int(sqlite3_column_bytes(statement, column))
+            values = sqlite3_column_blob(statement, column + 1).map(UnsafeRawPointer.init)
+            let valueBytes = Int(sqlite3_column_bytes(statement, column + 1))
+            lines = sqlite3_column_blob(statement, column + 2).map(UnsafeRawPointer.init)
+            let lineBytes = Int(sqlite3_column_bytes(statement, column + 2))
+            count = unitBytes / 4
+            guard unitBytes % 4 == 0, valueBytes == count * 8, lineBytes == count * 4 else {
+                throw StoreError.unusable(path: location, reason: "a slab of observation_slabs has columns of different lengths")
+            }
+        }
+
+        @inline(__always) func unit(_ i: Int) -> Int32 { units!.loadUnaligned(fromByteOffset: i * 4, as: Int32.self) }
+        @inline(__always) func value(_ i: Int) -> Double { values!.loadUnaligned(fromByteOffset: i * 8, as: Double.self) }
+        @inline(__always) func line(_ i: Int) -> UInt32 { lines!.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self) }
+
+        /// Calls `body` with the index of each of `wanted` (ascending) the slab holds.
+        func select(_ wanted: [Int32], _ body: (Int) -> Void) {
+            var lo = 0
+            for unit in wanted {
+                var hi = count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if self.unit(mid) < unit { lo = mid + 1 } else { hi = mid }
+                }
+                if lo < count, self.unit(lo) == unit { body(lo) }
+            }
+        }
+
+        /// Appends every value, with `period`, to `result`.
+        func appendAll(period: Int32, to result: inout StoredValues) {
+            guard count > 0 else { return }
+            let start = result.count
+            result.periods.append(contentsOf: repeatElement(period, count: count))
+            result.units.append(contentsOf: repeatElement(0, count: count))
+            result.values.append(contentsOf: repeatElement(0, count: count))
+            result.lines.append(contentsOf: repeatElement(0, count: count))
+            result.units.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start * 4).copyMemory(from: units!, byteCount: count * 4) }
+            result.values.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start * 8).copyMemory(from: values!, byteCount: count * 8) }
+            result.lines.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start * 4).copyMemory(from: lines!, byteCount: count * 4) }
+        }
     }
 }

@@ -27,12 +27,6 @@ public final class SQLiteStore: ObservationStore {
     private var unitIDs: [UnitKey: Int32]?
     /// Metric name → store id.
     private var metricIDs: [String: Int64] = [:]
-    /// The connection's total changes when the run's transaction began: equal now means
-    /// nothing was written since, so another connection sees the same data (`load`).
-    var changesAtBegin: Int?
-    /// Metrics whose stored values this transaction deleted (their granularity changed): a
-    /// second connection still sees the old rows, so their stored values are known empty.
-    var droppedMetrics: Set<Int64> = []
 
     /// Opens the store at `path`, creating it (and its folder) unless `readOnly`.
     ///
@@ -131,14 +125,13 @@ public final class SQLiteStore: ObservationStore {
             throw StoreError.notAStore(
                 path: path, reason: "it is another application's SQLite database (application_id \(found.id); a jianfu store's is \(SQLiteSchema.applicationID))")
         }
-        if found.tables.isEmpty || found.tables.isSuperset(of: SQLiteSchema.version1Tables) { return }
-        let foreign = found.tables.subtracting(SQLiteSchema.version1Tables).sorted()
+        if found.tables.isEmpty || SQLiteSchema.isUnmarkedStore(tables: found.tables) { return }
+        let foreign = found.tables.subtracting(SQLiteSchema.allTables).sorted()
         let listed = foreign.isEmpty ? "only some of a store's tables" : "tables jianfu does not write: " + foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", …" : "")
         throw StoreError.notAStore(path: path, reason: "it is an SQLite database that holds \(listed)")
     }
 
-    /// The cache and memory-map sizes of every connection (the run's and the read-only ones
-    /// that load or read ahead beside it).
+    /// The cache and memory-map sizes of every connection.
     static let readPragmas = "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296"
 
     /// `NAME.lock` beside `NAME.sqlite` (or `PATH.lock` beside a store without extension).
@@ -265,11 +258,7 @@ public final class SQLiteStore: ObservationStore {
     // MARK: The run's changes
 
     public func beginChanges() throws {
-        changesAtBegin = try access { db in
-            try db.beginTransaction(.immediate)
-            return db.totalChangesCount
-        }
-        droppedMetrics = []
+        try access { db in try db.beginTransaction(.immediate) }
         unitIDs = nil
     }
 
@@ -304,8 +293,7 @@ public final class SQLiteStore: ObservationStore {
         for metric in metrics {
             if let (id, granularity) = stored[metric.id] {
                 if granularity != metric.granularity.rawValue {
-                    try db.execute(sql: "DELETE FROM observations WHERE metric = ?", arguments: [id])
-                    droppedMetrics.insert(id)
+                    try db.execute(sql: "DELETE FROM observation_slabs WHERE metric = ?", arguments: [id])
                     try db.execute(sql: "DELETE FROM observation_history WHERE metric = ?", arguments: [id])
                     try db.execute(sql: "UPDATE metrics SET granularity = ? WHERE id = ?", arguments: [metric.granularity.rawValue, id])
                 }
@@ -354,10 +342,13 @@ public final class SQLiteStore: ObservationStore {
                 db, sql: "SELECT r.* FROM rejections r JOIN sources s ON s.id = r.source WHERE s.name = ? ORDER BY r.seq",
                 arguments: [name]
             ).map { row in
-                Rejection(
-                    source: name, line: row["line"], field: row["field"],
-                    reason: RejectionReason(rawValue: row["reason"]) ?? .malformedRow, message: row["message"], raw: row["raw"],
-                    isCell: row["is_cell"])
+                // A row stored before v4 (reason_id '') or of a kind this jianfu does not know
+                // keeps its code and English sentence.
+                let problem = RejectionProblem(id: row["reason_id"], value: row["value"], detail: row["detail"])
+                    ?? .recorded(RejectionReason(rawValue: row["reason"]) ?? .malformedRow, message: row["message"])
+                return Rejection(
+                    source: name, line: row["line"], field: row["field"], problem: problem, raw: row["raw"], isCell: row["is_cell"],
+                    cell: row["cell"])
             }
         }
     }
@@ -409,10 +400,17 @@ public final class SQLiteStore: ObservationStore {
             arguments: values)
         let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [r.name])!
         try db.execute(sql: "DELETE FROM rejections WHERE source = ?", arguments: [id])
-        let insert = try db.makeStatement(sql: "INSERT INTO rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO rejections (source, seq, line, field, reason, message, raw, is_cell, reason_id, value, detail, cell)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for (seq, rejection) in read.rejections.enumerated() {
+            // `message` keeps the English sentence, for the sqlite3 shell; `reason_id`, `value`
+            // and `detail` are what the sentences are made from again.
+            let stored = rejection.problem.stored
             try insert.execute(arguments: [
-                id, seq, rejection.line, rejection.field, rejection.reason.rawValue, rejection.message, rejection.raw, rejection.isCell,
+                id, seq, rejection.line, rejection.field, rejection.reason.rawValue, RejectionMessages.english(rejection), rejection.raw,
+                rejection.isCell, stored.id, stored.value, stored.detail, rejection.cell,
             ])
         }
         return id

@@ -80,7 +80,7 @@ import Testing
         defer { dir.remove() }
         try #require(result.status == 0, "\(result)")
         let rows = try csvRows(dir.file("out/rejected.csv"))
-        #expect(rows.first == ["source", "line", "field", "reason", "message", "raw"])
+        #expect(rows.first == ["source", "line", "field", "reason", "message", "raw", "reason_id"])
         #expect(rows.dropFirst().map { [$0[0], $0[1], $0[2], $0[3]] } == [
             ["counts", "2516", "月份", "bad_period"],  // 2019-13
             ["counts", "2517", "单位代码", "unknown_unit"],  // 330199009999
@@ -92,6 +92,12 @@ import Testing
             ["extra", "2518", "period", "bad_period"],  // 19-03
             ["extra", "2519", "value", "bad_value"],  // "1,234"
         ])
+        // Which sentence each is (docs/outputs.md): line 2520 repeats every cell of line 889.
+        #expect(rows.dropFirst().map { $0[6] } == [
+            "bad_period", "unknown_unit", "bad_value.not_a_number", "negative_count", "duplicate_key.row",
+            "unknown_metric", "empty_value", "bad_period", "bad_value.not_a_number",
+        ])
+        #expect(rows[5][4] == "this unit and period were already given at line 889; the first is kept")
         #expect(rows.last?[5] == "330199003203,2022-07,secondments,\"1,234\"", "the raw row as in the file")
         #expect(rows[5][5] == "330199002204,𠀾坑村,2020年6月,1,2,0,75.2", "GB18030 4-byte character decoded")
     }

@@ -74,6 +74,22 @@ import Testing
         }
     }
 
+    @Test("outputs.series: false leaves series.csv out and keeps the other files")
+    func seriesCanBeLeftOut() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try dir.write("units.csv", Self.units)
+        try dir.write("counts.csv", Self.counts)
+        let pipeline = try dir.write("tiny.yml", Self.pipeline.replacingOccurrences(
+            of: "outputs: {dir: out, formats: [csv, json, prom]}", with: "outputs: {dir: out, formats: [csv, json, prom], series: false}"))
+        let result = try Jianfu.run(["run", pipeline.path])
+        #expect(result.status == 0, "\(result)")
+        #expect(!dir.exists("out/series.csv"))
+        for name in ["indicators.csv", "scores.csv", "alerts.csv", "rejected.csv", "summary.json", "metrics.prom"] {
+            #expect(dir.exists("out/\(name)"), "missing \(name)")
+        }
+    }
+
     /// Evaluation window: the 3 months ending at the latest month with data, 2019-01..03; prior
     /// window 2018-01..03; rebound L = 2019-01..03, P = 2018-10..12.
     @Test func indicatorsRowsByHand() throws {
@@ -179,7 +195,7 @@ import Testing
             "V2,documents,2019-01,12",
             "V2,survey,2018-03,72",
         ])
-        #expect(try csvLines(dir.file("out/rejected.csv")) == ["source,line,field,reason,message,raw"])
+        #expect(try csvLines(dir.file("out/rejected.csv")) == ["source,line,field,reason,message,raw,reason_id"])
     }
 
     @Test func summaryHasSchemaWindowsAndDataQuality() throws {

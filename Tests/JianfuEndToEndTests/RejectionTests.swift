@@ -78,7 +78,7 @@ import Testing
         try #require(result.status == 0, "\(result)")
 
         let rows = try csvRows(dir.file("out/rejected.csv"))
-        #expect(rows.first == ["source", "line", "field", "reason", "message", "raw"])
+        #expect(rows.first == ["source", "line", "field", "reason", "message", "raw", "reason_id"])
         let listed = rows.dropFirst().map { [$0[0], $0[1], $0[2], $0[3], $0[5]] }
         #expect(listed == [
             ["long", "5", "period", "bad_period", "U1,东门村,2019-13,documents,7"],  // month 13

@@ -227,8 +227,13 @@ import Testing
         let store = dir.file(".jianfu/p.sqlite").path
         func stored() throws -> [String] {
             try DatabaseQueue(path: store).read { db in
-                try Row.fetchAll(db, sql: "SELECT m.granularity, o.period, o.value FROM observations o JOIN metrics m ON m.id = o.metric ORDER BY o.period")
-                    .map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Double)" }
+                // One value per slab here; `vals` holds it as a little-endian Float64.
+                try Row.fetchAll(db, sql: "SELECT m.granularity, o.period, o.vals FROM observation_slabs o JOIN metrics m ON m.id = o.metric ORDER BY o.period")
+                    .map { row in
+                        let vals: Data = row[2]
+                        let value = vals.count == 8 ? Double(bitPattern: vals.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) : .nan
+                        return "\(row[0] as String) \(row[1] as Int) \(value)"
+                    }
             }
         }
         // 2018-01 = 2018 × 12 + 0 = 24216; 2019-01 = 24228.

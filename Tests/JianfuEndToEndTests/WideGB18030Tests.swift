@@ -66,7 +66,7 @@ import Testing
             // B02 survey: only 2019-02 = 90 (empty cells are missing values, not errors).
             "B02,𠀾坑村,,false,survey,,90,,,,,80,true,90,false,0,1,,,,,,",
         ])
-        #expect(try csvLines(dir.file("out/rejected.csv")) == ["source,line,field,reason,message,raw"])
+        #expect(try csvLines(dir.file("out/rejected.csv")) == ["source,line,field,reason,message,raw,reason_id"])
 
         let summary = try readJSON(dir.file("out/summary.json"))
         let quality = try #require(summary["data_quality"] as? [String: Any])

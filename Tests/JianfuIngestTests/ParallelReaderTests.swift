@@ -40,7 +40,7 @@ import Testing
                 for e in result.table.series[m][u] { lines.append("  \(m) \(e.ordinal) \(e.value) line \(e.line) src \(e.source)") }
             }
         }
-        for r in result.rejections { lines.append("rejected \(r.line) \(r.field) \(r.reason.rawValue) \(r.isCell) \(r.message) | \(r.raw)") }
+        for r in result.rejections { lines.append("rejected \(r.line) \(r.field) \(r.reason.rawValue) \(r.isCell) \(RejectionMessages.english(r)) | \(r.raw)") }
         let p = result.report
         lines.append("report \(p.rowsRead) \(p.rowsRejected) \(p.cellsRejected) \(p.blankLines) \(p.observations) \(p.overrides) \(p.encoding) \(p.firstPeriod.sorted { $0.key < $1.key }) \(p.lastPeriod.sorted { $0.key < $1.key })")
         return lines

@@ -31,7 +31,7 @@ struct UnitsReaderTests {
             Rejected(7, "unit_id", .emptyUnit),
             Rejected(8, "", .malformedRow),          // 4 fields, header has 5
         ])
-        #expect(result.rejections[0].message.contains("line 3"))
+        #expect(RejectionMessages.english(result.rejections[0]).contains("line 3"))
         #expect(result.rejections[0].raw == "330106001,重复,township,330106,赵六")
         #expect(result.rejections.allSatisfy { $0.source == "units" })
         // Rows: lines 2-5, 7, 8 = 6; blank: line 6.

@@ -169,6 +169,10 @@ import Testing
         #expect(sources.contains("<td class=\"num\">120</td><td class=\"num\">118</td><td class=\"num bad\">2</td>"))
         let rejected = try element("<table class=\"rejected\">", in: index)
         #expect(rejected.contains("bad_period") && rejected.contains("unknown_unit") && rejected.contains("<td>整行</td>"))
+        // The reasons in Chinese (RejectionMessages), not rejected.csv's English.
+        #expect(rejected.contains("<td>统计期 '2019-13' 无效（应为 2024-03 这样的月份）</td>"), "\(rejected)")
+        #expect(rejected.contains("<td>单位 'X' 未在单位名单中</td>"), "\(rejected)")
+        #expect(!rejected.contains("is not"), "\(rejected)")
     }
 
     @Test func pagesAreSelfContainedAndPrintable() throws {

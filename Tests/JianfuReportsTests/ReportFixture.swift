@@ -79,10 +79,9 @@ struct ReportFixture {
             pipelineName: "测试县 <b>减负</b>", pipelineFile: "/pipelines/test.yml", jianfuVersion: "0.1.0",
             sources: [counts],
             rejections: [
-                Rejection(source: "counts", line: 7, field: "月份", reason: .badPeriod, message: "'2019-13' is not a period",
+                Rejection(source: "counts", line: 7, field: "月份", problem: .badPeriod("2019-13", expected: .month),
                           raw: "V1,<img src=x onerror=alert(2)>,2019-13,5"),
-                Rejection(source: "counts", line: 9, field: "", reason: .unknownUnit, message: "unit 'X' is not in the units source",
-                          raw: "X,某村,2020-03,5"),
+                Rejection(source: "counts", line: 9, field: "", problem: .unknownUnit("X"), raw: "X,某村,2020-03,5"),
             ],
             maxRejected: 0.05)
     }

@@ -22,11 +22,11 @@ import Testing
     @Test func rejectedRowsAreCappedWithANote() {
         let limit = ResultsWorkbookWriter.rejectedRowLimit
         let rejections = (0..<(limit + 2)).map {
-            Rejection(source: "counts", line: $0 + 2, field: "value", reason: .badValue, message: "x", raw: "a,b")
+            Rejection(source: "counts", line: $0 + 2, field: "value", problem: .notANumber("x"), raw: "a,b")
         }
         let sheet = ResultsWorkbookWriter.rejectedSheet(rejections)
         #expect(sheet.rows.count == 100_000)
-        #expect(SpreadsheetML.filterRange(sheet) == "A2:F100002")
+        #expect(SpreadsheetML.filterRange(sheet) == "A2:G100002")  // rejected.csv's 7 columns
         guard case .text(let note, .note)? = sheet.after.first?.first else {
             Issue.record("a note row after the table")
             return

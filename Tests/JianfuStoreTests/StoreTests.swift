@@ -224,10 +224,9 @@ import Testing
 
     @Test("a metric whose granularity changed is merged against no stored values, not the old rows")
     func droppedMetricIsMergedAgainstNothing() throws {
-        // The stored values are read ahead on a second connection, which still sees the rows
-        // this transaction deleted. A stored row that happens to have the new key and value
-        // (planted here with SQL: a quarter ordinal under the monthly metric) must not make the
-        // new value look stored already.
+        // A stored slab that happens to have the new key and value (planted here with SQL: a
+        // copy of 2024-01's slab under the ordinal of 2024Q1, with the monthly metric) is
+        // dropped with the metric's values, and must not make the new value look stored.
         let (store, folder) = try Self.store()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let first = try Self.start(store)
@@ -238,8 +237,8 @@ import Testing
         let q1: Int32 = 2024 * 4  // 2024Q1
         try store.queue.write { db in
             try db.execute(sql: """
-                INSERT INTO observations (source, metric, period, unit, value, line, run)
-                SELECT source, metric, ?, unit, 5, 2, run FROM observations LIMIT 1
+                INSERT INTO observation_slabs (source, metric, period, units, vals, lines, runs)
+                SELECT source, metric, ?, units, vals, lines, runs FROM observation_slabs LIMIT 1
                 """, arguments: [q1])
         }
 
@@ -249,13 +248,13 @@ import Testing
         #expect(throws: StoreError.self, "not told to drop them") { try store.syncMetrics([quarterly], dropping: []) }
         #expect(try store.syncMetrics([quarterly], dropping: ["documents"]) == [GranularityChange(metric: "documents", stored: "month", now: "quarter")])
         var table = ObservationTable(metrics: [quarterly])
-        _ = table.insert(metric: 0, unit: table.unitIndex("U1"), ordinal: q1, value: 5, source: 0, line: 2)
-        let (_, r2) = Self.read("counts", [("U1", "2024-01", 5)])
+        _ = table.insert(metric: 0, unit: table.unitIndex("U1"), ordinal: q1, value: 10, source: 0, line: 2)
+        let (_, r2) = Self.read("counts", [("U1", "2024-01", 10)])
         #expect(try store.recordObservations(Self.batch(table, 0), read: r2, run: second) == MergeCount(added: 1, corrections: 0))
         try store.commitChanges()
 
         let (loaded, _) = try Self.load(store, ["counts"], metrics: [quarterly])
-        #expect(loaded.entries(metric: 0, unit: 0).map { "\($0.ordinal)=\($0.value)" } == ["\(q1)=5.0"])
+        #expect(loaded.entries(metric: 0, unit: 0).map { "\($0.ordinal)=\($0.value)" } == ["\(q1)=10.0"])
     }
 
     @Test func aRolledBackRunLeavesTheStoreAsItWas() throws {
@@ -348,5 +347,51 @@ import Testing
         // A store whose name is its lock file's.
         #expect(throws: StoreError.self) { try SQLiteStore(path: folder + "/s.lock") }
         #expect(!FileManager.default.fileExists(atPath: folder + "/s.lock"))
+    }
+}
+
+/// A store written by version 3 (a row per value in `observations`) is upgraded in place when
+/// it is first opened: its values moved into slabs, its history kept with the new values' lines.
+@Suite struct SlabMigrationTests {
+    @Test func aVersion3StoreIsUpgradedInPlace() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-v3-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/old.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v2-bulletin-alerts")
+        // U1 and U2 in 2024-01 (ordinal 24288), U1 in 2024-02 (24289); U1's 2024-01 was 9
+        // before run 2 made it 10 (read from line 4).
+        try old.write { db in
+            try db.execute(sql: """
+                PRAGMA application_id = 1246122836;
+                INSERT INTO runs (id, run_id, started_at, pid, pipeline_sha256, jianfu_version, outcome) VALUES
+                    (1, 'a', '2024-06-01T00:00:00Z', 1, 'p', '0.2.0', 'ok'), (2, 'b', '2024-07-01T00:00:00Z', 1, 'p', '0.2.0', 'ok');
+                INSERT INTO metrics (id, name, granularity) VALUES (1, 'documents', 'month');
+                INSERT INTO units (id, code) VALUES (1, 'U1'), (2, 'U2');
+                INSERT INTO sources (id, name, kind, location, size, sha256, read_key, latest_month, read_run, encoding,
+                    rows_read, rows_rejected, cells_rejected, blank_lines, observations, threads, periods)
+                    VALUES (1, 'counts', 'observations', '/d/counts.csv', 1, 'x', 'k', 0, 2, 'utf-8', 3, 0, 0, 0, 3, 1, '');
+                INSERT INTO source_units (source, unit, name) VALUES (1, 1, '甲'), (1, 2, '');
+                INSERT INTO observations (source, metric, period, unit, value, line, run) VALUES
+                    (1, 1, 24288, 2, 5, 3, 1), (1, 1, 24288, 1, 10, 4, 2), (1, 1, 24289, 1, 8, 5, 1);
+                INSERT INTO observation_history (source, metric, period, unit, value, line, run, replaced_by_run, new_value)
+                    VALUES (1, 1, 24288, 1, 9, 2, 1, 2, 10);
+                """)
+        }
+        try old.close()
+
+        let store = try SQLiteStore(path: path)
+        let values = try store.values(source: "counts", metric: Metric(id: "documents"), units: nil)
+        #expect(values.periods == [24288, 24288, 24289])
+        #expect(values.units == [1, 2, 1])
+        #expect(values.values == [10, 5, 8])
+        #expect(values.lines == [4, 3, 5])
+        #expect(try store.values(source: "counts", metric: Metric(id: "documents"), units: [2]).values == [5])
+        #expect(try store.corrections(run: 2).map { "\($0.unitID) \($0.period) \($0.oldValue)→\($0.newValue) line \($0.line.map(String.init) ?? "-")" }
+                == ["U1 2024-01 9.0→10.0 line 4"])
+        #expect(try store.observedUnits(sources: ["counts"]) == [ObservedUnit(storeID: 1, id: "U1", name: "甲"), ObservedUnit(storeID: 2, id: "U2")])
+        let tables = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE name IN ('observations', 'observation_slabs')") }
+        #expect(tables == ["observation_slabs"])
     }
 }

@@ -81,7 +81,7 @@ struct XLSXWorkbook {
         var targets: [String: String] = [:]
         var sharedStringsPart = "xl/sharedStrings.xml"
         var stylesPart = "xl/styles.xml"
-        relations.withUnsafeBufferPointer { bytes in
+        _ = relations.withUnsafeBufferPointer { bytes in
             XMLTags.forEach(in: bytes) { tag in
                 guard tag.isNamed("Relationship"), let id = tag.attribute("Id"), let target = tag.attribute("Target") else { return }
                 let resolved = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
@@ -91,7 +91,7 @@ struct XLSXWorkbook {
                 if type.hasSuffix("/styles") { stylesPart = resolved }
             }
         }
-        workbook.withUnsafeBufferPointer { bytes in
+        _ = workbook.withUnsafeBufferPointer { bytes in
             XMLTags.forEach(in: bytes) { tag in
                 if tag.isNamed("workbookPr"), let value = tag.attribute("date1904") { date1904 = value == "1" || value == "true" }
                 if tag.isNamed("sheet"), let name = tag.attribute("name") {
@@ -171,7 +171,7 @@ struct XLSXWorkbook {
         var current: [UInt8] = []
         var inText = false
         var inPhonetic = false
-        part.withUnsafeBufferPointer { bytes in
+        _ = part.withUnsafeBufferPointer { bytes in
             XMLTags.forEach(in: bytes) { tag in
                 if tag.isNamed("si") {
                     if tag.kind == .open { current.removeAll(keepingCapacity: true) }
@@ -198,7 +198,7 @@ struct XLSXWorkbook {
         var customDates: [Int: Bool] = [:]
         var styles: [Bool] = []
         var inCellXfs = false
-        part.withUnsafeBufferPointer { bytes in
+        _ = part.withUnsafeBufferPointer { bytes in
             XMLTags.forEach(in: bytes) { tag in
                 if tag.isNamed("numFmt"), let id = tag.attribute("numFmtId").flatMap({ Int($0) }), let code = tag.attribute("formatCode") {
                     customDates[id] = isDateFormat(code)

@@ -277,7 +277,7 @@ public struct IndexPageWriter: ReportWriter {
                             ReportPage.cell(String(r.line), numeric: true)
                             ReportPage.cell(r.field.isEmpty ? "整行" : r.field)
                             ReportPage.cell(r.reason.rawValue)
-                            ReportPage.cell(r.message)
+                            ReportPage.cell(RejectionMessages.chinese(r))
                             ReportPage.cell(r.raw, class: "raw")
                         }
                     }

@@ -193,10 +193,14 @@ public struct ResultsWorkbookWriter: ReportWriter {
     // MARK: 未通过行
 
     static func rejectedSheet(_ rejections: [Rejection]) -> SpreadsheetML.Sheet {
-        let headers = ["source": "来源", "line": "行号", "field": "字段", "reason": "原因", "message": "说明", "raw": "原始行"]
+        let headers = ["source": "来源", "line": "行号", "field": "字段", "reason": "原因", "message": "说明", "raw": "原始行", "reason_id": "原因编号"]
         var sheet = SpreadsheetML.Sheet(name: "未通过行", columns: RejectedCSVWriter.header.map { Column(id: $0, header: headers[$0] ?? $0) })
         for r in rejections.prefix(rejectedRowLimit) {
-            sheet.rows.append([.text(r.source), .integer(r.line), .text(r.field), .text(r.reason.rawValue), .text(r.message), .text(r.raw)])
+            // rejected.csv's columns, the sentence in Chinese: the workbook is for people.
+            sheet.rows.append([
+                .text(r.source), .integer(r.line), .text(r.field), .text(r.reason.rawValue), .text(RejectionMessages.chinese(r)), .text(r.raw),
+                .text(r.problem.id),
+            ])
         }
         if rejections.count > rejectedRowLimit {
             sheet.after = [[.note("另有 \(rejections.count - rejectedRowLimit) 行未列出；全部 \(rejections.count) 行见 rejected.csv（输出格式 csv）。")]]
