@@ -255,11 +255,15 @@ final class StorePlace: Sendable {
         report.blankLines = 2
         report.firstPeriod = ["documents": "2018-01"]
         report.lastPeriod = ["documents": "2024-12"]
-        let rejection = Rejection(source: "units", line: 4, field: "parent_id", reason: .malformedRow, message: "a \"bad\"\trow\n", raw: "X,\\N,,", isCell: true)
+        let rejections = [
+            Rejection(source: "units", line: 4, field: "parent_id", problem: .wrongGranularity("2024Q1", found: .quarter, metric: "documents", expected: .month),
+                      raw: "X,\\N,\t\"q\"", isCell: true, cell: "Sheet1!C4"),
+            Rejection(source: "units", line: 5, field: "", problem: .recorded(.malformedRow, message: "a row\twritten \\ before"), raw: "Y"),
+        ]
         let fingerprint = SourceFingerprint(size: 120, modified: 1_700_000_000_123_456_789, sha256: "ab", etag: "\"v1\"", lastModified: nil)
         let units = [MonitoredUnit(id: "330106001", name: "西湖街道", category: "乡镇", parentID: nil, responsible: "张三"),
                      MonitoredUnit(id: "330106001001", name: "村\t一", category: "村", parentID: "330106001", responsible: "")]
-        try store.recordUnits(units, read: SourceRead(fingerprint: fingerprint, readKey: "rk", latestMonth: 24300, report: report, rejections: [rejection]), run: run)
+        try store.recordUnits(units, read: SourceRead(fingerprint: fingerprint, readKey: "rk", latestMonth: 24300, report: report, rejections: rejections), run: run)
         try store.commitChanges()
 
         let stored = try #require(try store.source(named: "units"))
@@ -271,7 +275,7 @@ final class StorePlace: Sendable {
         #expect(stored.report.kind == .units && stored.report.path == "/data/单位.csv" && stored.report.encoding == .gb18030)
         #expect(stored.report.rowsRead == 3 && stored.report.rowsRejected == 1 && stored.report.blankLines == 2)
         #expect(stored.report.firstPeriod == ["documents": "2018-01"] && stored.report.lastPeriod == ["documents": "2024-12"])
-        #expect(try store.rejections(source: "units") == [rejection])
+        #expect(try store.rejections(source: "units") == rejections)
         #expect(try store.declaredUnits(source: "units") == units)
         #expect(try store.declaredUnits(source: "other").isEmpty)
     }

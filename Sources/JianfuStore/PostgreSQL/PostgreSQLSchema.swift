@@ -131,6 +131,10 @@ enum PostgreSQLSchema {
                 message text NOT NULL,
                 raw text NOT NULL,
                 is_cell boolean NOT NULL,
+                reason_id text NOT NULL,
+                value text NOT NULL,
+                detail text NOT NULL,
+                cell text,
                 PRIMARY KEY (source, seq)
             );
             CREATE TABLE unit_scores (

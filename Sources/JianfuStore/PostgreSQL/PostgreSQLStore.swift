@@ -432,15 +432,18 @@ public final class PostgreSQLStore {
         return try read { db in
             let r = try db.execute(
                 """
-                SELECT j.line, j.field, j.reason, j.message, j.raw, j.is_cell FROM rejections j JOIN sources s ON s.id = j.source
+                SELECT j.line, j.field, j.reason, j.message, j.raw, j.is_cell, j.reason_id, j.value, j.detail, j.cell
+                FROM rejections j JOIN sources s ON s.id = j.source
                 WHERE s.pipeline = $1 AND s.name = $2 ORDER BY j.seq
                 """,
                 [pipeline, name])
             return (0..<r.count).map { i in
-                Rejection(
-                    source: name, line: r.int(i, 0) ?? 0, field: r.string(i, 1) ?? "",
-                    reason: RejectionReason(rawValue: r.string(i, 2) ?? "") ?? .malformedRow, message: r.string(i, 3) ?? "",
-                    raw: r.string(i, 4) ?? "", isCell: r.bool(i, 5) ?? false)
+                // A problem of a kind this jianfu does not know keeps its code and English sentence.
+                let problem = RejectionProblem(id: r.string(i, 6) ?? "", value: r.string(i, 7) ?? "", detail: r.string(i, 8) ?? "")
+                    ?? .recorded(RejectionReason(rawValue: r.string(i, 2) ?? "") ?? .malformedRow, message: r.string(i, 3) ?? "")
+                return Rejection(
+                    source: name, line: r.int(i, 0) ?? 0, field: r.string(i, 1) ?? "", problem: problem, raw: r.string(i, 4) ?? "",
+                    isCell: r.bool(i, 5) ?? false, cell: r.string(i, 9))
             }
         }
     }
@@ -506,16 +509,21 @@ public final class PostgreSQLStore {
         let id = Int32(row.int(0, 0) ?? 0)
         try db.execute("DELETE FROM rejections WHERE source = $1", [id])
         if !read.rejections.isEmpty {
-            try db.copyIn("COPY rejections (source, seq, line, field, reason, message, raw, is_cell) FROM STDIN") { w in
+            try db.copyIn("COPY rejections (source, seq, line, field, reason, message, raw, is_cell, reason_id, value, detail, cell) FROM STDIN") { w in
                 for (seq, rejection) in read.rejections.enumerated() {
+                    let stored = rejection.problem.stored
                     w.field(id)
                     w.field(Int32(seq))
                     w.field(Int64(rejection.line))
                     w.text(rejection.field)
                     w.text(rejection.reason.rawValue)
-                    w.text(rejection.message)
+                    w.text(RejectionMessages.english(rejection))
                     w.text(rejection.raw)
                     w.field(rejection.isCell)
+                    w.text(stored.id)
+                    w.text(stored.value)
+                    w.text(stored.detail)
+                    w.text(rejection.cell)
                     try w.endRow()
                 }
             }
