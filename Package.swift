@@ -3,7 +3,8 @@ import PackageDescription
 
 // jianfu (减负): a library core with a thin executable. Imports point one way:
 // jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports, JianfuStore} → JianfuModel;
-// JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources; JianfuStore → GRDB (SQLite).
+// JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources; JianfuStore → GRDB (SQLite) and
+// CPostgres (libpq) for the PostgreSQL store.
 let package = Package(
     name: "jianfu",
     platforms: [.macOS(.v13)],
@@ -21,6 +22,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "JianfuModel"),
         .target(name: "JianfuHTTP", dependencies: ["CCurl"]),
         .target(name: "JianfuIngest", dependencies: ["JianfuModel", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -32,7 +34,8 @@ let package = Package(
         .target(
             name: "JianfuStore",
             dependencies: [
-                "JianfuModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "JianfuModel", "CPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(
@@ -56,9 +59,10 @@ let package = Package(
         .testTarget(name: "JianfuIndicatorsTests", dependencies: ["JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuReportsTests", dependencies: ["JianfuReports", "JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuPipelineTests", dependencies: ["JianfuPipeline", "JianfuReports", "JianfuModel"]),
-        .testTarget(name: "JianfuStoreTests", dependencies: ["JianfuStore", "JianfuModel"]),
+        .testTarget(name: "JianfuStoreTests", dependencies: ["JianfuStore", "JianfuModel", "JianfuTestSupport"]),
         // What the three test targets that run the built binary share: finding and running it,
-        // temporary folders, reading its outputs (Foundation only; not a test target itself).
+        // temporary folders, reading its outputs; and the private PostgreSQL cluster of the
+        // store's tests (Foundation only; not a test target itself).
         .target(name: "JianfuTestSupport", path: "Tests/JianfuTestSupport"),
         .testTarget(
             name: "JianfuEndToEndTests",

@@ -48,7 +48,7 @@ $as_root env DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" >/dev/null
 depends=$(dpkg-query -W -f='${Depends}' jianfu)
 say "installed jianfu $(dpkg-query -W -f='${Version}' jianfu); Depends: $depends"
 echo "$depends" | grep -qi swift && fail "the package depends on a Swift package: $depends"
-for needed in libc6 libcurl4 libsqlite3-0; do
+for needed in libc6 libcurl4 libsqlite3-0 libpq5; do
   echo "$depends" | grep -q "$needed" || fail "Depends lacks $needed: $depends"
 done
 getent passwd jianfu >/dev/null || fail "postinst did not create the jianfu user"

@@ -97,6 +97,8 @@ printf 'Source: jianfu\n\nPackage: jianfu\nArchitecture: any\n' > "$work/debian/
 cp "$tree/usr/bin/jianfu" "$work/jianfu"
 depends=$(cd "$work" && dpkg-shlibdeps -O jianfu 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+# libpq5: the PostgreSQL state store (state: postgresql://…) links libpq.
+case "$depends" in *libpq5*) ;; *) depends="$depends, libpq5" ;; esac
 
 install -d "$tree/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$tree" | cut -f1)

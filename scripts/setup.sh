@@ -2,6 +2,8 @@
 # Installs what jianfu needs beyond the Swift toolchain, on Debian (run as root, or with sudo):
 #   libcurl4-openssl-dev  libcurl for HTTP(S) sources (a SwiftPM system-library target links it)
 #   libsqlite3-dev        SQLite for the state store (GRDB links the system library)
+#   libpq-dev             libpq for the PostgreSQL state store (a SwiftPM system-library target links it)
+#   postgresql            PostgreSQL 15: the tests start a private cluster of it (Tests/JianfuTestSupport/PostgresServer.swift)
 #   sqlite3               the SQLite shell: looking into a store, backing it up (README)
 #   python3               the fixtures generator, the benchmark peers, scripts/render-check.sh
 #   chromium              headless rendering of the HTML reports (scripts/render-check.sh)
@@ -23,7 +25,7 @@
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 fonts-wqy-microhei zlib1g-dev libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
+packages=(libcurl4-openssl-dev libsqlite3-dev libpq-dev postgresql sqlite3 fonts-wqy-microhei zlib1g-dev libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
   dpkg-dev binutils man-db systemd adduser prometheus prometheus-node-exporter)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)

@@ -1,6 +1,7 @@
 import JianfuIndicators
 import JianfuIngest
 import JianfuModel
+import JianfuStore
 
 /// An output format a pipeline can ask for (SPEC §2 `outputs.formats`).
 /// `bulletin` is the written bulletin, `bulletin.md` and `bulletin.docx` (SPEC §6); `xlsx` is
@@ -74,12 +75,15 @@ public enum StateLocation: Sendable, Equatable {
     /// The SQLite store at this absolute path (default `.jianfu/NAME.sqlite` beside the
     /// pipeline file).
     case sqlite(String)
+    /// A PostgreSQL store (`state: postgresql://…`), shared by pipelines; theirs keyed by `name`.
+    case postgresql(PostgreSQLLocation)
 
     /// As `summary.json` (`run.state`) and the logs name it.
     public var description: String {
         switch self {
         case .none: "none"
         case .sqlite(let path): path
+        case .postgresql(let place): place.description
         }
     }
 }

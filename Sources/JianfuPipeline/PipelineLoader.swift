@@ -50,7 +50,7 @@ public enum PipelineLoader {
             categories: categories.overrides,
             grades: try GradesSection.read(top["grades"]),
             staleAfter: try top["stale_after"]?.integer("a whole number of months ≥ 1") { $0 >= 1 })
-        let state = try self.state(top["state"], location: location)
+        let state = try StateSection.read(top["state"], location: location)
         let outputs = try OutputsSection.read(top["outputs"], location: location)
         try OutputsSection.checkPlace(outputs.directory, outputs: top["outputs"], root: root, inputs: inputs(
             file: location.file, sources: sources, state: state, cache: location.resolve(".jianfu")))
@@ -72,22 +72,6 @@ public enum PipelineLoader {
         config.categoryKeys = categories.keys
         config.writesSeries = outputs.series
         return config
-    }
-
-    /// `state:` (SPEC §8): `none`, or the store's file relative to the pipeline file; by default
-    /// `.jianfu/NAME.sqlite` beside it.
-    private static func state(_ node: ConfigNode?, location: PipelineLocation) throws -> StateLocation {
-        guard let node else { return .sqlite(location.resolve(".jianfu/\(location.baseName).sqlite")) }
-        let expected = "none, or the state store's file path relative to the pipeline file, such as .jianfu/demo.sqlite"
-        let text = try node.text(expected)
-        guard !text.isEmpty else { throw node.invalid(expected) }
-        guard text != "none" else { return .none }
-        let path = location.resolve(text)
-        // The run lock is NAME.lock beside the store NAME.*: a store named *.lock would be its own lock.
-        guard SQLiteStore.lockPath(for: path) != path else {
-            throw node.invalid("a state store file whose name does not end in .lock (the store's run lock is NAME.lock beside it), such as .jianfu/demo.sqlite")
-        }
-        return .sqlite(path)
     }
 
     /// What a report folder may not be or contain: the pipeline file, the sources' files, the

@@ -107,16 +107,14 @@ public struct PipelineRunner {
         if !dropStored.isEmpty, config.state == .none {
             logger.warning("--drop-stored: with state: none there are no stored values; nothing to drop")
         }
-        switch config.state {
-        case .none:
-            let clock = ContinuousClock()
-            let started = clock.now
-            progress("reading the sources")
-            let ingestion = try ingest()
-            return try publish(ingestion, started: started, ingested: clock.now)
-        case .sqlite(let path):
-            return try run(with: SQLiteStore(path: path))
+        if let store = try config.state.openForWriting(pipeline: config.name) {
+            return try run(with: store)
         }
+        let clock = ContinuousClock()
+        let started = clock.now
+        progress("reading the sources")
+        let ingestion = try ingest()
+        return try publish(ingestion, started: started, ingested: clock.now)
     }
 
     /// The stages after ingest: the data-quality gate, the indicators (over the months up to

@@ -10,14 +10,18 @@ public struct RunHistory {
 
     /// Reads the run log of `config`'s store (read-only: a run may be writing meanwhile).
     public init(config: PipelineConfig, limit: Int) throws {
-        guard case .sqlite(let path) = config.state else {
+        guard config.state != .none else {
             throw RunError.noRunLog(pipeline: config.name, reason: "it has state: none, so it keeps no run log")
         }
-        guard FileManager.default.fileExists(atPath: path) else {
-            text = "pipeline \(config.name): no run yet (\(path) does not exist)"
+        guard let store = try config.state.openForReading(pipeline: config.name) else {
+            if case .sqlite(let path) = config.state {
+                text = "pipeline \(config.name): no run yet (\(path) does not exist)"
+            } else {
+                text = "pipeline \(config.name): no run yet (\(config.state.description) holds no jianfu store)"
+            }
             return
         }
-        let runs = try SQLiteStore(path: path, readOnly: true).recentRuns(limit: limit)
+        let runs = try store.recentRuns(limit: limit)
         // A run that did not log its end is shown as the next run will settle it (read-only:
         // nothing is written, so this works on a full disk too).
         let reports = ReportFolder.runID(in: ReportFolder.canonical(config.outputDirectory))

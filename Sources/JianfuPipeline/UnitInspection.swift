@@ -31,8 +31,8 @@ public struct UnitInspection {
     /// unit), then evaluates. `wholeCategory` evaluates every unit even from a store (the HTML
     /// page lists them).
     public init(runner: PipelineRunner, query: String, wholeCategory: Bool = false) throws {
-        if case .sqlite(let path) = runner.config.state, FileManager.default.fileExists(atPath: path),
-           let stored = try StoredUnitInspection(runner: runner, store: SQLiteStore(path: path, readOnly: true), query: query) {
+        if let store = try runner.config.state.openForReading(pipeline: runner.config.name),
+           let stored = try StoredUnitInspection(runner: runner, store: store, query: query) {
             let part = try stored.evaluate(wholeCategory: wholeCategory)
             self.init(part.evaluation, unit: part.unit, hierarchy: part.hierarchy, run: part.run, ranking: part.ranking, notes: stored.notes)
             return

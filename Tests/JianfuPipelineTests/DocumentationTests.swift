@@ -16,7 +16,7 @@ import Testing
     @Test func everyPipelineKeyIsInPipelineMD() throws {
         let text = try Self.doc("pipeline.md")
         let keys = PipelineLoader.keys + SourcesSection.keys + MetricsSection.keys + ReboundSection.keys + GradesSection.keys
-            + OutputsSection.keys + CategoriesSection.keys + BulletinSection.keys + OutputFormat.allCases.map(\.rawValue)
+            + OutputsSection.keys + CategoriesSection.keys + BulletinSection.keys + StateSection.keys + OutputFormat.allCases.map(\.rawValue)
         let missing = Set(keys).filter { !text.contains("`\($0)`") && !text.contains("`\($0):") && !text.contains("{\($0):") && !text.contains(" \($0):") }
         #expect(missing.isEmpty, "docs/pipeline.md does not name: \(missing.sorted())")
     }

@@ -59,21 +59,17 @@ public struct SpotCheckSample: Sendable {
         let config = runner.config
         guard request.count >= 1 else { throw SampleError.countBelowOne(request.count) }
         if let k = request.excludeRecent, k < 1 { throw SampleError.excludeRecentBelowOne(k) }
-        var log: SQLiteStore?
-        switch config.state {
-        case .none:
-            if request.excludeRecent != nil { throw SampleError.excludeRecentWithoutState(pipeline: config.name) }
-        case .sqlite(let path):
-            log = try SQLiteStore(path: path)  // creates the store, or adds the samples tables, when needed
-        }
+        if config.state == .none, request.excludeRecent != nil { throw SampleError.excludeRecentWithoutState(pipeline: config.name) }
+        // Creates the store, or adds the samples tables, when needed.
+        let log = try config.state.openForWriting(pipeline: config.name)
 
         // The figures, as `jianfu unit` finds them.
         let evaluation: Evaluation
         let hierarchy: Hierarchy
         let basis: Basis
         var notes: [String] = []
-        if case .sqlite(let path) = config.state,
-           let stored = try StoredEvaluation(runner: runner, store: SQLiteStore(path: path, readOnly: true)) {
+        if let store = try config.state.openForReading(pipeline: config.name),
+           let stored = try StoredEvaluation(runner: runner, store: store) {
             let evaluated = try stored.evaluate(only: nil)
             (evaluation, hierarchy) = (evaluated.evaluation, evaluated.ingestion.hierarchy)
             basis = .run(number: stored.last.number, runID: stored.last.start.runID, startedAt: stored.last.start.startedAt)

@@ -1,0 +1,214 @@
+import Foundation
+import JianfuModel
+@testable import JianfuStore
+import JianfuTestSupport
+import Testing
+
+/// What only the PostgreSQL store does, on a real PostgreSQL 15 server (`PostgresServer`): its
+/// schema and migrations, the advisory run lock across connections, the snapshot of a reading
+/// store, pipelines side by side on one server, and the URL of `state:`.
+@Suite struct PostgreSQLStoreTests {
+    /// A store of pipeline `pipeline` in a fresh database (or in `database`), the password from
+    /// a variable named by `password_env`.
+    static func store(
+        pipeline: String = "p", database: String? = nil, readOnly: Bool = false, schema: String = PostgreSQLLocation.defaultSchema
+    ) throws -> (PostgreSQLStore, database: String) {
+        let server = try PostgresServer.shared()
+        let name = try database ?? server.createDatabase()
+        var location = try PostgreSQLLocation.parse(server.url(name)).get()
+        location.schema = schema
+        location.passwordVariable = "JIANFU_TEST_PASSWORD"
+        return (try PostgreSQLStore(location, pipeline: pipeline, readOnly: readOnly, environment: ["JIANFU_TEST_PASSWORD": server.password]), name)
+    }
+
+    static func start(_ store: PostgreSQLStore, at: String = "2024-06-01T00:00:00Z") throws -> Int64 {
+        try store.beginRun(RunStart(runID: "r", startedAt: at, pid: 1, pipelineSHA256: "p", jianfuVersion: "t", asOf: nil), reportsRunID: nil)
+    }
+
+    /// A read of source `name`: (unit, month, value) of metric documents.
+    static func batch(_ values: [(String, String, Double)]) -> ObservationBatch {
+        var units: [String] = []
+        var stored = StoredValues()
+        for (line, (unit, month, value)) in values.enumerated() {
+            let u = units.firstIndex(of: unit) ?? { units.append(unit); return units.count - 1 }()
+            stored.append(period: Int32(PeriodParser.parse(month)!.ordinal), unit: Int32(u), value: value, line: UInt32(line + 2))
+        }
+        return ObservationBatch(
+            units: units, names: units.map { _ in "" }, named: units.map { _ in true }, metrics: [Metric(id: "documents")], values: [stored])
+    }
+
+    static func read(_ name: String, _ tag: String) -> SourceRead {
+        SourceRead(
+            fingerprint: SourceFingerprint(size: 1, sha256: tag), readKey: "k", latestMonth: 0,
+            report: SourceReport(name: name, path: "/data/\(name).csv", kind: .observations), rejections: [])
+    }
+
+    @Test func aNewDatabaseGetsTheSchemaOnceAndItsVersionIsRecorded() throws {
+        let (_, database) = try Self.store()
+        _ = try Self.store(database: database)  // a second open changes nothing
+        let server = try PostgresServer.shared()
+        #expect(try server.psql("SELECT version, name FROM jianfu.schema_migrations", database: database) == "1|v1")
+        let tables = try server.psql("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'jianfu'", database: database)
+        #expect(tables == "bulletin_alerts,bulletins,declared_units,metrics,observation_history,observations,rejections,run_locks,runs,sample_units,samples,schema_migrations,source_units,sources,unit_scores,units")
+    }
+
+    @Test func aSchemaWithOtherTablesIsRefusedAndLeftAlone() throws {
+        let server = try PostgresServer.shared()
+        let database = try server.createDatabase()
+        try server.psql("CREATE SCHEMA jianfu AUTHORIZATION jianfu_test; CREATE TABLE jianfu.invoices (n int); ALTER TABLE jianfu.invoices OWNER TO jianfu_test", database: database)
+        #expect {
+            _ = try Self.store(database: database)
+        } throws: { error in
+            "\(error)".contains("holds tables jianfu did not create (invoices)")
+        }
+        #expect(try server.psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'jianfu'", database: database) == "1")
+    }
+
+    @Test func aStoreWrittenByANewerJianfuIsRefused() throws {
+        let (_, database) = try Self.store()
+        try PostgresServer.shared().psql("INSERT INTO jianfu.schema_migrations (version, name) VALUES (99, 'future')", database: database)
+        #expect {
+            _ = try Self.store(database: database)
+        } throws: { error in
+            guard case StoreError.newerSchema(_, 99, 1) = error else { return false }
+            return true
+        }
+    }
+
+    @Test func aCorrectionKeepsTheOldValueAndValuesComeBackInKeyOrder() throws {
+        let (store, database) = try Self.store()
+        let first = try Self.start(store)
+        try store.beginChanges()
+        #expect(try store.recordObservations(Self.batch([("U2", "2024-01", 5), ("U1", "2024-01", 10), ("U1", "2024-02", 8)]),
+                                             read: Self.read("counts", "a"), run: first) == MergeCount(added: 3, corrections: 0))
+        try store.commitChanges()
+
+        // 2024-02 re-sent as 7 (a correction), 2024-01 unchanged, 2024-03 new; U2 not sent.
+        let second = try Self.start(store)
+        try store.beginChanges()
+        #expect(try store.recordObservations(Self.batch([("U1", "2024-01", 10), ("U1", "2024-02", 7), ("U1", "2024-03", 6)]),
+                                             read: Self.read("counts", "b"), run: second) == MergeCount(added: 1, corrections: 1))
+        try store.commitChanges()
+        #expect(first == 1 && second == 2, "run numbers count per pipeline")
+
+        // Units are numbered in the order they first reached the store: U2 = 1, U1 = 2.
+        let values = try store.values(source: "counts", metric: Metric(id: "documents"), units: nil)
+        let jan = Int32(2024 * 12), feb = jan + 1, mar = jan + 2
+        #expect(values.periods == [jan, jan, feb, mar])
+        #expect(values.units == [1, 2, 2, 2])
+        #expect(values.values == [5, 10, 7, 6])
+        #expect(values.lines == [2, 3, 3, 4], "a changed value takes its new line; an unchanged one keeps its old")
+        #expect(try store.values(source: "counts", metric: Metric(id: "documents"), units: [1]).values == [5])
+        #expect(try store.values(source: "counts", metric: Metric(id: "documents", granularity: .quarter), units: nil).count == 0)
+        #expect(try store.corrections(run: second) == [
+            Correction(unitID: "U1", metric: "documents", period: Period(year: 2024, month: 2), oldValue: 8, newValue: 7, source: "counts", line: 3, run: second),
+        ])
+        #expect(try PostgresServer.shared().psql(
+            "SELECT period, value, run, replaced_by_run, new_value FROM jianfu.observation_history", database: database) == "24289|8|1|2|7")
+    }
+
+    @Test func theRunLockExcludesTheSamePipelineOnlyAndNamesItsHolder() throws {
+        let (first, database) = try Self.store(pipeline: "county")
+        let me = LockHolder(pid: 4242, since: "2024-06-01T00:00:00Z")
+        #expect(try first.lockForRun(me) == nil)
+        // Another connection (another process, another machine) for the same pipeline.
+        let (second, _) = try Self.store(pipeline: "county", database: database)
+        #expect {
+            _ = try second.lockForRun(LockHolder(pid: 1, since: "later"))
+        } throws: { error in
+            guard case StoreError.locked(let holder, let place) = error else { return false }
+            return holder == me && place.hasPrefix("held on host ") && "\(error)".hasPrefix("another run holds the lock: pid 4242 since 2024-06-01T00:00:00Z (held on host ")
+        }
+        // Another pipeline on the same server is not blocked.
+        let (other, _) = try Self.store(pipeline: "province", database: database)
+        #expect(try other.lockForRun(LockHolder(pid: 2, since: "now")) == nil)
+        other.unlockRun()
+        first.unlockRun()
+        #expect(try second.lockForRun(LockHolder(pid: 3, since: "now")) == nil, "released: the next run takes it")
+        second.unlockRun()
+    }
+
+    @Test func aLockLeftByADeadSessionIsTakenOverAndItsHolderReturned() throws {
+        let (_, database) = try Self.store(pipeline: "county")
+        do {
+            let (dying, _) = try Self.store(pipeline: "county", database: database)
+            _ = try dying.lockForRun(LockHolder(pid: 999_999, since: "yesterday"))
+            // The process dies: its session ends without unlockRun (the row stays, the lock goes).
+            try PostgresServer.shared().psql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND application_name = 'jianfu'",
+                database: database)
+            _ = dying
+        }
+        let (next, _) = try Self.store(pipeline: "county", database: database)
+        #expect(try next.lockForRun(LockHolder(pid: 5, since: "today")) == LockHolder(pid: 999_999, since: "yesterday"))
+        next.unlockRun()
+    }
+
+    @Test func aReadingStoreSeesOneSnapshotWhileARunCommits() throws {
+        let (writer, database) = try Self.store()
+        _ = try Self.start(writer)
+        let (reader, _) = try Self.store(database: database, readOnly: true)
+        #expect(try reader.recentRuns(limit: 10).count == 1)
+        let run = try Self.start(writer, at: "2024-07-01T00:00:00Z")
+        try writer.beginChanges()
+        _ = try writer.recordObservations(Self.batch([("U1", "2024-01", 1)]), read: Self.read("counts", "a"), run: run)
+        try writer.commitChanges()
+        #expect(try reader.recentRuns(limit: 10).count == 1, "the reader's snapshot was taken before")
+        #expect(try reader.source(named: "counts") == nil)
+        let (later, _) = try Self.store(database: database, readOnly: true)
+        #expect(try later.recentRuns(limit: 10).count == 2)
+        #expect(try later.source(named: "counts")?.readRun == run)
+    }
+
+    @Test func pipelinesOnOneServerKeepTheirOwnRunsSourcesAndValues() throws {
+        let (a, database) = try Self.store(pipeline: "east")
+        let (b, _) = try Self.store(pipeline: "west", database: database)
+        for (store, value) in [(a, 1.0), (b, 2.0)] {
+            let run = try Self.start(store)
+            try store.beginChanges()
+            _ = try store.recordObservations(Self.batch([("U1", "2024-01", value)]), read: Self.read("counts", "x"), run: run)
+            try store.commitChanges()
+        }
+        #expect(try a.recentRuns(limit: 5).map(\.number) == [1])
+        #expect(try b.recentRuns(limit: 5).map(\.number) == [1])
+        #expect(try a.values(source: "counts", metric: Metric(id: "documents"), units: nil).values == [1])
+        #expect(try b.values(source: "counts", metric: Metric(id: "documents"), units: nil).values == [2])
+    }
+
+    @Test func aReadingStoreOfAnEmptyDatabaseIsEmpty() throws {
+        let server = try PostgresServer.shared()
+        let (reader, _) = try Self.store(database: try server.createDatabase(), readOnly: true)
+        #expect(!reader.hasSchema)
+        #expect(try reader.recentRuns(limit: 5).isEmpty)
+    }
+
+    @Test func aServerThatDoesNotAnswerIsAnErrorInWords() throws {
+        let port = try PostgresServer.freePort()
+        let location = try PostgreSQLLocation.parse("postgresql://nobody@127.0.0.1:\(port)/none").get()
+        #expect {
+            _ = try PostgreSQLStore(location, pipeline: "p", environment: [:])
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("the state store postgresql://nobody@127.0.0.1:\(port)/none cannot be used: cannot connect to the PostgreSQL server")
+                && text.contains("Connection refused")
+        }
+    }
+
+    @Test func theURLOfState() {
+        func problem(_ url: String) -> PostgreSQLLocation.Problem? {
+            if case .failure(let problem) = PostgreSQLLocation.parse(url) { return problem }
+            return nil
+        }
+        #expect(PostgreSQLLocation.parse("postgresql://ops@db.example:5433/county?sslmode=require&schema=east")
+                == .success(PostgreSQLLocation(user: "ops", host: "db.example", port: 5433, database: "county", schema: "east", sslMode: "require")))
+        #expect(PostgreSQLLocation.parse("postgres://db/county") == .success(PostgreSQLLocation(user: nil, host: "db", port: nil, database: "county")))
+        #expect(problem("postgresql://ops:s3cret@db/county") == .password)
+        #expect(problem("postgresql://db/county?password=s3cret") == .password)
+        #expect(problem("postgresql://db/county?schema=Bad-Name") != nil)
+        #expect(problem("postgresql://db/county?sslmode=maybe") != nil)
+        #expect(problem("postgresql://db:99999/county") != nil)
+        #expect(problem("postgresql://db") != nil)
+        #expect(problem("postgresql://db/county?application_name=x") != nil)
+        #expect("\(PostgreSQLLocation(user: "ops", host: "::1", port: 5432, database: "c", schema: "east"))" == "postgresql://ops@[::1]:5432/c?schema=east")
+    }
+}
