@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "JianfuModelTests", dependencies: ["JianfuModel"]),
         .testTarget(name: "JianfuIngestTests", dependencies: ["JianfuIngest", "JianfuModel"]),
         .testTarget(name: "JianfuIndicatorsTests", dependencies: ["JianfuIndicators", "JianfuModel"]),
         .testTarget(name: "JianfuReportsTests", dependencies: ["JianfuReports", "JianfuIndicators", "JianfuModel"]),

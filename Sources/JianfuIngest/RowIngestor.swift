@@ -106,43 +106,22 @@ struct RowIngestor {
             guard let m = metricNames.firstIndex(where: { Self.equal(metricBytes, $0.0) || Self.equal(metricBytes, $0.1) }) else {
                 return rejectRow(record, spec.header(for: "metric"), .unknownMetric(Self.text(metricBytes)))
             }
-            let periodOutcome = period(record.field(columns.period), metric: m)
-            guard case .success(let ordinal) = periodOutcome else {
-                if case .failure(let failure) = periodOutcome { rejectRow(record, spec.header(for: "period"), failure.problem) }
-                return
-            }
-            let valueField = valueHeader
-            switch ValueParser.parse(record.field(columns.value)) {
+            guard let ordinal = rowPeriod(record, metric: m) else { return }
+            switch value(record.field(columns.value), metric: m) {
             case .empty:
-                return rejectRow(record, valueField, .emptyValue)
-            case .invalid:
-                return rejectRow(record, valueField, .notANumber(Self.text(record.field(columns.value))))
-            case .outOfRange:
-                return rejectRow(record, valueField, .tooLarge(Self.text(record.field(columns.value).trimmed)))
-            case .negative where isCount[m]:
-                return rejectRow(record, valueField, .negativeCount(Self.text(record.field(columns.value).trimmed), metric: metrics[m].id))
-            case .value(let v), .negative(let v):
+                return rejectRow(record, valueHeader, .emptyValue)
+            case .rejected(let problem):
+                return rejectRow(record, valueHeader, problem)
+            case .value(let v):
                 let unit = unit(known, unitBytes, record)
-                switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
-                case .duplicate(let firstLine):
+                if let firstLine = keep(v, metric: m, unit: unit, ordinal: ordinal, line: record.line) {
                     return rejectRow(record, "", .duplicateValue(metric: metrics[m].id, firstLine: firstLine, firstPlace: spec.bytes.placeName(ofLine: firstLine)))
-                case .overrode:
-                    report.overrides += 1
-                    fallthrough
-                case .added:
-                    report.observations += 1
-                    firstOrdinal[m] = min(firstOrdinal[m], ordinal)
-                    lastOrdinal[m] = max(lastOrdinal[m], ordinal)
                 }
             }
 
         case .wide:
             // All metric columns of a wide source share a granularity (checked on the header).
-            let periodOutcome = period(record.field(columns.period), metric: columns.metricColumns[0].metric)
-            guard case .success(let ordinal) = periodOutcome else {
-                if case .failure(let failure) = periodOutcome { rejectRow(record, spec.header(for: "period"), failure.problem) }
-                return
-            }
+            guard let ordinal = rowPeriod(record, metric: columns.metricColumns[0].metric) else { return }
             var kept = 0
             var duplicateOf = 0
             var rowUnit: Int32 = -1  // resolved at the first value kept
@@ -154,29 +133,18 @@ struct RowIngestor {
                     if rowText == nil { rowText = record.rejectedText }
                     cellRejections.append(Rejection(source: spec.name, line: record.line, field: header, problem: problem, raw: rowText!, isCell: true))
                 }
-                switch ValueParser.parse(record.field(column)) {
+                switch value(record.field(column), metric: m) {
                 case .empty:
                     continue
-                case .invalid:
-                    rejectCell(.notANumber(Self.text(record.field(column))))
-                case .outOfRange:
-                    rejectCell(.tooLarge(Self.text(record.field(column).trimmed)))
-                case .negative where isCount[m]:
-                    rejectCell(.negativeCount(Self.text(record.field(column).trimmed), metric: metrics[m].id))
-                case .value(let v), .negative(let v):
+                case .rejected(let problem):
+                    rejectCell(problem)
+                case .value(let v):
                     if rowUnit < 0 { rowUnit = unit(known, unitBytes, record) }
-                    switch table.insert(metric: m, unit: rowUnit, ordinal: ordinal, value: v, source: sourceIndex, line: record.line) {
-                    case .duplicate(let firstLine):
+                    if let firstLine = keep(v, metric: m, unit: rowUnit, ordinal: ordinal, line: record.line) {
                         duplicateOf = firstLine
                         rejectCell(.duplicateValue(metric: metrics[m].id, firstLine: firstLine, firstPlace: spec.bytes.placeName(ofLine: firstLine)))
-                    case .overrode:
-                        report.overrides += 1
-                        fallthrough
-                    case .added:
+                    } else {
                         kept += 1
-                        report.observations += 1
-                        firstOrdinal[m] = min(firstOrdinal[m], ordinal)
-                        lastOrdinal[m] = max(lastOrdinal[m], ordinal)
                     }
                 }
             }
@@ -196,6 +164,63 @@ struct RowIngestor {
                     report.cellsRejected += cellRejections.count
                 }
             }
+        }
+    }
+
+    /// What one value cell of either layout holds (SPEC §1, §5): a value to keep, nothing, or
+    /// the problem it is rejected for. A long row with an empty value is rejected; an empty
+    /// cell of a wide row is skipped.
+    private enum CellValue {
+        case value(Double)
+        case empty
+        case rejected(RejectionProblem)
+    }
+
+    /// Reads the value field `raw` of metric `m`: a number, and not negative for a count.
+    @inline(__always)
+    private func value(_ raw: UnsafeBufferPointer<UInt8>, metric m: Int) -> CellValue {
+        switch ValueParser.parse(raw) {
+        case .empty:
+            .empty
+        case .invalid:
+            .rejected(.notANumber(Self.text(raw)))
+        case .outOfRange:
+            .rejected(.tooLarge(Self.text(raw.trimmed)))
+        case .negative where isCount[m]:
+            .rejected(.negativeCount(Self.text(raw.trimmed), metric: metrics[m].id))
+        case .value(let v), .negative(let v):
+            .value(v)
+        }
+    }
+
+    /// Puts `value` into the grid and counts it for the source report; returns the line of the
+    /// first occurrence when it repeats one (the caller rejects it), `nil` when kept.
+    @inline(__always)
+    private mutating func keep(_ value: Double, metric m: Int, unit: Int32, ordinal: Int32, line: Int) -> Int? {
+        switch table.insert(metric: m, unit: unit, ordinal: ordinal, value: value, source: sourceIndex, line: line) {
+        case .duplicate(let firstLine):
+            return firstLine
+        case .overrode:
+            report.overrides += 1
+            fallthrough
+        case .added:
+            report.observations += 1
+            firstOrdinal[m] = min(firstOrdinal[m], ordinal)
+            lastOrdinal[m] = max(lastOrdinal[m], ordinal)
+            return nil
+        }
+    }
+
+    /// The ordinal of the row's period at the granularity of metric `m`; `nil` when the row is
+    /// rejected for it.
+    @inline(__always)
+    private mutating func rowPeriod(_ record: CSVRecord, metric m: Int) -> Int32? {
+        switch period(record.field(columns.period), metric: m) {
+        case .success(let ordinal):
+            return ordinal
+        case .failure(let failure):
+            rejectRow(record, spec.header(for: "period"), failure.problem)
+            return nil
         }
     }
 

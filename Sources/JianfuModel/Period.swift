@@ -50,14 +50,30 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The canonical spelling used in every output: `2024-03`, `2024Q1`, `2024`.
     public var description: String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maximumSpellingLength) { buffer in
+            let start = buffer.baseAddress!
+            return String(decoding: UnsafeBufferPointer(start: start, count: put(at: start) - start), as: UTF8.self)
+        }
+    }
+
+    /// The most bytes `put(at:)` stores.
+    public static let maximumSpellingLength = DecimalDigits.maximumCount + 3
+
+    /// Stores the canonical spelling (`description`) at `p` as bytes, for the writers that
+    /// spell a period per output line; returns the pointer past it. The one home of the rule.
+    @inlinable
+    public func put(at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var q = DecimalDigits.put(year, at: p)
         switch granularity {
         case .month:
-            let m = ordinal % 12 + 1
-            return "\(year)-" + (m < 10 ? "0\(m)" : "\(m)")
+            q[0] = UInt8(ascii: "-")
+            q = DecimalDigits.put(ordinal % 12 + 1, minimumWidth: 2, at: q + 1)
         case .quarter:
-            return "\(year)Q\(ordinal % 4 + 1)"
+            q[0] = UInt8(ascii: "Q")
+            q = DecimalDigits.put(ordinal % 4 + 1, at: q + 1)
         case .year:
-            return "\(year)"
+            break
         }
+        return q
     }
 }

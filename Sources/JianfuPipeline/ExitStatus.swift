@@ -10,17 +10,21 @@ public enum ExitStatus {
     /// A bad pipeline file or bad arguments (including a granularity change the run was not
     /// told to drop stored values for).
     public static let badPipeline: Int32 = 2
+    /// Bad command-line arguments, which only the argument parser recognises: the code of a
+    /// bad pipeline (SPEC §7), not ArgumentParser's usual 64.
+    public static let badArguments = badPipeline
     /// Data quality over `max_rejected`.
     public static let dataQuality: Int32 = 3
     /// Another run holds the lock.
     public static let locked: Int32 = 4
 
-    /// The exit code `error` maps to.
+    /// The exit code `error` maps to. A unit query that names no unit or several
+    /// (`UnitLookupError`) is a bad argument.
     public static func code(for error: Error) -> Int32 {
         switch error {
         case TemplateError.fileInTheWay:
             failure
-        case is PipelineError, is SampleError, is TemplateError, RunError.unknownMetric, StoreError.granularityChanged:
+        case is PipelineError, is SampleError, is TemplateError, is UnitLookupError, RunError.unknownMetric, StoreError.granularityChanged:
             badPipeline
         case RunError.qualityGate:
             dataQuality

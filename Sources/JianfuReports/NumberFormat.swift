@@ -1,24 +1,97 @@
+import JianfuModel
+
 /// How every number is written (SPEC §6): full precision in the shortest form that reads back
 /// to the same `Double`, `.` as decimal point, no exponent, no thousands separators; whole
 /// numbers without a fraction (`12`, not `12.0`).
+///
+/// `put(_:at:)` is the one implementation of the rule, storing bytes through a pointer so that
+/// `series.csv` (a line per observation) spells numbers without making a `String`;
+/// `format(_:)` and `OutputBuffer.write(number:)` are built on it.
 public enum NumberFormat {
+    /// The most bytes `put(_:at:)` stores: the plain decimal notation of the smallest
+    /// subnormal (`0.` and 323 zeros before 17 significant digits) or of `Double.greatestFiniteMagnitude`
+    /// (309 digits), with a sign.
+    public static let maximumLength = 350
+
+    /// The number spelled as a `String`.
     public static func format(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 {
-            return value == 0 ? "0" : String(Int64(value))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumLength) { buffer in
+            let start = buffer.baseAddress!
+            return String(decoding: UnsafeBufferPointer(start: start, count: put(value, at: start) - start), as: UTF8.self)
         }
-        if let (scaled, digits) = shortDecimal(value) {
-            var text = String(scaled.magnitude)
-            if text.count <= digits { text = String(repeating: "0", count: digits - text.count + 1) + text }
-            text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
-            return (value < 0 ? "-" : "") + text
+    }
+
+    /// Stores `value`'s spelling at `p`, which has room for `maximumLength` bytes; returns the
+    /// pointer past it. Whole numbers below 10^15 and short decimals (a survey score such as
+    /// 76.3), nearly all values, are stored digit by digit; any other goes through
+    /// `Double.description`.
+    @inline(__always)
+    public static func put(_ value: Double, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        // Whole numbers are most values: `Int64(exactly:)` tells them apart without a libm call
+        // (and spells -0.0 as `0`).
+        if let whole = Int64(exactly: value), whole.magnitude < 1_000_000_000_000_000 {
+            var q = p
+            if whole < 0 {
+                q[0] = UInt8(ascii: "-")
+                q += 1
+            }
+            return DecimalDigits.put(Int(whole.magnitude), at: q)
         }
+        if let (scaled, digits) = shortDecimal(value) { return put(decimal: scaled, digits: digits, at: p) }
+        return putExpanded(value, at: p)
+    }
+
+    /// The common case of a value with a few decimals (a survey score such as 76.3): the
+    /// fewest fraction digits `k ≤ 6` such that `round(value·10^k) / 10^k` reads back as the same
+    /// `Double`. Below 1e9 only one k-digit decimal maps to a `Double`, so this is the shortest
+    /// round-trip form, found without formatting a `String` first.
+    @inline(__always)
+    static func shortDecimal(_ value: Double) -> (scaled: Int64, digits: Int)? {
+        guard value.magnitude < 1e9, value != value.rounded() else { return nil }
+        var scale = 1.0
+        for digits in 1...6 {
+            scale *= 10
+            let scaled = (value * scale).rounded()
+            if scaled / scale == value { return (Int64(scaled), digits) }
+        }
+        return nil
+    }
+
+    /// Stores `scaled / 10^digits` in plain decimal notation (`-0.05`, `76.3`) at `p`.
+    @inline(__always)
+    static func put(decimal scaled: Int64, digits: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var q = p
+        if scaled < 0 {
+            q[0] = UInt8(ascii: "-")
+            q += 1
+        }
+        let magnitude = Int(scaled.magnitude)
+        var divisor = 1
+        for _ in 0..<digits { divisor *= 10 }
+        q = DecimalDigits.put(magnitude / divisor, at: q)
+        q[0] = UInt8(ascii: ".")
+        return DecimalDigits.put(magnitude % divisor, minimumWidth: digits, at: q + 1)
+    }
+
+    /// The rare rest (large, tiny or long-fraction values, NaN, infinities): the shortest
+    /// round-trip digits of `Double.description`, with `d.ddde±x` expanded into plain decimal
+    /// notation and whole numbers from 1e15 up without their `.0`.
+    @inline(never)
+    static func putExpanded(_ value: Double, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var text = expanded(value)
+        return text.withUTF8 { bytes in
+            p.update(from: bytes.baseAddress!, count: bytes.count)
+            return p + bytes.count
+        }
+    }
+
+    private static func expanded(_ value: Double) -> String {
         let shortest = value.description
         // Searched as bytes: a `Character` walk costs more than the formatting itself.
         guard let e = shortest.utf8.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) else {
             // Whole numbers from 1e15 up are spelled `1000000000000000.0`: drop the fraction.
             return shortest.hasSuffix(".0") ? String(shortest.dropLast(2)) : shortest
         }
-        // Expand `d.ddde±x` into plain decimal notation.
         let exponent = Int(shortest[shortest.index(after: e)...])!
         var mantissa = String(shortest[..<e])
         let negative = mantissa.hasPrefix("-")
@@ -39,22 +112,6 @@ public enum NumberFormat {
         while fraction.hasSuffix("0") { fraction.removeLast() }
         if !fraction.isEmpty { result += "." + fraction }
         return (negative ? "-" : "") + result
-    }
-
-    /// The common case of a value with a few decimals (a survey score such as 76.3): the
-    /// fewest fraction digits `k ≤ 6` such that `round(value·10^k) / 10^k` reads back as the same
-    /// `Double`. Below 1e9 only one k-digit decimal maps to a `Double`, so this is the shortest
-    /// round-trip form, found without formatting a `String` first.
-    @inline(__always)
-    public static func shortDecimal(_ value: Double) -> (scaled: Int64, digits: Int)? {
-        guard value.magnitude < 1e9, value != value.rounded() else { return nil }
-        var scale = 1.0
-        for digits in 1...6 {
-            scale *= 10
-            let scaled = (value * scale).rounded()
-            if scaled / scale == value { return (Int64(scaled), digits) }
-        }
-        return nil
     }
 
     /// An optional number: empty when missing.

@@ -76,40 +76,16 @@ public final class OutputBuffer: @unchecked Sendable {
 
     /// Writes a non-negative integer's decimal digits without building a `String`.
     public func write(digits value: Int, minimumWidth: Int = 1) {
-        reserve(20)
-        count = Self.put(digits: value, minimumWidth: minimumWidth, at: storage + count) - storage
+        reserve(DecimalDigits.maximumCount)
+        count = DecimalDigits.put(value, minimumWidth: minimumWidth, at: storage + count) - storage
     }
 
-    /// Writes a number exactly as `NumberFormat.format` spells it; whole numbers and short
-    /// decimals (a survey score such as 76.3) without building a `String`.
+    /// Writes a number as `NumberFormat` spells it, without building a `String` for whole
+    /// numbers and short decimals.
     public func write(number value: Double) {
-        reserve(Self.shortNumberLength)
-        if let end = Self.put(number: value, at: storage + count) {
-            count = end - storage
-        } else {
-            write(NumberFormat.format(value))
-        }
-    }
-
-    /// The most bytes `put(number:at:)` stores.
-    public static let shortNumberLength = 32
-
-    /// Stores `value` at `p` as `NumberFormat.format` spells it when it is whole (below 10^15)
-    /// or a short decimal, and returns the pointer past it; `nil`, storing nothing, for any
-    /// other number (spell it with `NumberFormat.format`).
-    @inline(__always)
-    public static func put(number value: Double, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>? {
-        // Whole numbers are most values: `Int64(exactly:)` tells them apart without a libm call.
-        if let whole = Int64(exactly: value), whole.magnitude < 1_000_000_000_000_000 {
-            var q = p
-            if whole < 0 {
-                q[0] = UInt8(ascii: "-")
-                q += 1
-            }
-            return put(digits: Int(whole.magnitude), at: q)
-        }
-        if let (scaled, digits) = NumberFormat.shortDecimal(value) { return put(decimal: scaled, digits: digits, at: p) }
-        return nil
+        reserve(NumberFormat.maximumLength)
+        count = NumberFormat.put(value, at: storage + count) - storage
+        if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
     }
 
     /// Writes one line built by `body` through a pointer with room for `maximumLength` bytes;
@@ -118,59 +94,6 @@ public final class OutputBuffer: @unchecked Sendable {
         reserve(maximumLength)
         count = body(storage + count) - storage
         if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
-    }
-
-    /// Stores the digits of `value` at `p`; returns the pointer past them.
-    @inline(__always)
-    public static func put(digits value: Int, minimumWidth: Int = 1, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        var width = 1
-        var limit = 10
-        while value >= limit, width < 19 {
-            width += 1
-            limit &*= 10
-        }
-        width = max(width, minimumWidth)
-        var n = value
-        var i = width
-        while i > 0 {
-            i -= 1
-            p[i] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
-            n /= 10
-        }
-        return p + width
-    }
-
-    /// Stores `scaled / 10^digits` in plain decimal notation (`-0.05`, `76.3`) at `p`.
-    @inline(__always)
-    public static func put(decimal scaled: Int64, digits: Int, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        var q = p
-        if scaled < 0 {
-            q[0] = UInt8(ascii: "-")
-            q += 1
-        }
-        let magnitude = Int(scaled.magnitude)
-        var divisor = 1
-        for _ in 0..<digits { divisor *= 10 }
-        q = put(digits: magnitude / divisor, at: q)
-        q[0] = UInt8(ascii: ".")
-        return put(digits: magnitude % divisor, minimumWidth: digits, at: q + 1)
-    }
-
-    /// Stores a period's canonical spelling at `p`; returns the pointer past it.
-    @inline(__always)
-    public static func put(period: Period, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        var q = put(digits: period.year, at: p)
-        switch period.granularity {
-        case .month:
-            q[0] = UInt8(ascii: "-")
-            q = put(digits: period.ordinal % 12 + 1, minimumWidth: 2, at: q + 1)
-        case .quarter:
-            q[0] = UInt8(ascii: "Q")
-            q = put(digits: period.ordinal % 4 + 1, at: q + 1)
-        case .year:
-            break
-        }
-        return q
     }
 
     /// Writes everything buffered to the descriptor. Throws the first failed write, including

@@ -66,25 +66,24 @@ public struct RunInfo: Sendable {
 }
 
 /// The data-quality totals of a run (SPEC §5): rows read, rows rejected (no observation kept),
-/// cells rejected, blank lines.
+/// cells rejected, blank lines, observations, overrides — the observation sources' counters
+/// summed by `SourceReport.add(countsOf:)`, the one list of them.
 public struct DataQuality: Sendable, Equatable {
-    public var rowsRead = 0
-    public var rowsRejected = 0
-    public var cellsRejected = 0
-    public var blankLines = 0
-    public var observations = 0
-    public var overrides = 0
+    /// The sources' counters summed (no name, path, threads or periods).
+    public let totals: SourceReport
 
     public init(sources: [SourceReport]) {
-        for s in sources {
-            rowsRead += s.rowsRead
-            rowsRejected += s.rowsRejected
-            cellsRejected += s.cellsRejected
-            blankLines += s.blankLines
-            observations += s.observations
-            overrides += s.overrides
-        }
+        var totals = SourceReport(name: "", path: "", kind: .observations)
+        for source in sources { totals.add(countsOf: source) }
+        self.totals = totals
     }
+
+    public var rowsRead: Int { totals.rowsRead }
+    public var rowsRejected: Int { totals.rowsRejected }
+    public var cellsRejected: Int { totals.cellsRejected }
+    public var blankLines: Int { totals.blankLines }
+    public var observations: Int { totals.observations }
+    public var overrides: Int { totals.overrides }
 
     /// The share that `max_rejected` is compared with: rejected rows and cells over rows read.
     public var rejectedShare: Double {

@@ -13,8 +13,8 @@ public struct SeriesCSVWriter: ReportWriter {
         CSVOutput.row(Self.header, to: out)
         // A line per observation, millions of them: each line is stored through a pointer in
         // one reservation, from the unit's and metric's bytes and the period's spelling made
-        // once per period; only values that are neither whole nor short decimals go through
-        // `NumberFormat` and a `String`. (Formatting blocks of units on every core into memory
+        // once per period; only values that are neither whole nor short decimals go through a
+        // `String` (in `NumberFormat.put`). (Formatting blocks of units on every core into memory
         // and copying them out measured slower: 0.8 s → 1.5 s for 10 M lines, since the other
         // writers already use the second core.)
         let metricIDs = evaluation.metrics.map { Array((CSVOutput.text($0.id) + ",").utf8) }
@@ -36,23 +36,14 @@ public struct SeriesCSVWriter: ReportWriter {
         }
     }
 
-    /// Writes `prefix`, `period`, `value` and a LF: in one reservation when the value is whole
-    /// or a short decimal (nearly always), else with the value spelled by `NumberFormat`.
+    /// Writes `prefix`, `period`, `value` and a LF in one reservation.
     @inline(__always)
     private static func writeLine(prefix: UnsafeBufferPointer<UInt8>, period: PeriodSpellings.Spelling, value: Double, to out: OutputBuffer) {
-        var written = false
-        out.writeLine(maximumLength: prefix.count + PeriodSpellings.Spelling.capacity + OutputBuffer.shortNumberLength + 1) { p in
+        out.writeLine(maximumLength: prefix.count + PeriodSpellings.Spelling.capacity + NumberFormat.maximumLength + 1) { p in
             p.update(from: prefix.baseAddress!, count: prefix.count)
-            guard let end = OutputBuffer.put(number: value, at: period.put(at: p + prefix.count)) else { return p }
+            let end = NumberFormat.put(value, at: period.put(at: p + prefix.count))
             end[0] = UInt8(ascii: "\n")
-            written = true
             return end + 1
-        }
-        if !written {
-            out.write(raw: prefix)
-            out.writeLine(maximumLength: PeriodSpellings.Spelling.capacity) { period.put(at: $0) }
-            out.write(number: value)
-            out.write(byte: UInt8(ascii: "\n"))
         }
     }
 }
@@ -69,7 +60,7 @@ struct PeriodSpellings {
         init(_ period: Period) {
             withUnsafeMutableBytes(of: &bytes) { raw in
                 let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                var q = OutputBuffer.put(period: period, at: p)
+                var q = period.put(at: p)
                 q[0] = UInt8(ascii: ",")
                 q += 1
                 count = q - p

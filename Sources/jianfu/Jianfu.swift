@@ -30,7 +30,7 @@ struct Jianfu: ParsableCommand {
                 } else {
                     FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 }
-                Foundation.exit(Exit.badPipeline)
+                Foundation.exit(ExitStatus.badArguments)
             }
             exit(withError: error)
         }

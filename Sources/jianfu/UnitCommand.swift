@@ -43,9 +43,6 @@ struct UnitCommand: ParsableCommand {
                 try inspection.writeHTML(to: html)
                 print("\nunit page written to \(html)")
             }
-        } catch let error as UnitLookupError {
-            _ = Exit.report(error, format: common.logFormat)
-            throw ExitCode(Exit.badPipeline)  // a bad argument (SPEC §7)
         } catch {
             throw Exit.report(error, format: common.logFormat)
         }

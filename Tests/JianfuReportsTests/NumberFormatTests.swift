@@ -13,18 +13,16 @@ import Testing
         #expect(NumberFormat.format(value) == expected)
     }
 
-    @Test func bytesMatchTheStringForm() {
-        // The byte writer used for series.csv must spell numbers exactly as NumberFormat does.
+    @Test func bufferSpellsTheLongestNumbers() {
+        // The byte path stores the plain decimal notation in place, so its room must hold the
+        // longest: 5e-324 is `0.` and 323 zeros then 5; the largest Double has 309 digits.
         let out = OutputBuffer()
-        for value in [76.3, -0.05, 0.1, 123456.789, 12, 0.30000000000000004] {
-            if let (scaled, digits) = NumberFormat.shortDecimal(value) {
-                out.writeLine(maximumLength: 32) { OutputBuffer.put(decimal: scaled, digits: digits, at: $0) }
-            } else {
-                out.write(number: value)
-            }
-            out.write(byte: UInt8(ascii: " "))
-        }
-        #expect(out.text == "76.3 -0.05 0.1 123456.789 12 0.30000000000000004 ")
+        out.write(number: -Double.leastNonzeroMagnitude)
+        #expect(out.text == "-0." + String(repeating: "0", count: 323) + "5")
+        let largest = NumberFormat.format(-Double.greatestFiniteMagnitude)
+        #expect(largest.hasPrefix("-17976931348623157") && largest.count == 310)
+        #expect(largest.dropFirst(18).allSatisfy { $0 == "0" })
+        #expect(out.text.utf8.count <= NumberFormat.maximumLength && largest.utf8.count <= NumberFormat.maximumLength)
     }
 
     @Test func numberWriterSpellsAsNumberFormat() {

@@ -167,6 +167,21 @@ struct PeriodTests {
         #expect(period.description == expected)
     }
 
+    @Test("the byte speller stores the canonical spellings")
+    func bytes() {
+        // `put(at:)` is what `description` and series.csv use: months padded to two digits,
+        // quarters unpadded, a year of three digits not padded.
+        let periods = [Period(year: 2024, month: 3), Period(year: 2024, month: 11), Period(year: 2024, quarter: 2),
+                       Period(year: 2024), Period(year: 999, month: 1)]
+        let spelled = periods.map { period in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Period.maximumSpellingLength) { buffer in
+                let start = buffer.baseAddress!
+                return String(decoding: UnsafeBufferPointer(start: start, count: period.put(at: start) - start), as: UTF8.self)
+            }
+        }
+        #expect(spelled == ["2024-03", "2024-11", "2024Q2", "2024", "999-01"])
+    }
+
     @Test("every canonical spelling parses back to its period", arguments: [
         Period(year: 2024, month: 3), Period(year: 2019, month: 12), Period(year: 2024, quarter: 2), Period(year: 2024),
     ])
