@@ -267,10 +267,18 @@ extension PostgreSQLStore {
                 ON CONFLICT (pipeline, month) DO UPDATE SET run = excluded.run
                 """,
                 [pipeline, month, run])
-            for alert in Set(alerts) {
-                try db.execute(
-                    "INSERT INTO bulletin_alerts VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                    [pipeline, month, alert.unitID, alert.metric, alert.rule, run])
+            // An alert given twice is recorded once (the key is the alert).
+            var seen = Set<StoredAlert>()
+            try db.copyIn("COPY bulletin_alerts (pipeline, month, unit_id, metric, rule, run) FROM STDIN") { w in
+                for alert in alerts where seen.insert(alert).inserted {
+                    w.text(pipeline)
+                    w.field(month)
+                    w.text(alert.unitID)
+                    w.text(alert.metric)
+                    w.text(alert.rule)
+                    w.field(run)
+                    try w.endRow()
+                }
             }
         }
     }
@@ -350,46 +358,53 @@ struct BinaryCopyReader {
 
     static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
 
+    /// Reads the rows of `chunk`, keeping an unfinished row for the next. The server sends a
+    /// row a chunk, so the chunk is parsed in place unless a row was left over.
     mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
-        var data = pending
-        pending = []
-        data.append(contentsOf: chunk)
+        if pending.isEmpty {
+            let used = try parse(chunk)
+            if used < chunk.count { pending.append(contentsOf: chunk[used...]) }
+        } else {
+            pending.append(contentsOf: chunk)
+            let buffer = pending
+            let used = try buffer.withUnsafeBytes { try parse($0) }
+            pending.removeFirst(used)
+        }
+    }
+
+    /// Parses the complete rows (and the header, first) at the start of `bytes`; returns the
+    /// bytes used.
+    private mutating func parse(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        func int16(_ i: Int) -> Int16 { Int16(bitPattern: UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])) }
+        func int32(_ i: Int) -> Int32 {
+            Int32(bitPattern: UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3]))
+        }
+        func int64(_ i: Int) -> Int64 { Int64(int32(i)) << 32 | Int64(UInt32(bitPattern: int32(i + 4))) }
         var at = 0
-        defer {
-            data.removeFirst(at)
-            pending = data
+        if !headerRead {
+            guard bytes.count >= 19 else { return 0 }
+            guard Array(bytes[0..<11]) == Self.signature else { throw CopyFormatError() }
+            let extensionLength = Int(int32(15))
+            guard bytes.count >= 19 + extensionLength else { return 0 }
+            at = 19 + extensionLength
+            headerRead = true
         }
-        try data.withUnsafeBytes { bytes in
-            func int16(_ i: Int) -> Int16 { Int16(bitPattern: UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])) }
-            func int32(_ i: Int) -> Int32 {
-                Int32(bitPattern: UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3]))
+        // A row: count (2) + 4 fields of length (4) and value (4, 4, 8, 8) = 42 bytes.
+        while bytes.count - at >= 2 {
+            let fields = int16(at)
+            if fields == -1 {
+                finished = true
+                return at + 2
             }
-            func int64(_ i: Int) -> Int64 { Int64(int32(i)) << 32 | Int64(UInt32(bitPattern: int32(i + 4))) }
-            if !headerRead {
-                guard bytes.count >= 19 else { return }
-                guard Array(bytes[0..<11]) == Self.signature else { throw CopyFormatError() }
-                let extensionLength = Int(int32(15))
-                guard bytes.count >= 19 + extensionLength else { return }
-                at = 19 + extensionLength
-                headerRead = true
-            }
-            // A row: count (2) + 4 fields of length (4) and value (4, 4, 8, 8) = 42 bytes.
-            while bytes.count - at >= 2 {
-                let fields = int16(at)
-                if fields == -1 {
-                    finished = true
-                    at += 2
-                    return
-                }
-                guard fields == 4 else { throw CopyFormatError() }
-                guard bytes.count - at >= 42 else { return }
-                guard int32(at + 2) == 4, int32(at + 10) == 4, int32(at + 18) == 8, int32(at + 30) == 8 else { throw CopyFormatError() }
-                values.append(
-                    period: int32(at + 6), unit: int32(at + 14), value: Double(bitPattern: UInt64(bitPattern: int64(at + 22))),
-                    line: UInt32(truncatingIfNeeded: int64(at + 34)))
-                at += 42
-            }
+            guard fields == 4 else { throw CopyFormatError() }
+            guard bytes.count - at >= 42 else { return at }
+            guard int32(at + 2) == 4, int32(at + 10) == 4, int32(at + 18) == 8, int32(at + 30) == 8 else { throw CopyFormatError() }
+            values.append(
+                period: int32(at + 6), unit: int32(at + 14), value: Double(bitPattern: UInt64(bitPattern: int64(at + 22))),
+                line: UInt32(truncatingIfNeeded: int64(at + 34)))
+            at += 42
         }
+        return at
     }
 
     struct CopyFormatError: Error, CustomStringConvertible {
