@@ -24,7 +24,8 @@ public enum ExitStatus {
         switch error {
         case TemplateError.fileInTheWay:
             failure
-        case is PipelineError, is SampleError, is TemplateError, is UnitLookupError, RunError.unknownMetric, StoreError.granularityChanged:
+        case is PipelineError, is SampleError, is TemplateError, is UnitLookupError, RunError.unknownMetric, StoreError.granularityChanged,
+             StoreError.otherPipeline:
             badPipeline
         case RunError.qualityGate:
             dataQuality

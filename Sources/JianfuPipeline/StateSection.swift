@@ -73,7 +73,12 @@ extension StateLocation {
     func openForWriting(pipeline: String) throws -> (any ObservationStore & SampleLog)? {
         switch self {
         case .none: nil
-        case .sqlite(let path): try SQLiteStore(path: path)
+        case .sqlite(let path):
+            try {
+                let store = try SQLiteStore(path: path)
+                try store.claim(pipeline: pipeline)
+                return store
+            }()
         case .postgresql(let place): try PostgreSQLStore(place, pipeline: pipeline)
         }
     }
@@ -87,7 +92,9 @@ extension StateLocation {
             return nil
         case .sqlite(let path):
             guard FileManager.default.fileExists(atPath: path) else { return nil }
-            return try SQLiteStore(path: path, readOnly: true)
+            let store = try SQLiteStore(path: path, readOnly: true)
+            try store.claim(pipeline: pipeline)
+            return store
         case .postgresql(let place):
             let store = try PostgreSQLStore(place, pipeline: pipeline, readOnly: true)
             return store.hasSchema ? store : nil

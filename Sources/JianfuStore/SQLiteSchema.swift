@@ -11,8 +11,8 @@ import GRDB
 enum SQLiteSchema {
     /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`;
     /// 3: `bulletins` and `bulletin_alerts`; 4: `observation_slabs` in place of `observations`;
-    /// 5: `rejections.reason_id`, `value`, `detail`, `cell`.
-    static let version = 5
+    /// 5: `rejections.reason_id`, `value`, `detail`, `cell`; 6: `store_owner`.
+    static let version = 6
 
     /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
     /// 1246122836), in the database header, so that a store is known as jianfu's — and another
@@ -28,7 +28,7 @@ enum SQLiteSchema {
 
     /// Every table and view some version of jianfu writes.
     static let allTables: Set<String> = version1Tables.union([
-        "samples", "sample_units", "bulletins", "bulletin_alerts", "observation_slabs", "observation_slab_sizes",
+        "samples", "sample_units", "bulletins", "bulletin_alerts", "observation_slabs", "observation_slab_sizes", "store_owner",
     ])
 
     /// Whether an unmarked database holds a store's tables: those of version 1, or only tables
@@ -239,6 +239,12 @@ enum SQLiteSchema {
                 ALTER TABLE rejections ADD COLUMN detail TEXT NOT NULL DEFAULT '';
                 ALTER TABLE rejections ADD COLUMN cell TEXT;
                 """)
+        }
+        // v6: the pipeline (its `name:`) the store belongs to, claimed by its first run (a store
+        // written before has its owner claimed by the next run): a second pipeline pointed at
+        // the same file is refused instead of mixing its sources, values and run log into it.
+        migrator.registerMigration("v6-store-owner") { db in
+            try db.execute(sql: "CREATE TABLE store_owner (pipeline TEXT NOT NULL)")
         }
         return migrator
     }

@@ -20,6 +20,8 @@ import JianfuModel
 /// <https://www.sqlite.org/withoutrowid.html>.
 public final class SQLiteStore: ObservationStore {
     public let location: String
+    /// Opened to read only (`jianfu unit`, `history`): nothing is migrated or written.
+    private let readOnly: Bool
     let queue: DatabaseQueue
     private let lock: RunLock
     /// Unit code → store id, loaded once per transaction; codes compared byte for byte, as
@@ -36,6 +38,7 @@ public final class SQLiteStore: ObservationStore {
     /// stores were marked is recognised by its tables and marked.
     public init(path: String, readOnly: Bool = false) throws {
         location = path
+        self.readOnly = readOnly
         let lockPath = Self.lockPath(for: path)
         guard lockPath != path else {
             throw StoreError.unusable(path: path, reason: "its name ends in .lock, the name of its own lock file; name it NAME.sqlite")
@@ -174,6 +177,24 @@ public final class SQLiteStore: ObservationStore {
             throw error
         } catch {
             throw StoreError.unusable(path: location, reason: Self.reason(error, path: location, systemErrno: systemErrno))
+        }
+    }
+
+    // MARK: The pipeline it serves
+
+    /// Makes the store `pipeline`'s, or throws `StoreError.otherPipeline` when another
+    /// pipeline's runs wrote it. A store not claimed yet (new, or written before stores were
+    /// claimed) becomes `pipeline`'s; read-only, nothing is written and an unclaimed store
+    /// passes.
+    public func claim(pipeline: String) throws {
+        try access { db in
+            // A store of an older schema opened to read has no such table yet: unclaimed.
+            guard try db.tableExists("store_owner") else { return }
+            let owner = try String.fetchOne(db, sql: "SELECT pipeline FROM store_owner LIMIT 1")
+            if let owner, owner.utf8.elementsEqual(pipeline.utf8) { return }
+            if let owner { throw StoreError.otherPipeline(path: location, owner: owner, pipeline: pipeline) }
+            guard !readOnly else { return }
+            try db.execute(sql: "INSERT INTO store_owner (pipeline) VALUES (?)", arguments: [pipeline])
         }
     }
 

@@ -31,6 +31,35 @@ import Testing
         """
     }
 
+    @Test("a second pipeline pointed at another pipeline's SQLite store is refused, and the store is unchanged")
+    func anSQLiteStoreServesOnePipeline() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try dir.write("counts.csv", Self.counts)
+        let first = try dir.write("p.yml", Self.pipeline(state: "shared.sqlite"))
+        try #require(try Jianfu.run(["run", first.path]).status == 0)
+        let store = dir.file("shared.sqlite").path
+        func runs() throws -> Int { try DatabaseQueue(path: store).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") ?? -1 } }
+        #expect(try DatabaseQueue(path: store).read { try String.fetchAll($0, sql: "SELECT pipeline FROM store_owner") } == ["试点"])
+        #expect(try runs() == 1)
+
+        // Another name, another report folder, the same store.
+        let second = try dir.write("q.yml", Self.pipeline(state: "shared.sqlite")
+            .replacingOccurrences(of: "name: 试点", with: "name: 邻县")
+            .replacingOccurrences(of: "dir: out", with: "dir: out-q"))
+        let refused = try Jianfu.run(["run", second.path])
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("holds the pipeline 试点's values") && refused.stderr.contains("this is the pipeline 邻县"), "\(refused)")
+        #expect(!dir.exists("out-q"))
+        #expect(try runs() == 1, "nothing logged by the refused run")
+        let unit = try Jianfu.run(["unit", "-p", second.path, "U1"])
+        #expect(unit.status == 2, "\(unit)")
+
+        // The owner runs on as before.
+        #expect(try Jianfu.run(["run", first.path]).status == 0)
+        #expect(try runs() == 2)
+    }
+
     /// The series.csv rows as (unit id's UTF-8 bytes, period, value): bytes, so that the test
     /// itself never merges two spellings.
     static func series(_ dir: TempDir) throws -> [[String]] {
