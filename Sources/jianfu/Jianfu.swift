@@ -14,7 +14,7 @@ struct Jianfu: ParsableCommand {
             4 another run holds the lock.
             """,
         version: PipelineRunner.version,
-        subcommands: [RunCommand.self, ValidateCommand.self, UnitCommand.self, SampleCommand.self, HistoryCommand.self, TemplateCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, UnitCommand.self, SampleCommand.self, HistoryCommand.self, TemplateCommand.self, StoreCommand.self]
     )
 
     /// Runs the command; bad arguments exit 2 (SPEC §7), not ArgumentParser's usual 64.

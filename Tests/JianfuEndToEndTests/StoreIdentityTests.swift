@@ -60,6 +60,28 @@ import Testing
         #expect(try runs() == 2)
     }
 
+    @Test("jianfu store check counts what the store holds, and a damaged slab is a problem (exit 1)")
+    func storeCheckFindsADamagedSlab() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try dir.write("counts.csv", Self.counts)
+        let pipeline = try dir.write("p.yml", Self.pipeline(state: ".jianfu/p.sqlite"))
+        try #require(try Jianfu.run(["run", pipeline.path]).status == 0)
+        let whole = try Jianfu.run(["store", "check", "-p", pipeline.path])
+        #expect(whole.status == 0, "\(whole)")
+        // counts.csv: U1 in 2018-01 and 2019-01 — two values, a slab each.
+        let lines = whole.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        for line in ["runs 1", "sources 1", "units 1", "slabs 2", "values 2", "corrections kept 0", "ok: no problem found"] {
+            #expect(lines.contains(line), "\(line) in \(whole.stdout)")
+        }
+        try DatabaseQueue(path: dir.file(".jianfu/p.sqlite").path).write { db in
+            try db.execute(sql: "UPDATE observation_slabs SET lines = x'00' WHERE period = 24216")
+        }
+        let damaged = try Jianfu.run(["store", "check", "-p", pipeline.path])
+        #expect(damaged.status == 1, "\(damaged)")
+        #expect(damaged.stdout.contains("period 24216): its arrays differ in length (units 4, vals 8, lines 1, runs 4 bytes)"), "\(damaged)")
+    }
+
     /// The series.csv rows as (unit id's UTF-8 bytes, period, value): bytes, so that the test
     /// itself never merges two spellings.
     static func series(_ dir: TempDir) throws -> [[String]] {

@@ -120,6 +120,27 @@ final class StorePlace: Sendable {
         return (values, overrides)
     }
 
+    /// `jianfu store check`: two nights of a source (U1, U2 in January; U1 corrected and U1 in
+    /// February the night after) leave 2 runs, 1 source, 1 metric, 2 units, 3 values, 1 kept
+    /// correction, and no problem.
+    @Test(arguments: StorePlace.Kind.allCases)
+    func aStoreCountsWhatItHoldsAndFindsNoProblem(_ kind: StorePlace.Kind) throws {
+        let place = try StorePlace(kind)
+        defer { place.remove() }
+        let store = try place.open()
+        try Self.night(store, [Self.read("counts", [("U1", "2024-01", 10), ("U2", "2024-01", 5)])])
+        try Self.night(store, [Self.read("counts", [("U1", "2024-01", 9), ("U1", "2024-02", 8)])])
+        let report = try #require(store as? any CheckableStore).check()
+        let counts = Dictionary(uniqueKeysWithValues: report.counts)
+        #expect(counts["runs"] == 2)
+        #expect(counts["sources"] == 1)
+        #expect(counts["metrics"] == 1)
+        #expect(counts["units"] == 2)
+        #expect(counts["values"] == 3)
+        #expect(counts["corrections kept"] == 1)
+        #expect(report.problems == [])
+    }
+
     @Test(arguments: StorePlace.Kind.allCases)
     func aResentMonthReplacesTheValueAndTheOldOneIsACorrection(kind: StorePlace.Kind) throws {
         let place = try StorePlace(kind)

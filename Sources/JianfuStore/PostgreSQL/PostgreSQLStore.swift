@@ -564,3 +564,30 @@ public final class PostgreSQLStore {
 }
 
 extension PostgreSQLStore: ObservationStore {}
+
+extension PostgreSQLStore: CheckableStore {
+    /// Counts of what the pipeline's part of the schema holds, and its keys: every value, kept
+    /// correction and named unit of a source this pipeline has, of a metric it has.
+    public func check() throws -> StoreCheckReport {
+        try access { db in
+            func count(_ sql: String) throws -> Int { try db.execute(sql, [pipeline]).int(0, 0) ?? 0 }
+            let mine = "(SELECT id FROM sources WHERE pipeline = $1)"
+            var report = StoreCheckReport()
+            report.counts = [
+                ("runs", try count("SELECT count(*) FROM runs WHERE pipeline = $1")),
+                ("sources", try count("SELECT count(*) FROM sources WHERE pipeline = $1")),
+                ("metrics", try count("SELECT count(*) FROM metrics WHERE pipeline = $1")),
+                ("units", try count("SELECT count(*) FROM units WHERE pipeline = $1")),
+                ("values", try count("SELECT count(*) FROM observations WHERE source IN \(mine)")),
+                ("corrections kept", try count("SELECT count(*) FROM observation_history WHERE source IN \(mine)")),
+                ("rejections", try count("SELECT count(*) FROM rejections WHERE source IN \(mine)")),
+            ]
+            let orphans = try count("""
+                SELECT count(*) FROM observations o WHERE o.source IN \(mine)
+                AND NOT EXISTS (SELECT 1 FROM metrics m WHERE m.id = o.metric AND m.pipeline = $1)
+                """)
+            if orphans > 0 { report.problems.append("\(orphans) values of a metric the pipeline does not have") }
+            return report
+        }
+    }
+}

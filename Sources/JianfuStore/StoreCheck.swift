@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// `jianfu store check` (issue 14.7): what a store holds, and whether it is whole — counts of
+/// what it keeps, and every problem found in its keys and (SQLite) its file.
+public struct StoreCheckReport: Sendable, Equatable {
+    /// What the store holds, in a fixed order: (what, how many).
+    public var counts: [(String, Int)]
+    /// Each problem found, in words; empty when the store is whole.
+    public var problems: [String]
+
+    public init(counts: [(String, Int)] = [], problems: [String] = []) {
+        self.counts = counts
+        self.problems = problems
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.problems == b.problems && a.counts.map(\.0) == b.counts.map(\.0) && a.counts.map(\.1) == b.counts.map(\.1)
+    }
+}
+
+/// A store that can check itself (both implementations).
+public protocol CheckableStore: AnyObject {
+    func check() throws -> StoreCheckReport
+}
+
+extension SQLiteStore: CheckableStore {
+    /// SQLite's `integrity_check` and `foreign_key_check`, then the slabs: their four arrays of
+    /// one length, units ascending without repeats and known, sources and metrics known.
+    public func check() throws -> StoreCheckReport {
+        try access { db in
+            var report = StoreCheckReport()
+            for row in try String.fetchAll(db, sql: "PRAGMA integrity_check") where row != "ok" {
+                report.problems.append("integrity_check: \(row)")
+            }
+            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                report.problems.append("foreign_key_check: a row of \(row[0] as String? ?? "?") refers to a missing row of \(row[2] as String? ?? "?")")
+            }
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            let units = try count("SELECT count(*) FROM units")
+            let maxUnit = try count("SELECT coalesce(max(id), 0) FROM units")
+            report.counts = [
+                ("runs", try count("SELECT count(*) FROM runs")),
+                ("sources", try count("SELECT count(*) FROM sources")),
+                ("metrics", try count("SELECT count(*) FROM metrics")),
+                ("units", units),
+                ("slabs", try count("SELECT count(*) FROM observation_slabs")),
+                ("values", try count("SELECT coalesce(sum(length(units)) / 4, 0) FROM observation_slabs")),
+                ("corrections kept", try count("SELECT count(*) FROM observation_history")),
+                ("rejections", try count("SELECT count(*) FROM rejections")),
+            ]
+            let orphans = try count("""
+                SELECT count(*) FROM observation_slabs o
+                WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = o.source) OR NOT EXISTS (SELECT 1 FROM metrics m WHERE m.id = o.metric)
+                """)
+            if orphans > 0 { report.problems.append("\(orphans) slabs of a source or metric the store does not know") }
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, source, metric, period, units, vals, lines, runs FROM observation_slabs ORDER BY id")
+            while let row = try rows.next() {
+                let place = "slab \(row[0] as Int64) (source \(row[1] as Int64), metric \(row[2] as Int64), period \(row[3] as Int64))"
+                let (u, v, l, r): (Data, Data, Data, Data) = (row[4], row[5], row[6], row[7])
+                guard u.count % 4 == 0, v.count == 2 * u.count, l.count == u.count, r.count == u.count else {
+                    report.problems.append("\(place): its arrays differ in length (units \(u.count), vals \(v.count), lines \(l.count), runs \(r.count) bytes)")
+                    continue
+                }
+                let ids = u.withUnsafeBytes { raw in (0..<(u.count / 4)).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) } }
+                if zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) {
+                    report.problems.append("\(place): its units are not in ascending order without repeats")
+                }
+                if let bad = ids.first(where: { $0 < 1 || Int($0) > maxUnit }) {
+                    report.problems.append("\(place): unit number \(bad) is not in units")
+                }
+            }
+            return report
+        }
+    }
+}
