@@ -30,31 +30,21 @@ struct XMLTags {
         /// `s`, whose values (references, type letters, numbers) no producer escapes.
         func rawAttribute(_ wanted: StaticString) -> UnsafeBufferPointer<UInt8>? {
             let key = UnsafeBufferPointer(start: wanted.utf8Start, count: wanted.utf8CodeUnitCount)
-            var i = 0
-            let a = attributes
-            while i < a.count {
-                while i < a.count, XMLTags.isSpace(a[i]) { i += 1 }
-                let nameStart = i
-                while i < a.count, a[i] != UInt8(ascii: "="), !XMLTags.isSpace(a[i]) { i += 1 }
-                let nameEnd = i
-                while i < a.count, a[i] != UInt8(ascii: "\"") && a[i] != UInt8(ascii: "'") { i += 1 }
-                guard i < a.count else { return nil }
-                let quote = a[i]
-                i += 1
-                let valueStart = i
-                while i < a.count, a[i] != quote { i += 1 }
-                let valueEnd = min(i, a.count)
-                i += 1
-                if XMLTags.localName(UnsafeBufferPointer(rebasing: a[nameStart..<nameEnd])).elementsEqual(key) {
-                    return UnsafeBufferPointer(rebasing: a[valueStart..<valueEnd])
-                }
-            }
-            return nil
+            return value { XMLTags.localName($0).elementsEqual(key) }
         }
 
         /// The decoded value of attribute `wanted` (its local name, or `r:id` as written).
         func attribute(_ wanted: String) -> String? {
             let key = Array(wanted.utf8)
+            let qualified = key.contains(UInt8(ascii: ":"))
+            return value { name in name.elementsEqual(key) || (!qualified && XMLTags.localName(name).elementsEqual(key)) }
+                .map(XMLTags.decode)
+        }
+
+        /// The raw value of the first attribute whose name (as written) `matches`: the one scan
+        /// of `name="value"` / `name='value'` pairs both look-ups use.
+        @inline(__always)
+        private func value(_ matches: (UnsafeBufferPointer<UInt8>) -> Bool) -> UnsafeBufferPointer<UInt8>? {
             var i = 0
             let a = attributes
             while i < a.count {
@@ -70,9 +60,8 @@ struct XMLTags {
                 while i < a.count, a[i] != quote { i += 1 }
                 let valueEnd = min(i, a.count)
                 i += 1
-                let name = UnsafeBufferPointer(rebasing: a[nameStart..<nameEnd])
-                if name.elementsEqual(key) || (!key.contains(UInt8(ascii: ":")) && XMLTags.localName(name).elementsEqual(key)) {
-                    return XMLTags.decode(UnsafeBufferPointer(rebasing: a[valueStart..<valueEnd]))
+                if matches(UnsafeBufferPointer(rebasing: a[nameStart..<nameEnd])) {
+                    return UnsafeBufferPointer(rebasing: a[valueStart..<valueEnd])
                 }
             }
             return nil
