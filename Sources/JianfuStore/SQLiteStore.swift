@@ -305,12 +305,7 @@ public final class SQLiteStore: ObservationStore {
                 stored[metric.id] = (row["id"], row["granularity"])
             }
         }
-        let changes = metrics.compactMap { metric in
-            stored[metric.id].flatMap { $0.granularity == metric.granularity.rawValue ? nil : GranularityChange(
-                metric: metric.id, stored: $0.granularity, now: metric.granularity.rawValue) }
-        }
-        let refused = changes.filter { !dropping.contains($0.metric) }
-        guard refused.isEmpty else { throw StoreError.granularityChanged(refused) }
+        let changes = try GranularityChange.changes(metrics, stored: stored.mapValues(\.granularity), dropping: dropping)
         for metric in metrics {
             if let (id, granularity) = stored[metric.id] {
                 if granularity != metric.granularity.rawValue {

@@ -1,3 +1,5 @@
+import JianfuModel
+
 /// Why the store cannot be used. The CLI maps `locked` to exit 4 (SPEC §7), the rest to 1.
 public enum StoreError: Error, Sendable {
     /// Another live process holds the run lock.
@@ -30,6 +32,21 @@ public struct GranularityChange: Sendable, Equatable {
         self.metric = metric
         self.stored = stored
         self.now = now
+    }
+}
+
+extension GranularityChange {
+    /// The metrics whose granularity differs from the one their values were stored with
+    /// (`stored`: metric id → granularity); throws `StoreError.granularityChanged` naming those
+    /// the run was not told to drop (`dropping`, `--drop-stored`). One rule for every store.
+    static func changes(_ metrics: [Metric], stored: [String: String], dropping: Set<String>) throws -> [GranularityChange] {
+        let changes = metrics.compactMap { metric in
+            stored[metric.id].flatMap { $0 == metric.granularity.rawValue ? nil : GranularityChange(
+                metric: metric.id, stored: $0, now: metric.granularity.rawValue) }
+        }
+        let refused = changes.filter { !dropping.contains($0.metric) }
+        guard refused.isEmpty else { throw StoreError.granularityChanged(refused) }
+        return changes
     }
 }
 

@@ -365,12 +365,7 @@ public final class PostgreSQLStore {
             for i in 0..<rows.count {
                 stored[rows.string(i, 1) ?? ""] = (Int32(rows.int(i, 0) ?? 0), rows.string(i, 2) ?? "")
             }
-            let changes = metrics.compactMap { metric in
-                stored[metric.id].flatMap { $0.granularity == metric.granularity.rawValue ? nil : GranularityChange(
-                    metric: metric.id, stored: $0.granularity, now: metric.granularity.rawValue) }
-            }
-            let refused = changes.filter { !dropping.contains($0.metric) }
-            guard refused.isEmpty else { throw StoreError.granularityChanged(refused) }
+            let changes = try GranularityChange.changes(metrics, stored: stored.mapValues(\.granularity), dropping: dropping)
             for metric in metrics {
                 if let (id, granularity) = stored[metric.id] {
                     if granularity != metric.granularity.rawValue {
