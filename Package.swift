@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// jianfu (减负): a library core with a thin executable. Imports point one way:
+// jianfu (减负): the `jianfu` command, its only product; its modules see each other through `package`
+// access (nothing is `public`). Imports point one way:
 // jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports, JianfuStore} → JianfuModel;
 // JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources; JianfuStore → GRDB (SQLite) and
 // CPostgres (libpq) for the PostgreSQL store.
@@ -10,7 +11,6 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "jianfu", targets: ["jianfu"]),
-        .library(name: "JianfuPipeline", targets: ["JianfuPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -7,9 +7,9 @@ import Glibc
 /// The body streams into the file as it arrives, never into memory. Each try truncates the
 /// file and starts over, so whatever a failed try left is gone; the file holds a body only when
 /// `fetch` returns a 2xx response.
-public struct HTTPClient: Sendable {
+package struct HTTPClient: Sendable {
     /// A client; it holds nothing between fetches (each fetch has its own libcurl handle).
-    public init() {}
+    package init() {}
 
     /// Fetches `request` into the file at `destination` (created or truncated), retrying what
     /// `HTTPFailure.isRetryable` allows as `policy` says. Before each wait, `onRetry` hears the
@@ -17,7 +17,7 @@ public struct HTTPClient: Sendable {
     ///
     /// Returns the response of the try that succeeded: 2xx, or 304 when the request was
     /// conditional and the server's copy has not changed. Throws `HTTPError` otherwise.
-    public func fetch(
+    package func fetch(
         _ request: HTTPRequest, to destination: String, policy: RetryPolicy,
         onRetry: (HTTPFailure, Int, Double) -> Void = { _, _, _ in }
     ) throws(HTTPError) -> HTTPResponse {

@@ -1,6 +1,6 @@
 /// Why one try of a GET did not bring a body. Only the URL and what the server or libcurl said
 /// appear in its text: never a request header's value.
-public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
+package enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server answered with a status other than 2xx or 304; `retryAfter` is its
     /// `Retry-After` in seconds.
     case status(Int, retryAfter: Int?)
@@ -25,7 +25,7 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Connection errors, timeouts, a body cut short, 429 and 5xx may pass on their own; a
     /// retry is worth it. The rest would fail the same way again.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch self {
         case .status(let code, _): code == 429 || (500...599).contains(code)
         case .timedOut, .connection, .cutShort: true
@@ -34,12 +34,12 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The server's `Retry-After` in seconds, when it sent one with an error status.
-    public var retryAfter: Int? {
+    package var retryAfter: Int? {
         if case .status(_, let retryAfter) = self { return retryAfter }
         return nil
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .status(let code, let retryAfter?): "HTTP \(code) (Retry-After \(retryAfter)s)"
         case .status(let code, nil): "HTTP \(code)"
@@ -59,22 +59,22 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A GET that failed for good: after its last try, or at a failure not worth retrying.
-public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var url: String
+package struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var url: String
     /// Tries made, the first included; 0 when the request was refused before it was sent.
-    public var tries: Int
+    package var tries: Int
     /// How the last try failed.
-    public var failure: HTTPFailure
+    package var failure: HTTPFailure
 
     /// The failure of the GET of `url` after `tries` tries.
-    public init(url: String, tries: Int, failure: HTTPFailure) {
+    package init(url: String, tries: Int, failure: HTTPFailure) {
         self.url = url
         self.tries = tries
         self.failure = failure
     }
 
     /// `GET https://… failed after 4 tries: HTTP 503 (last: Retry-After 30s)`.
-    public var description: String {
+    package var description: String {
         guard tries > 1 else { return "GET \(HTTPURL.display(url)) failed: \(failure)" }
         var last = "\(failure)"
         if case .status(let code, let retryAfter?) = failure { last = "HTTP \(code) (last: Retry-After \(retryAfter)s)" }

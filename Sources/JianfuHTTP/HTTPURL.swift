@@ -1,5 +1,5 @@
 /// The little URL handling jianfu needs; libcurl does the parsing that matters.
-public enum HTTPURL {
+package enum HTTPURL {
     /// `scheme://host:port` in lower case, for comparing where a redirect goes; `nil` when the
     /// text is not an absolute URL.
     static func origin(_ url: String) -> String? {
@@ -24,7 +24,7 @@ public enum HTTPURL {
     /// `//` (`http:user:pw@host/x`), a scheme-less `user:pw@host`. The authority starts after
     /// the scheme's `:` and any `/` or `\`, ends at the first `/`, `\`, `?` or `#`, and its
     /// userinfo is everything up to its last `@`.
-    public static func display(_ url: String) -> String {
+    package static func display(_ url: String) -> String {
         let text = url.unicodeScalars
         var start = text.startIndex
         while start < text.endIndex, text[start].properties.isWhitespace { start = text.index(after: start) }

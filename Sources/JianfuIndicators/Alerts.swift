@@ -1,7 +1,7 @@
 import JianfuModel
 
 /// The early-warning and remedial list (预警 / 返工补课, SPEC §6 `alerts.csv`).
-public enum Alerts {
+package enum Alerts {
     /// Per unit, in unit order, then metric order: every rebound (value: the relative move
     /// against the good direction, threshold: `rebound.threshold`), every 只减不增 break on a
     /// down metric (value: `yoy_rate` > 0, threshold 0), every missed target (value: the
@@ -11,7 +11,7 @@ public enum Alerts {
     /// allowed; its summed level is no cap's concern); then, for units that report themselves
     /// (not roll-ups), `stale` when the months since the last report reach `stale_after`
     /// (value: those months, empty if it never reported).
-    public static func collect(_ units: [UnitEvaluation], settings: EvaluationSettings, windows: Windows) -> [Alert] {
+    package static func collect(_ units: [UnitEvaluation], settings: EvaluationSettings, windows: Windows) -> [Alert] {
         var alerts: [Alert] = []
         for (u, unit) in units.enumerated() {
             for (m, row) in unit.metrics.enumerated() {

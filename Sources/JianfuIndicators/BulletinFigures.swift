@@ -8,30 +8,30 @@ import JianfuModel
 /// quarterly or yearly metric has no value for a month, so its figures are empty rather than
 /// spread over months. Missing months are missing, never zero: `ytd` sums the months that have
 /// a value and `ytd_months` says how many that is.
-public struct BulletinFigures: Sendable, Equatable {
+package struct BulletinFigures: Sendable, Equatable {
     /// The bulletin month's value (`month_value`).
-    public let monthValue: Double?
+    package let monthValue: Double?
     /// The month before's value, the divisor of `momRate`.
-    public let previousMonthValue: Double?
+    package let previousMonthValue: Double?
     /// January to the bulletin month of its year, summed over the months with a value (`ytd`).
-    public let ytd: Double?
+    package let ytd: Double?
     /// The same sum over the same months one year earlier (`ytd_prior`).
-    public let ytdPrior: Double?
+    package let ytdPrior: Double?
     /// The months from January to the bulletin month (M of 1—M月).
-    public let spanMonths: Int
+    package let spanMonths: Int
     /// Which months of the span have a value: bit k for January + k, this year and a year
     /// earlier.
     let monthsWithValue: UInt16
     let priorMonthsWithValue: UInt16
 
     /// How many months of the span have a value (`ytd_months`).
-    public var ytdMonths: Int { monthsWithValue.nonzeroBitCount }
+    package var ytdMonths: Int { monthsWithValue.nonzeroBitCount }
     /// How many months of the earlier span have a value.
-    public var ytdPriorMonths: Int { priorMonthsWithValue.nonzeroBitCount }
+    package var ytdPriorMonths: Int { priorMonthsWithValue.nonzeroBitCount }
 
     /// The figures of `series` (sorted by month ordinal) for the bulletin month with ordinal
     /// `month`.
-    public init(_ series: [ObservationTable.Entry], bulletinMonth month: Int) {
+    package init(_ series: [ObservationTable.Entry], bulletinMonth month: Int) {
         func value(_ ordinal: Int) -> Double? {
             let i = ObservationTable.lowerBound(series, Int32(clamping: ordinal))
             return i < series.count && Int(series[i].ordinal) == ordinal ? series[i].value : nil
@@ -58,7 +58,7 @@ public struct BulletinFigures: Sendable, Equatable {
     /// the sum over the parts that have one — a part without a value for a month is left out,
     /// never counted as zero — and a month has a value when any part has one. `nil` without
     /// parts.
-    public init?(combining parts: [BulletinFigures]) {
+    package init?(combining parts: [BulletinFigures]) {
         guard let first = parts.first else { return nil }
         func total(_ values: [Double?]) -> Double? {
             let present = values.compactMap { $0 }
@@ -75,23 +75,23 @@ public struct BulletinFigures: Sendable, Equatable {
 
     /// SPEC §6 `mom_rate` (环比): `(month_value - previous month) / previous month`; empty when
     /// either is missing or the previous month is 0.
-    public var momRate: Double? { Rates.change(monthValue, from: previousMonthValue) }
+    package var momRate: Double? { Rates.change(monthValue, from: previousMonthValue) }
 
     /// SPEC §6 `ytd_rate` (累计同比): `(ytd - ytd_prior) / ytd_prior`, only when both years have a
     /// value in every month of the span; empty too when `ytd_prior` is 0.
-    public var ytdRate: Double? {
+    package var ytdRate: Double? {
         guard ytdMonths == spanMonths, ytdPriorMonths == spanMonths else { return nil }
         return Rates.change(ytd, from: ytdPrior)
     }
 
     /// 1 to 12: the calendar month of a month ordinal (`year * 12 + month - 1`).
-    public static func monthOfYear(_ month: Int) -> Int {
+    package static func monthOfYear(_ month: Int) -> Int {
         let m = month % 12
         return (m < 0 ? m + 12 : m) + 1
     }
 
     /// Whether `metric` has bulletin figures: monthly count (`aggregate: sum`) metrics only.
-    public static func applies(to metric: Metric) -> Bool {
+    package static func applies(to metric: Metric) -> Bool {
         metric.aggregate == .sum && metric.granularity == .month
     }
 }

@@ -1,10 +1,10 @@
 import JianfuModel
 
 /// Computes every indicator of a run from the observation table (SPEC §3, §4, §6 alerts).
-public enum Evaluator {
+package enum Evaluator {
     /// `units[i]` describes the table's unit `i`; `hierarchy` is built over the same indices.
     /// Returns `nil` when there is no data at all to place the evaluation window.
-    public static func evaluate(
+    package static func evaluate(
         table: ObservationTable, units: [MonitoredUnit], hierarchy: Hierarchy, settings: EvaluationSettings
     ) -> Evaluation? {
         guard let windows = Windows(settings: settings, latestMonth: Windows.latestMonth(in: table)) else { return nil }

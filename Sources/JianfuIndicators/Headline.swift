@@ -2,48 +2,48 @@ import JianfuModel
 
 /// The headline numbers of a run (SPEC §6 `summary.json`, `metrics.prom`), computed once from
 /// an evaluation so every output shows the same figures.
-public struct Headline: Sendable {
+package struct Headline: Sendable {
     /// The headline figures of one metric (SPEC §6): for sum metrics the leaf units' levels
     /// summed, for mean metrics (survey scores) the mean of the leaf units' levels — never a sum
     /// of scores — and the rates computed from these with the formulas of `Rates`. Roll-ups are
     /// left out: they would count their units twice.
-    public struct MetricTotals: Sendable {
-        public let metric: Metric
+    package struct MetricTotals: Sendable {
+        package let metric: Metric
         var baselineSum = 0.0
         var currentSum = 0.0
         var priorSum = 0.0
         /// Leaf units that have a baseline level, a current level, a prior level.
-        public var baselineUnits = 0
-        public var currentUnits = 0
-        public var priorUnits = 0
+        package var baselineUnits = 0
+        package var currentUnits = 0
+        package var priorUnits = 0
         /// All units (leaves and roll-ups) whose `met` is true, and whose `met` is not empty.
-        public var unitsMet = 0
-        public var unitsJudged = 0
-        public var rebounds = 0
+        package var unitsMet = 0
+        package var unitsJudged = 0
+        package var rebounds = 0
         /// The whole's bulletin figures (SPEC §6 "Bulletin figures") from the leaf units'
         /// values summed month by month, each month over the units that reported it: a unit
         /// that did not report a month is not counted as zero but counted in
         /// `monthUnitsMissing` / `ytdUnitsIncomplete`. `nil` where a unit's would be empty.
-        public var bulletin: BulletinFigures?
+        package var bulletin: BulletinFigures?
         /// Leaf units that reported the bulletin month.
-        public var monthUnits = 0
+        package var monthUnits = 0
         /// Leaf units with a current level but no value for the bulletin month.
-        public var monthUnitsMissing = 0
+        package var monthUnitsMissing = 0
         /// Leaf units with a current level but without a value in some month of 1—M月.
-        public var ytdUnitsIncomplete = 0
+        package var ytdUnitsIncomplete = 0
 
         /// The headline level over the baseline window; `nil` when no leaf unit has one.
-        public var baseline: Double? { level(baselineSum, baselineUnits) }
+        package var baseline: Double? { level(baselineSum, baselineUnits) }
         /// The headline level over the evaluation window.
-        public var current: Double? { level(currentSum, currentUnits) }
+        package var current: Double? { level(currentSum, currentUnits) }
         /// The headline level over the prior window.
-        public var prior: Double? { level(priorSum, priorUnits) }
+        package var prior: Double? { level(priorSum, priorUnits) }
 
         /// SPEC §3 `reduction_rate` of the headline levels, down metrics only.
-        public var reductionRate: Double? { Rates.reduction(from: baseline, to: current, direction: metric.direction) }
+        package var reductionRate: Double? { Rates.reduction(from: baseline, to: current, direction: metric.direction) }
 
         /// SPEC §3 `yoy_rate` of the headline levels.
-        public var yoyRate: Double? { Rates.change(current, from: prior) }
+        package var yoyRate: Double? { Rates.change(current, from: prior) }
 
         private func level(_ sum: Double, _ units: Int) -> Double? {
             guard units > 0 else { return nil }
@@ -52,29 +52,29 @@ public struct Headline: Sendable {
     }
 
     /// Units of one category, with how many fell in each grade.
-    public struct CategoryCounts: Sendable {
-        public let category: String
-        public var units = 0
-        public var compositeSum = 0.0
-        public var withComposite = 0
-        public var grades: [Int]
+    package struct CategoryCounts: Sendable {
+        package let category: String
+        package var units = 0
+        package var compositeSum = 0.0
+        package var withComposite = 0
+        package var grades: [Int]
 
-        public var meanComposite: Double? { withComposite > 0 ? compositeSum / Double(withComposite) : nil }
+        package var meanComposite: Double? { withComposite > 0 ? compositeSum / Double(withComposite) : nil }
     }
 
-    public let metrics: [MetricTotals]
+    package let metrics: [MetricTotals]
     /// Units per grade, in the pipeline's grade order.
-    public let gradeCounts: [(grade: Grade, units: Int)]
+    package let gradeCounts: [(grade: Grade, units: Int)]
     /// Categories in order of first appearance.
-    public let categories: [CategoryCounts]
-    public let leafUnits: Int
-    public let rollupUnits: Int
+    package let categories: [CategoryCounts]
+    package let leafUnits: Int
+    package let rollupUnits: Int
     /// Rebounding (unit, metric) pairs, and units with at least one.
-    public let rebounds: Int
-    public let reboundingUnits: Int
-    public let alertCounts: [(rule: Alert.Rule, count: Int)]
+    package let rebounds: Int
+    package let reboundingUnits: Int
+    package let alertCounts: [(rule: Alert.Rule, count: Int)]
 
-    public init(_ evaluation: Evaluation) {
+    package init(_ evaluation: Evaluation) {
         let grades = evaluation.settings.grades
         var metrics = evaluation.metrics.map { MetricTotals(metric: $0) }
         var gradeCounts = [Int](repeating: 0, count: grades.count)

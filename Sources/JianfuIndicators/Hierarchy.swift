@@ -2,24 +2,24 @@ import JianfuModel
 
 /// The unit tree for roll-ups (SPEC §4), from `parent_id` or, where the pipeline asks for it,
 /// from 12-digit administrative-division codes (行政区划代码, SPEC §1 "Units").
-public struct Hierarchy: Sendable {
+package struct Hierarchy: Sendable {
     /// Parent index of each unit, `nil` for roots.
-    public let parent: [Int?]
-    public let children: [[Int]]
+    package let parent: [Int?]
+    package let children: [[Int]]
     /// Every unit, each after all of its descendants.
-    public let postOrder: [Int]
+    package let postOrder: [Int]
     /// Units whose `parent_id` names no known unit; they are treated as roots.
-    public let orphans: [(unit: Int, parentID: String)]
+    package let orphans: [(unit: Int, parentID: String)]
 
     /// Thrown when a unit is its own ancestor.
-    public struct CycleError: Error, CustomStringConvertible, Sendable {
-        public let unitIDs: [String]
-        public var description: String {
+    package struct CycleError: Error, CustomStringConvertible, Sendable {
+        package let unitIDs: [String]
+        package var description: String {
             "the units' parent_id form a cycle: \(unitIDs.joined(separator: " → ")) (a unit cannot be its own ancestor)"
         }
     }
 
-    public init(units: [MonitoredUnit], deriveFromCodes: Bool = false) throws {
+    package init(units: [MonitoredUnit], deriveFromCodes: Bool = false) throws {
         var indexByID: [UnitKey: Int] = [:]
         for (i, unit) in units.enumerated() { indexByID[UnitKey(unit.id)] = i }
         var parent = [Int?](repeating: nil, count: units.count)
@@ -66,12 +66,12 @@ public struct Hierarchy: Sendable {
         self.orphans = orphans
     }
 
-    public func hasDescendants(_ unit: Int) -> Bool { !children[unit].isEmpty }
+    package func hasDescendants(_ unit: Int) -> Bool { !children[unit].isEmpty }
 
     /// Candidate parent ids of an administrative-division code, nearest first: the code cut to
     /// the next shorter level (2, 4, 6, 9, 12 digits), as written short (`330106001`) or padded
     /// with zeros to the code's length or to 12 digits (`330106001000`).
-    public static func derivedParent(of id: String) -> [String] {
+    package static func derivedParent(of id: String) -> [String] {
         let digits = Array(id.utf8)
         let levels = [2, 4, 6, 9, 12]
         guard levels.contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return [] }

@@ -2,12 +2,12 @@ import JianfuModel
 
 /// A window's level (SPEC §3): the mean of the values of the periods in the window that have an
 /// observation, and how many periods that is. Missing periods are missing, never zero.
-public struct Level: Sendable, Equatable {
-    public let mean: Double?
-    public let periods: Int
+package struct Level: Sendable, Equatable {
+    package let mean: Double?
+    package let periods: Int
 
     /// The level of `series` (sorted by ordinal) over the ordinals `range`.
-    public init(_ series: [ObservationTable.Entry], over range: ClosedRange<Int>) {
+    package init(_ series: [ObservationTable.Entry], over range: ClosedRange<Int>) {
         var i = ObservationTable.lowerBound(series, Int32(clamping: range.lowerBound))
         var sum = 0.0
         var count = 0

@@ -2,24 +2,24 @@ import JianfuModel
 
 /// One row of `indicators.csv` before formatting: the SPEC §3 columns of one unit and metric.
 /// `nil` is an empty cell.
-public struct MetricIndicators: Sendable, Equatable {
-    public var baseline: Double?
-    public var current: Double?
-    public var prior: Double?
-    public var rule: Rule?
-    public var rebound: Rebound
-    public var baselinePeriods: Int
-    public var currentPeriods: Int
-    public let direction: Direction
+package struct MetricIndicators: Sendable, Equatable {
+    package var baseline: Double?
+    package var current: Double?
+    package var prior: Double?
+    package var rule: Rule?
+    package var rebound: Rebound
+    package var baselinePeriods: Int
+    package var currentPeriods: Int
+    package let direction: Direction
     /// For a roll-up whose rule is a cap (SPEC §4): how many of its units (itself and its
     /// descendants) with a current level are within their own cap. `nil` for leaves and for
     /// any other rule; then `met` and `score` compare `current` with the cap (SPEC §3).
-    public var unitsWithinCap: UnitsWithinCap?
+    package var unitsWithinCap: UnitsWithinCap?
     /// The bulletin figures (SPEC §6 "Bulletin figures"); `nil` where they are empty (mean
     /// metrics, metrics that are not monthly).
-    public var bulletin: BulletinFigures?
+    package var bulletin: BulletinFigures?
 
-    public init(
+    package init(
         baseline: Level, current: Level, prior: Level, rule: Rule?, rebound: Rebound, direction: Direction,
         bulletin: BulletinFigures? = nil
     ) {
@@ -35,27 +35,27 @@ public struct MetricIndicators: Sendable, Equatable {
     }
 
     /// SPEC §3: `current - baseline`.
-    public var change: Double? {
+    package var change: Double? {
         guard let baseline, let current else { return nil }
         return current - baseline
     }
 
     /// SPEC §3: down metrics `(baseline - current) / baseline`; empty for up metrics, when the
     /// baseline is 0, or when either level is missing.
-    public var reductionRate: Double? {
+    package var reductionRate: Double? {
         Rates.reduction(from: baseline, to: current, direction: direction)
     }
 
     /// SPEC §3: `(current - prior) / prior`, empty when prior is 0 or either is missing. For a
     /// down metric a positive value breaks 只减不增.
-    public var yoyRate: Double? {
+    package var yoyRate: Double? {
         Rates.change(current, from: prior)
     }
 
     /// SPEC §3 `met`: down with target `reduction_rate >= target`; down with cap
     /// `current <= cap`; up `current >= target`. Empty when its inputs are. A roll-up's cap
     /// (SPEC §4): every unit in it with a current level within its own cap.
-    public var met: Bool? {
+    package var met: Bool? {
         switch (direction, rule) {
         case (_, nil):
             return nil
@@ -72,7 +72,7 @@ public struct MetricIndicators: Sendable, Equatable {
     /// SPEC §3 `score`: down with target `100 * clamp(reduction_rate / target, 0, 1)`; down with
     /// cap 100 when met, else `100 * cap / current`; up `clamp(current, 0, 100)`. A roll-up's
     /// cap (SPEC §4): 100 × the share of its units within their own cap.
-    public var score: Double? {
+    package var score: Double? {
         switch (direction, rule) {
         case (_, nil):
             return nil
@@ -92,22 +92,22 @@ public struct MetricIndicators: Sendable, Equatable {
 /// A roll-up's cap judged unit by unit (SPEC §4): a cap is a limit per unit, so a roll-up is
 /// not compared with its summed value but counts the units in it (itself and its descendants)
 /// that have a current level and are within their own cap (their category's).
-public struct UnitsWithinCap: Sendable, Equatable {
+package struct UnitsWithinCap: Sendable, Equatable {
     /// Units with a current level and a cap rule of their own, and how many of them are within it.
-    public var judged: Int
-    public var within: Int
+    package var judged: Int
+    package var within: Int
 
-    public init(judged: Int = 0, within: Int = 0) {
+    package init(judged: Int = 0, within: Int = 0) {
         self.judged = judged
         self.within = within
     }
 
     /// The units over their cap.
-    public var exceeding: Int { judged - within }
+    package var exceeding: Int { judged - within }
 
     /// `within / judged`; `nil` when no unit could be judged.
-    public var share: Double? { judged > 0 ? Double(within) / Double(judged) : nil }
+    package var share: Double? { judged > 0 ? Double(within) / Double(judged) : nil }
 
     /// True when every judged unit is within its cap; `nil` when none could be judged.
-    public var allWithin: Bool? { judged > 0 ? within == judged : nil }
+    package var allWithin: Bool? { judged > 0 ? within == judged : nil }
 }

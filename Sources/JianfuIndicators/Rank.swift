@@ -1,8 +1,8 @@
 /// SPEC §3 `rank`: the rank of each composite within its category, highest first; ties share the
 /// better rank (1, 2, 2, 4). Units without a composite get no rank.
-public enum Rank {
+package enum Rank {
     /// `items[i]` is (category, composite); returns the rank of each item.
-    public static func ranks(_ items: [(category: String, composite: Double?)]) -> [Int?] {
+    package static func ranks(_ items: [(category: String, composite: Double?)]) -> [Int?] {
         var result = [Int?](repeating: nil, count: items.count)
         var byCategory: [String: [Int]] = [:]
         for (index, item) in items.enumerated() where item.composite != nil {

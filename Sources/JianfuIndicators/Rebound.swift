@@ -7,20 +7,20 @@ import JianfuModel
 /// before the evaluation window's start.
 /// Down: `P > 0 and (L - P) / P > threshold`, or `P == 0 and L > 0`.
 /// Up: `P > 0 and (P - L) / P > threshold`. False when either level is missing.
-public struct Rebound: Sendable, Equatable {
-    public let last: Double?
-    public let previous: Double?
-    public let isRebound: Bool
-    public let direction: Direction
+package struct Rebound: Sendable, Equatable {
+    package let last: Double?
+    package let previous: Double?
+    package let isRebound: Bool
+    package let direction: Direction
 
     /// The relative move against the metric's good direction, `(L - P) / P` for down metrics and
     /// `(P - L) / P` for up ones; `nil` when P is missing or 0.
-    public var change: Double? {
+    package var change: Double? {
         guard let last, let previous, previous != 0 else { return nil }
         return direction == .down ? (last - previous) / previous : (previous - last) / previous
     }
 
-    public init(last: Double?, previous: Double?, direction: Direction, threshold: Double) {
+    package init(last: Double?, previous: Double?, direction: Direction, threshold: Double) {
         self.last = last
         self.previous = previous
         self.direction = direction
@@ -37,7 +37,7 @@ public struct Rebound: Sendable, Equatable {
     }
 
     /// Evaluates `series` of `metric` for an evaluation window ending at month `windowEnd`.
-    public init(_ series: [ObservationTable.Entry], metric: Metric, windowEnd: Int, rule: ReboundRule) {
+    package init(_ series: [ObservationTable.Entry], metric: Metric, windowEnd: Int, rule: ReboundRule) {
         let end = Period.ordinal(ofMonth: windowEnd, at: metric.granularity)
         let last = Level(series, over: (end - rule.months + 1)...end)
         let previous = Level(series, over: (end - 2 * rule.months + 1)...(end - rule.months))

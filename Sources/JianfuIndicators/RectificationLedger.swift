@@ -10,51 +10,51 @@ import JianfuModel
 /// previous bulletin did not raise it, `persisting` when it did; an alert of the previous
 /// bulletin that this one does not raise is `resolved` (listed once, with the run it closed).
 /// A month without a stored bulletin is no break: the chain follows the bulletins issued.
-public enum RectificationLedger {
+package enum RectificationLedger {
     /// An alert's identity from one bulletin to the next.
-    public struct Key: Hashable, Sendable, Comparable {
-        public let unitID: String
+    package struct Key: Hashable, Sendable, Comparable {
+        package let unitID: String
         /// The metric id; empty for `stale`.
-        public let metric: String
-        public let rule: Alert.Rule
+        package let metric: String
+        package let rule: Alert.Rule
 
-        public init(unitID: String, metric: String, rule: Alert.Rule) {
+        package init(unitID: String, metric: String, rule: Alert.Rule) {
             self.unitID = unitID
             self.metric = metric
             self.rule = rule
         }
 
-        public static func < (a: Key, b: Key) -> Bool {
+        package static func < (a: Key, b: Key) -> Bool {
             (a.unitID, a.metric, a.rule.rawValue) < (b.unitID, b.metric, b.rule.rawValue)
         }
     }
 
     /// The alerts an earlier bulletin raised: its month (the evaluation window's last month, as
     /// a month ordinal) and their keys.
-    public struct Bulletin: Sendable, Equatable {
-        public let month: Int
-        public let alerts: Set<Key>
+    package struct Bulletin: Sendable, Equatable {
+        package let month: Int
+        package let alerts: Set<Key>
 
-        public init(month: Int, alerts: Set<Key>) {
+        package init(month: Int, alerts: Set<Key>) {
             self.month = month
             self.alerts = alerts
         }
     }
 
-    public enum Status: String, Sendable {
+    package enum Status: String, Sendable {
         case new, persisting, resolved
     }
 
     /// One line of the ledger.
-    public struct Entry: Sendable, Equatable {
-        public let key: Key
+    package struct Entry: Sendable, Equatable {
+        package let key: Key
         /// The month ordinal of the first bulletin of the unbroken run that raised it.
-        public let firstSeen: Int
+        package let firstSeen: Int
         /// Bulletins in that run, this one included (for `resolved`: up to the previous one).
-        public let monthsOpen: Int
-        public let status: Status
+        package let monthsOpen: Int
+        package let status: Status
 
-        public init(key: Key, firstSeen: Int, monthsOpen: Int, status: Status) {
+        package init(key: Key, firstSeen: Int, monthsOpen: Int, status: Status) {
             self.key = key
             self.firstSeen = firstSeen
             self.monthsOpen = monthsOpen
@@ -63,19 +63,19 @@ public enum RectificationLedger {
     }
 
     /// The ledger of this bulletin's alerts.
-    public struct Result: Sendable, Equatable {
+    package struct Result: Sendable, Equatable {
         /// One per current alert, in the order given.
-        public let open: [Entry]
+        package let open: [Entry]
         /// The previous bulletin's alerts this one no longer raises, sorted by key.
-        public let resolved: [Entry]
+        package let resolved: [Entry]
         /// The previous bulletin's month, if the store had one.
-        public let previousMonth: Int?
+        package let previousMonth: Int?
     }
 
     /// Sets `current` (this bulletin's alerts, for `month`) against `history` (any bulletins;
     /// those of `month` or later are not looked at, so a re-run or an `--as-of` run of an
     /// earlier month reads only what came before it).
-    public static func compare(current: [Key], month: Int, history: [Bulletin]) -> Result {
+    package static func compare(current: [Key], month: Int, history: [Bulletin]) -> Result {
         let earlier = history.filter { $0.month < month }.sorted { $0.month > $1.month }
         func chain(_ key: Key, from bulletins: ArraySlice<Bulletin>) -> (count: Int, first: Int?) {
             var count = 0
@@ -101,7 +101,7 @@ public enum RectificationLedger {
     }
 
     /// The keys of an evaluation's alerts, in its order.
-    public static func keys(of evaluation: Evaluation) -> [Key] {
+    package static func keys(of evaluation: Evaluation) -> [Key] {
         evaluation.alerts.map { alert in
             Key(unitID: evaluation.units[alert.unitIndex].unit.id,
                 metric: alert.metricIndex.map { evaluation.metrics[$0].id } ?? "", rule: alert.rule)

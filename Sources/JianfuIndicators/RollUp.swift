@@ -3,10 +3,10 @@ import JianfuModel
 /// Roll-up series (SPEC §4): for a unit with descendants, each period's value is the sum over
 /// itself and every descendant that reported that period (sum metrics), or one flat mean over
 /// those reporting units (mean metrics) — not a mean of the children's roll-ups.
-public enum RollUp {
+package enum RollUp {
     /// The rolled-up series of `metric` for every unit with descendants, by unit index
     /// (`nil` for leaves, whose own series stands).
-    public static func series(
+    package static func series(
         of metric: Metric, leaves: (Int) -> [ObservationTable.Entry], unitCount: Int, hierarchy: Hierarchy
     ) -> [[ObservationTable.Entry]?] {
         var result = [[ObservationTable.Entry]?](repeating: nil, count: unitCount)

@@ -1,7 +1,7 @@
 import JianfuModel
 
 /// How the baseline window is chosen (SPEC §3 "Windows").
-public enum BaselineRule: Sendable, Equatable {
+package enum BaselineRule: Sendable, Equatable {
     /// A fixed window, e.g. 2018 for the 2019 targets.
     case window(MonthWindow)
     /// 同比: the evaluation window shifted back one year.
@@ -9,26 +9,26 @@ public enum BaselineRule: Sendable, Equatable {
 }
 
 /// How the evaluation window is chosen (SPEC §3 "Windows").
-public enum EvaluationRule: Sendable, Equatable {
+package enum EvaluationRule: Sendable, Equatable {
     /// The N calendar months ending at the latest month with data (or `asOf`).
     case lastMonths(Int)
     case window(MonthWindow)
 }
 
 /// Everything the indicators depend on besides the data: the evaluation half of a pipeline.
-public struct EvaluationSettings: Sendable {
-    public var metrics: [Metric]
-    public var baseline: BaselineRule
-    public var evaluation: EvaluationRule
-    public var rebound: ReboundRule
-    public var categories: [String: CategoryOverride]
-    public var grades: [Grade]
+package struct EvaluationSettings: Sendable {
+    package var metrics: [Metric]
+    package var baseline: BaselineRule
+    package var evaluation: EvaluationRule
+    package var rebound: ReboundRule
+    package var categories: [String: CategoryOverride]
+    package var grades: [Grade]
     /// Months without a report before a unit is flagged 未报送; `nil` disables the alert.
-    public var staleAfter: Int?
+    package var staleAfter: Int?
     /// Month ordinal that ends `lastMonths` windows instead of the latest month with data.
-    public var asOf: Int?
+    package var asOf: Int?
 
-    public init(
+    package init(
         metrics: [Metric], baseline: BaselineRule, evaluation: EvaluationRule = .lastMonths(12),
         rebound: ReboundRule = ReboundRule(), categories: [String: CategoryOverride] = [:],
         grades: [Grade] = Grade.defaults, staleAfter: Int? = nil, asOf: Int? = nil
@@ -44,7 +44,7 @@ public struct EvaluationSettings: Sendable {
     }
 
     /// The category's overrides, or none.
-    public func override(for category: String) -> CategoryOverride {
+    package func override(for category: String) -> CategoryOverride {
         categories[category] ?? CategoryOverride()
     }
 }

@@ -1,16 +1,16 @@
 import JianfuModel
 
 /// The three windows of a run (SPEC §3 "Windows"), in months.
-public struct Windows: Sendable, Equatable {
-    public let evaluation: MonthWindow
-    public let baseline: MonthWindow
+package struct Windows: Sendable, Equatable {
+    package let evaluation: MonthWindow
+    package let baseline: MonthWindow
     /// Always the evaluation window one year back; it carries 只减不增.
-    public let prior: MonthWindow
+    package let prior: MonthWindow
 
     /// Resolves the windows. `latestMonth` is the latest month with data for any unit: for
     /// monthly metrics their latest month; without monthly data, the last month of the latest
     /// period with data. `nil` when there is no data and no explicit window.
-    public init?(settings: EvaluationSettings, latestMonth: Int?) {
+    package init?(settings: EvaluationSettings, latestMonth: Int?) {
         let evaluation: MonthWindow
         switch settings.evaluation {
         case .window(let window):
@@ -28,7 +28,7 @@ public struct Windows: Sendable, Equatable {
     }
 
     /// The latest month with data in `table` (see `init`).
-    public static func latestMonth(in table: ObservationTable) -> Int? {
+    package static func latestMonth(in table: ObservationTable) -> Int? {
         var monthly: Int?
         var other: Int?
         for (m, metric) in table.metrics.enumerated() {

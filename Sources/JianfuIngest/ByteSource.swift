@@ -3,7 +3,7 @@ import Glibc
 /// Where a source's bytes come from, pushed chunk by chunk into the decode → CSV path of
 /// `RecordReader`. A file is one; a JSON document rendered as CSV records
 /// (`JSONRecordSource`) is another; an HTTP source is fetched into a file first and read as one.
-public protocol ByteSource: Sendable {
+package protocol ByteSource: Sendable {
     /// Calls `body` with the bytes in order, in chunks of any size. A chunk is valid only
     /// during its call. Errors thrown by `body` end the loop and are rethrown.
     func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws
@@ -15,23 +15,23 @@ public protocol ByteSource: Sendable {
 }
 
 extension ByteSource {
-    public func placeName(ofLine line: Int) -> String? { nil }
+    package func placeName(ofLine line: Int) -> String? { nil }
 }
 
 /// A file read with `read(2)` in `RecordReader.chunkSize` chunks.
-public struct FileByteSource: ByteSource {
+package struct FileByteSource: ByteSource {
     /// The absolute path of the file.
-    public let path: String
+    package let path: String
     /// The source's name, for errors.
-    public let sourceName: String
+    package let sourceName: String
 
     /// The file at `path` of the source called `sourceName`.
-    public init(path: String, sourceName: String) {
+    package init(path: String, sourceName: String) {
         self.path = path
         self.sourceName = sourceName
     }
 
-    public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw unreadable() }
         defer { close(fd) }

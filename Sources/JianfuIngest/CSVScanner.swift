@@ -22,9 +22,9 @@ import JianfuModel
 ///   `""` is a quote and delimiters and line breaks are data. A `"` inside an unquoted field is
 ///   data (as spreadsheets read it). Text after a closing quote marks the record malformed.
 /// - Line ends are LF, CRLF or a lone CR; each counts one physical line, inside quotes too.
-public final class CSVScanner {
+package final class CSVScanner {
     /// What made a record malformed; such a record is rejected whole.
-    public enum Problem: Equatable, Sendable {
+    package enum Problem: Equatable, Sendable {
         case unterminatedQuote
         case textAfterClosingQuote
         /// More than `maximumFields` fields; only the first `maximumFields` are kept.
@@ -38,28 +38,28 @@ public final class CSVScanner {
     }
 
     /// A record that reached `maximumRecordBytes` without ending.
-    public struct RecordTooLong: Error, Equatable {
+    package struct RecordTooLong: Error, Equatable {
         /// The physical line the record starts on.
-        public let line: Int
+        package let line: Int
         /// True when a quoted field opened in it is still open.
-        public let insideQuotes: Bool
+        package let insideQuotes: Bool
     }
 
-    public let delimiter: UInt8
+    package let delimiter: UInt8
     /// The longest a record may grow while waiting for its end (64 MiB by default).
-    public let maximumRecordBytes: Int
+    package let maximumRecordBytes: Int
     /// The most fields a record may have (4096 by default); see `Problem.tooManyFields`.
-    public let maximumFields: Int
+    package let maximumFields: Int
     /// When the record at the start of `pending` ended inside an open quoted field: the offset
     /// from which to keep searching for its closing quote.
     private var openQuoteCheckedTo: Int?
     /// The delimiter in each byte of a word, for `endOfUnquotedField`.
     private let delimiters: UInt64
     /// Decoded bytes waiting to be scanned; decoders append here.
-    public var pending: [UInt8] = []
+    package var pending: [UInt8] = []
     private var line = 1
     /// The physical line the next record starts on; `nextLine - 1` lines have been consumed.
-    public var nextLine: Int { line }
+    package var nextLine: Int { line }
     // The fields of the record being scanned, and the unescaped text of its quoted fields that
     // held `""`: reused buffers managed by hand, so a record costs no allocation and no
     // reference counting. `scanRecord` works on local copies and stores them back once.
@@ -68,7 +68,7 @@ public final class CSVScanner {
 
     /// `firstLine`: the line number of the first record (1; a rendered source whose header is
     /// further down, such as an `.xlsx` sheet's `header_row`, starts there).
-    public init(delimiter: UInt8 = UInt8(ascii: ","), maximumRecordBytes: Int = 64 << 20, maximumFields: Int = 4096, firstLine: Int = 1) {
+    package init(delimiter: UInt8 = UInt8(ascii: ","), maximumRecordBytes: Int = 64 << 20, maximumFields: Int = 4096, firstLine: Int = 1) {
         self.delimiter = delimiter
         line = firstLine
         self.maximumRecordBytes = maximumRecordBytes
@@ -88,7 +88,7 @@ public final class CSVScanner {
     /// The bytes are checked for valid UTF-8 once per call; when they are valid, every record is
     /// marked so (`isKnownValidUTF8`) and readers skip their per-row check. Throws
     /// `RecordTooLong` when the incomplete record left in `pending` exceeds `maximumRecordBytes`.
-    public func scan(final: Bool, _ body: (CSVRecord) throws -> Void) throws {
+    package func scan(final: Bool, _ body: (CSVRecord) throws -> Void) throws {
         var consumed = 0
         var resume: Int?
         try pending.withUnsafeBufferPointer { bytes in
@@ -277,35 +277,35 @@ extension CSVScanner {
 }
 
 /// One record handed out by `CSVScanner`; its buffers are valid only inside the callback.
-public struct CSVRecord {
+package struct CSVRecord {
     let bytes: UnsafeBufferPointer<UInt8>
     let scratch: UnsafeBufferPointer<UInt8>
     let spans: UnsafeBufferPointer<CSVScanner.Span>
     /// Physical line of the record's first line.
-    public let line: Int
+    package let line: Int
     /// The record as it stands in the (decoded) file, without its line terminator.
-    public let raw: UnsafeBufferPointer<UInt8>
-    public let problem: CSVScanner.Problem?
+    package let raw: UnsafeBufferPointer<UInt8>
+    package let problem: CSVScanner.Problem?
     /// True when the whole chunk this record came from is valid UTF-8.
-    public let isKnownValidUTF8: Bool
+    package let isKnownValidUTF8: Bool
 
-    public var fieldCount: Int { spans.count }
+    package var fieldCount: Int { spans.count }
 
     /// The unquoted, unescaped bytes of field `index`.
     @inline(__always)
-    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    package func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         let span = spans[index]
         let base = span.inScratch ? scratch : bytes
         return UnsafeBufferPointer(rebasing: base[span.start..<span.end])
     }
 
-    public func string(_ index: Int) -> String {
+    package func string(_ index: Int) -> String {
         String(decoding: field(index), as: UTF8.self)
     }
 
     /// True when every field is empty or spaces: a blank line, or a row of bare delimiters as
     /// spreadsheets export empty rows.
-    public var isBlank: Bool {
+    package var isBlank: Bool {
         if problem != nil { return false }
         // Nearly every record's first field starts with text: answered without the loop.
         if let first = field(0).first, first != 0x20, first != 0x09 { return false }
@@ -319,12 +319,12 @@ public struct CSVRecord {
 extension CSVRecord {
     /// The longest row read (4 MiB): a longer one is rejected (`malformed_row`), and no
     /// rejection keeps more of its row than this in `raw`, so rejected rows cost bounded memory.
-    public static let maximumRowBytes = 4 << 20
+    package static let maximumRowBytes = 4 << 20
 
     /// The record's text for `Rejection.raw`: as decoded (bytes that are not UTF-8 shown as
     /// U+FFFD), whole up to `maximumRowBytes`; a longer record is cut before the character
     /// that would cross the limit and ends in `…`.
-    public var rejectedText: String {
+    package var rejectedText: String {
         guard raw.count > Self.maximumRowBytes else { return UTF8Validation.repairing(raw) }
         var end = Self.maximumRowBytes
         while end > 0, raw[end] & 0xC0 == 0x80 { end -= 1 }  // back to the start of a character

@@ -8,11 +8,11 @@ import Glibc
 /// occurs in UTF-8 — so the row holding them is rejected as undecodable and the rest of the
 /// file is read as usual (SPEC §5: "undecodable bytes (the row, not the file)").
 /// A multi-byte sequence split across two chunks is carried over to the next call.
-public final class GB18030Decoder {
+package final class GB18030Decoder {
     private let descriptor: iconv_t
     private var carry: [UInt8] = []
 
-    public init() throws {
+    package init() throws {
         let cd = iconv_open("UTF-8", "GB18030")
         guard let cd, cd != iconv_t(bitPattern: -1) else { throw IngestError.encodingUnavailable("GB18030") }
         descriptor = cd
@@ -22,7 +22,7 @@ public final class GB18030Decoder {
 
     /// Decodes `input`, appending UTF-8 to `output`. With `final`, an incomplete trailing
     /// sequence is emitted as undecodable instead of being kept for the next chunk.
-    public func decode(_ input: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) {
+    package func decode(_ input: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) {
         if carry.isEmpty {
             convert(input, into: &output, final: final)
         } else {

@@ -1,12 +1,12 @@
 import JianfuModel
 /// The header line of a CSV source and where each field's column is (SPEC §2 `columns:`).
-public struct Header: Sendable {
-    public let names: [String]
+package struct Header: Sendable {
+    package let names: [String]
 
     /// The header of `spec`'s source, line 1. A line 1 of more fields or bytes than a row may
     /// have (`CSVScanner.maximumFields`, `CSVRecord.maximumRowBytes`) is refused: every row
     /// would be rejected against it.
-    public init(_ record: CSVRecord, in spec: SourceSpec) throws {
+    package init(_ record: CSVRecord, in spec: SourceSpec) throws {
         if record.problem == .tooManyFields {
             throw IngestError.oversizedHeader(source: spec.name, path: spec.path, fields: record.fieldCount, bytes: nil)
         }
@@ -17,7 +17,7 @@ public struct Header: Sendable {
     }
 
     /// The column index holding `field` (under its mapped header or its own name), or `nil`.
-    public func column(for field: String, in spec: SourceSpec) throws -> Int? {
+    package func column(for field: String, in spec: SourceSpec) throws -> Int? {
         let header = spec.header(for: field)
         guard let index = names.firstIndex(of: header) else { return nil }
         if names[(index + 1)...].contains(header) {
@@ -28,7 +28,7 @@ public struct Header: Sendable {
 
     /// Like `column(for:in:)` but the column must be there. When it is not and the header is
     /// one column split by another delimiter than the source's, that is the error.
-    public func requiredColumn(for field: String, in spec: SourceSpec) throws -> Int {
+    package func requiredColumn(for field: String, in spec: SourceSpec) throws -> Int {
         guard let index = try column(for: field, in: spec) else {
             try checkDelimiter(spec)
             throw IngestError.missingColumn(source: spec.name, path: spec.path, field: field, header: spec.header(for: field), found: names)

@@ -1,7 +1,7 @@
 import JianfuModel
 /// A problem that stops a source from being read at all. Problems with single rows are not
 /// errors: they become `Rejection`s (SPEC §5).
-public enum IngestError: Error, Equatable, Sendable {
+package enum IngestError: Error, Equatable, Sendable {
     /// The file cannot be opened or read.
     case unreadable(source: String, path: String, reason: String)
     /// The file has no header line.
@@ -44,7 +44,7 @@ public enum IngestError: Error, Equatable, Sendable {
 }
 
 extension IngestError: CustomStringConvertible {
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let source, let path, let reason):
             "source \(source): cannot read \(path): \(reason)"

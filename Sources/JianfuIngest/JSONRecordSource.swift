@@ -18,28 +18,28 @@
 ///
 /// Memory: the whole JSON text is held while it is rendered (CSV streams; JSON is read whole),
 /// plus one `RecordReader.chunkSize` of CSV.
-public struct JSONRecordSource: ByteSource {
+package struct JSONRecordSource: ByteSource {
     /// The JSON text.
-    public let document: any ByteSource
+    package let document: any ByteSource
     /// The member names leading from the top-level object to the array (`json_path: data.rows`
     /// is `["data", "rows"]`); empty when the top level is the array.
-    public let recordsPath: [String]
-    public let sourceName: String
+    package let recordsPath: [String]
+    package let sourceName: String
     /// Where the source is, for errors (its path or URL).
-    public let location: String
+    package let location: String
 
     /// The delimiter of the CSV it renders; a JSON source is read with it.
-    public static let delimiter = UInt8(ascii: ",")
+    package static let delimiter = UInt8(ascii: ",")
 
     /// The records of the JSON text `document` at `recordsPath`, of the source `sourceName`.
-    public init(document: any ByteSource, recordsPath: [String], sourceName: String, location: String) {
+    package init(document: any ByteSource, recordsPath: [String], sourceName: String, location: String) {
         self.document = document
         self.recordsPath = recordsPath
         self.sourceName = sourceName
         self.location = location
     }
 
-    public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         var text: [UInt8] = []
         try document.forEachChunk { text.append(contentsOf: $0) }
         try text.withUnsafeBufferPointer { buffer in

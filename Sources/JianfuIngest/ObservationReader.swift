@@ -9,20 +9,20 @@ import JianfuModel
 /// after a line break (`ParallelFileReader`); the result is the same as one sequential pass —
 /// same observations, same rejections in the same order with the same line numbers — and the
 /// reader falls back to one pass whenever it cannot prove that.
-public struct ObservationReader: Sendable {
-    public let spec: SourceSpec
+package struct ObservationReader: Sendable {
+    package let spec: SourceSpec
     /// This source's position in the pipeline: later sources override earlier ones.
-    public let sourceIndex: UInt16
+    package let sourceIndex: UInt16
     /// When units are declared, a row for any other unit is rejected.
-    public let unitsDeclared: Bool
+    package let unitsDeclared: Bool
     /// Month ordinal of the latest month a period may reach; later ones are rejected.
-    public let latestMonth: Int
+    package let latestMonth: Int
     /// Threads to use for a large file; 1 reads sequentially.
-    public var threads: Int
+    package var threads: Int
     /// Files smaller than this are read sequentially: threads would not pay.
-    public var parallelMinimumSize = 16 << 20
+    package var parallelMinimumSize = 16 << 20
 
-    public init(spec: SourceSpec, sourceIndex: UInt16, unitsDeclared: Bool, latestMonth: Int, threads: Int? = nil) {
+    package init(spec: SourceSpec, sourceIndex: UInt16, unitsDeclared: Bool, latestMonth: Int, threads: Int? = nil) {
         self.spec = spec
         self.sourceIndex = sourceIndex
         self.unitsDeclared = unitsDeclared
@@ -31,7 +31,7 @@ public struct ObservationReader: Sendable {
     }
 
     /// Reads the whole source, appending its rejections to `rejections`.
-    public func read(into table: inout ObservationTable, rejections: inout [Rejection]) throws -> SourceReport {
+    package func read(into table: inout ObservationTable, rejections: inout [Rejection]) throws -> SourceReport {
         if threads > 1, let parallel = try ParallelFileReader(reader: self, threads: threads),
            let result = try parallel.read(table) {
             table = result.table

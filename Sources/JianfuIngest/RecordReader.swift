@@ -3,14 +3,14 @@ import JianfuModel
 /// Reads a source's bytes (`spec.bytes`: a file in large chunks, or any other `ByteSource`),
 /// decodes them to UTF-8 and hands out its CSV records: the one loop every source goes
 /// through, whatever it holds.
-public enum RecordReader {
+package enum RecordReader {
     /// Bytes read from a file per `read(2)`.
-    public static let chunkSize = 4 << 20
+    package static let chunkSize = 4 << 20
 
     /// Calls `body` with every record of the source, header included.
     /// Returns the encoding that was used.
     @discardableResult
-    public static func forEachRecord(
+    package static func forEachRecord(
         _ spec: SourceSpec, _ body: (CSVRecord) throws -> Void
     ) throws -> SourceEncoding {
         let decoder = try TextDecoder(spec.encoding, source: spec.name, path: spec.path)

@@ -19,7 +19,7 @@ import JianfuModel
 ///   text" export writes) throws `IngestError.utf16`: it is neither UTF-8 nor GB18030;
 /// - a NUL byte becomes `0xFF`, like a byte GB18030 cannot decode: it is never text in a CSV
 ///   file, so its row is rejected as undecodable.
-public final class TextDecoder {
+package final class TextDecoder {
     private enum State { case undecided, utf8, gb18030(GB18030Decoder) }
     private var state: State
     /// The encoding the pipeline declares.
@@ -28,14 +28,14 @@ public final class TextDecoder {
     private var pendingStart: [UInt8] = []
     /// Bytes held back while too little non-ASCII text has been seen to decide.
     private var undecidedCarry: [UInt8] = []
-    public private(set) var detected: SourceEncoding
+    package private(set) var detected: SourceEncoding
     /// The source's name and where it is, for errors.
     private let source: String, path: String
 
     /// `atFileStart: false` reads bytes from the middle of a file: a BOM there is data, not a
     /// byte order mark, and a declared encoding is taken as it is (the file's start was
     /// checked). `source` and `path` name the source in errors.
-    public init(_ encoding: SourceEncoding, atFileStart: Bool = true, source: String = "", path: String = "") throws {
+    package init(_ encoding: SourceEncoding, atFileStart: Bool = true, source: String = "", path: String = "") throws {
         declared = encoding
         detected = encoding
         atStart = atFileStart
@@ -49,7 +49,7 @@ public final class TextDecoder {
     }
 
     /// Decodes one chunk, appending UTF-8 to `output`.
-    public func decode(_ chunk: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) throws {
+    package func decode(_ chunk: UnsafeRawBufferPointer, into output: inout [UInt8], final: Bool) throws {
         let start = output.count
         defer { Self.markNUL(&output, from: start) }
         var bytes = chunk
@@ -199,10 +199,10 @@ public final class TextDecoder {
 }
 
 /// UTF-8 validity checks on bytes (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
-public enum UTF8Validation {
+package enum UTF8Validation {
     /// Whether `bytes` are valid UTF-8; with `allowTruncatedEnd`, a sequence cut short by the end
     /// of the buffer is accepted (the rest is in the next chunk).
-    public static func isValid(_ bytes: UnsafeRawBufferPointer, allowTruncatedEnd: Bool = false) -> Bool {
+    package static func isValid(_ bytes: UnsafeRawBufferPointer, allowTruncatedEnd: Bool = false) -> Bool {
         var i = 0
         let n = bytes.count
         while i < n {
@@ -231,7 +231,7 @@ public enum UTF8Validation {
     /// How many well-formed sequences of 2 to 4 bytes `bytes` holds, and how many bytes start
     /// none (each counted once, then skipped); with `allowTruncatedEnd`, a sequence cut short by
     /// the end of the buffer counts as neither.
-    public static func tally(_ bytes: UnsafeRawBufferPointer, allowTruncatedEnd: Bool) -> (sequences: Int, invalid: Int) {
+    package static func tally(_ bytes: UnsafeRawBufferPointer, allowTruncatedEnd: Bool) -> (sequences: Int, invalid: Int) {
         var sequences = 0, invalid = 0
         var i = 0
         let n = bytes.count
@@ -279,7 +279,7 @@ public enum UTF8Validation {
     }
 
     /// The bytes as a `String`, each invalid sequence shown as U+FFFD.
-    public static func repairing(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    package static func repairing(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: bytes, as: UTF8.self)
     }
 }

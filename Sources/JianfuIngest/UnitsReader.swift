@@ -2,14 +2,14 @@ import JianfuModel
 
 /// Reads a units source (SPEC §1 "Units"): `unit_id,name,category,parent_id,responsible`,
 /// headers mappable, all but `unit_id` optional.
-public enum UnitsReader {
-    public struct Result: Sendable {
-        public var units: [MonitoredUnit] = []
-        public var rejections: [Rejection] = []
-        public var report: SourceReport
+package enum UnitsReader {
+    package struct Result: Sendable {
+        package var units: [MonitoredUnit] = []
+        package var rejections: [Rejection] = []
+        package var report: SourceReport
     }
 
-    public static func read(_ spec: SourceSpec) throws -> Result {
+    package static func read(_ spec: SourceSpec) throws -> Result {
         var result = Result(report: SourceReport(name: spec.name, path: spec.path, kind: .units))
         var seen: [UnitKey: Int] = [:]
         var columns: (id: Int, name: Int?, category: Int?, parent: Int?, responsible: Int?)?

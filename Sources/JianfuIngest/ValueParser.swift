@@ -10,8 +10,8 @@ import Glibc
 /// so such a number is a typing or export error (a spreadsheet's `1.23457E+15` pasted as digits,
 /// a run of 9s); and below it every whole number is exact and sums over units and periods stay
 /// finite, so no output ever shows `inf`.
-public enum ValueParser {
-    public enum Outcome: Equatable {
+package enum ValueParser {
+    package enum Outcome: Equatable {
         case value(Double)
         case empty
         case negative(Double)
@@ -21,12 +21,12 @@ public enum ValueParser {
     }
 
     /// Values must be smaller than this in magnitude.
-    public static let limit = 1e15
+    package static let limit = 1e15
 
     /// Powers of ten exactly representable as `Double`.
     private static let exactPowers: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { acc, _ in acc * 10 } }
 
-    public static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Outcome {
+    package static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Outcome {
         var lo = 0, hi = raw.count
         while lo < hi, raw[lo] == 0x20 || raw[lo] == 0x09 { lo += 1 }
         while hi > lo, raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09 { hi -= 1 }
@@ -41,7 +41,7 @@ public enum ValueParser {
         return negative ? .negative(-value) : .value(value)
     }
 
-    public static func parse(_ text: String) -> Outcome {
+    package static func parse(_ text: String) -> Outcome {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0)) }
     }

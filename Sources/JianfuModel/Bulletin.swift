@@ -5,19 +5,19 @@
 /// The bulletin month of a run is the last month of its evaluation window; its 期号 is counted
 /// from `firstIssue` (`IssueNumber`). Times a person reads (the HTML pages, `jianfu unit`) are
 /// shown in `timeZone`; machine fields (`summary.json`'s `run.started_at`, the log) stay UTC.
-public struct Bulletin: Sendable, Equatable {
+package struct Bulletin: Sendable, Equatable {
     /// The time zone when the pipeline names none: UTC, so that the same run gives the same
     /// pages on any machine; the pages say "UTC" beside every time.
-    public static let defaultTimeZone = "UTC"
+    package static let defaultTimeZone = "UTC"
 
     /// The issuing office (发文机关), e.g. 示例县减轻基层负担工作专班办公室; `nil`: not stated.
-    public var issuer: String?
+    package var issuer: String?
     /// The month of issue 1 (第1期); `nil`: issues are not numbered.
-    public var firstIssue: Period?
+    package var firstIssue: Period?
     /// An IANA time zone identifier such as `Asia/Shanghai`, checked when the pipeline is read.
-    public var timeZone: String
+    package var timeZone: String
 
-    public init(issuer: String? = nil, firstIssue: Period? = nil, timeZone: String = Bulletin.defaultTimeZone) {
+    package init(issuer: String? = nil, firstIssue: Period? = nil, timeZone: String = Bulletin.defaultTimeZone) {
         self.issuer = issuer
         self.firstIssue = firstIssue
         self.timeZone = timeZone
@@ -25,7 +25,7 @@ public struct Bulletin: Sendable, Equatable {
 
     /// The 期号 of the bulletin whose month is `month` (a month ordinal, as `MonthWindow`'s);
     /// `nil` without `firstIssue` or when `month` comes before it.
-    public func issue(forMonth month: Int) -> IssueNumber? {
+    package func issue(forMonth month: Int) -> IssueNumber? {
         firstIssue.flatMap { IssueNumber(month: Period(.month, ordinal: month), firstIssue: $0) }
     }
 }
@@ -36,20 +36,20 @@ public struct Bulletin: Sendable, Equatable {
 ///
 /// A month before `first_issue` has no number (the bulletin is a rerun of the time before
 /// numbering began, e.g. with `--as-of`); it is not an error.
-public struct IssueNumber: Sendable, Equatable, Comparable, CustomStringConvertible {
+package struct IssueNumber: Sendable, Equatable, Comparable, CustomStringConvertible {
     /// 1 for the first issue.
-    public let value: Int
+    package let value: Int
 
     /// `nil` when `month` is before `firstIssue`. Both are months (a quarter or year counts
     /// from its first month).
-    public init?(month: Period, firstIssue: Period) {
+    package init?(month: Period, firstIssue: Period) {
         let value = month.firstMonthOrdinal - firstIssue.firstMonthOrdinal + 1
         guard value >= 1 else { return nil }
         self.value = value
     }
 
-    public static func < (lhs: IssueNumber, rhs: IssueNumber) -> Bool { lhs.value < rhs.value }
+    package static func < (lhs: IssueNumber, rhs: IssueNumber) -> Bool { lhs.value < rhs.value }
 
     /// `第12期`.
-    public var description: String { "第\(value)期" }
+    package var description: String { "第\(value)期" }
 }

@@ -3,19 +3,19 @@
 ///
 /// Open addressing with linear probing over a power-of-two table kept at most half full; the
 /// bytes themselves live in one arena. FNV-1a is enough for short identifiers.
-public struct ByteInterner: Sendable {
+package struct ByteInterner: Sendable {
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]
     private var hashes: [UInt64] = []
     private var slots: [Int32] = Array(repeating: -1, count: 1024)
 
-    public init() {}
+    package init() {}
 
     /// Number of distinct byte strings interned.
-    public var count: Int { hashes.count }
+    package var count: Int { hashes.count }
 
     /// The index of `bytes`, interning them if new.
-    public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    package mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let hash = Self.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while true {
@@ -34,13 +34,13 @@ public struct ByteInterner: Sendable {
     }
 
     /// Interns a `String` (units files, tests).
-    public mutating func intern(_ text: String) -> Int32 {
+    package mutating func intern(_ text: String) -> Int32 {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBufferPointer { intern(UnsafeBufferPointer($0)) }
     }
 
     /// The index of `bytes` if they were interned, else `nil`.
-    public func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+    package func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         let hash = Self.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while true {
@@ -51,18 +51,18 @@ public struct ByteInterner: Sendable {
         }
     }
 
-    public func lookup(_ text: String) -> Int32? {
+    package func lookup(_ text: String) -> Int32? {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBufferPointer { lookup(UnsafeBufferPointer($0)) }
     }
 
     /// Whether `index` was interned from exactly `bytes` (no hashing: one comparison).
-    public func matches(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package func matches(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         index >= 0 && Int(index) < count && equals(Int(index), bytes)
     }
 
     /// The interned bytes of `index` as a `String`.
-    public func string(at index: Int32) -> String {
+    package func string(at index: Int32) -> String {
         String(decoding: arena[starts[Int(index)]..<starts[Int(index) + 1]], as: UTF8.self)
     }
 

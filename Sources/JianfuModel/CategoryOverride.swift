@@ -2,26 +2,26 @@
 ///
 /// A `targets` or `caps` entry replaces the metric's rule for that category, whichever kind the
 /// metric declared (SPEC §3 `target`).
-public struct CategoryOverride: Sendable, Equatable {
-    public var targets: [String: Double]
-    public var caps: [String: Double]
-    public var weights: [String: Double]
+package struct CategoryOverride: Sendable, Equatable {
+    package var targets: [String: Double]
+    package var caps: [String: Double]
+    package var weights: [String: Double]
 
-    public init(targets: [String: Double] = [:], caps: [String: Double] = [:], weights: [String: Double] = [:]) {
+    package init(targets: [String: Double] = [:], caps: [String: Double] = [:], weights: [String: Double] = [:]) {
         self.targets = targets
         self.caps = caps
         self.weights = weights
     }
 
     /// The rule that applies to `metric` for a unit of this category.
-    public func rule(for metric: Metric) -> Rule? {
+    package func rule(for metric: Metric) -> Rule? {
         if let cap = caps[metric.id] { return .cap(cap) }
         if let target = targets[metric.id] { return .target(target) }
         return metric.rule
     }
 
     /// The weight of `metric` for a unit of this category.
-    public func weight(for metric: Metric) -> Double {
+    package func weight(for metric: Metric) -> Double {
         weights[metric.id] ?? metric.weight
     }
 }

@@ -4,7 +4,7 @@ extension Array {
     /// `(0..<count).map(transform)`, computed on every core: `transform` runs concurrently for
     /// different indices, so it must only read shared state. Each thread takes a contiguous
     /// block of indices; the result is in index order, as the sequential map gives.
-    public static func concurrentMap(count: Int, blocks: Int = 8, _ transform: (Int) -> Element) -> [Element] {
+    package static func concurrentMap(count: Int, blocks: Int = 8, _ transform: (Int) -> Element) -> [Element] {
         guard count > 1 else { return (0..<count).map(transform) }
         let blocks = Swift.min(blocks, count)
         return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in

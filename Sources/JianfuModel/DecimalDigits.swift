@@ -1,14 +1,14 @@
 /// Decimal digits stored as ASCII bytes through a pointer, without building a `String`: the one
 /// digit writer behind every number and period spelling (`Period.put(at:)`, `NumberFormat`,
 /// `OutputBuffer`), fast enough for a line per observation.
-public enum DecimalDigits {
+package enum DecimalDigits {
     /// The most digits `put` stores for an `Int` (`Int.max` has 19).
-    public static let maximumCount = 19
+    package static let maximumCount = 19
 
     /// Stores the digits of the non-negative `value` at `p`, padded with leading zeros to
     /// `minimumWidth`; returns the pointer past them.
     @inlinable @inline(__always)
-    public static func put(_ value: Int, minimumWidth: Int = 1, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    package static func put(_ value: Int, minimumWidth: Int = 1, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var width = 1
         var limit = 10
         while value >= limit, width < maximumCount {

@@ -1,10 +1,10 @@
 /// How long one period of a metric is (SPEC §3): every observation of a metric is of its
 /// granularity, and quarter or year values are never spread over months.
-public enum Granularity: String, Sendable, CaseIterable, Comparable {
+package enum Granularity: String, Sendable, CaseIterable, Comparable {
     case month, quarter, year
 
     /// Calendar months in one period of this granularity.
-    public var monthsPerPeriod: Int {
+    package var monthsPerPeriod: Int {
         switch self {
         case .month: 1
         case .quarter: 3
@@ -12,7 +12,7 @@ public enum Granularity: String, Sendable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (lhs: Granularity, rhs: Granularity) -> Bool {
+    package static func < (lhs: Granularity, rhs: Granularity) -> Bool {
         lhs.monthsPerPeriod < rhs.monthsPerPeriod
     }
 }

@@ -3,17 +3,17 @@
 ///
 /// The offset is looked up by the caller (Foundation's `TimeZone`, in the pipeline target), so
 /// this value and its spellings are plain arithmetic on the proleptic Gregorian calendar.
-public struct LocalTime: Sendable, Equatable {
-    public let year: Int, month: Int, day: Int
-    public let hour: Int, minute: Int, second: Int
+package struct LocalTime: Sendable, Equatable {
+    package let year: Int, month: Int, day: Int
+    package let hour: Int, minute: Int, second: Int
     /// Seconds east of UTC in force at the instant (`28800` for Asia/Shanghai).
-    public let utcOffset: Int
+    package let utcOffset: Int
     /// The zone's IANA identifier, as the pipeline names it (`UTC` by default).
-    public let zone: String
+    package let zone: String
 
     /// The wall-clock time `utcOffset` seconds east of UTC at `epochSeconds` (seconds since
     /// 1970-01-01T00:00:00Z).
-    public init(epochSeconds: Int, utcOffset: Int, zone: String) {
+    package init(epochSeconds: Int, utcOffset: Int, zone: String) {
         let local = epochSeconds + utcOffset
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secondOfDay = local - days * 86_400
@@ -26,27 +26,27 @@ public struct LocalTime: Sendable, Equatable {
     }
 
     /// `+08:00`, `+00:00`, `-03:30`: never `Z`, so the offset is always explicit.
-    public var offset: String {
+    package var offset: String {
         let sign = utcOffset < 0 ? "-" : "+"
         let minutes = abs(utcOffset) / 60
         return sign + Self.two(minutes / 60) + ":" + Self.two(minutes % 60)
     }
 
     /// ISO 8601 with the offset, for machine fields: `2026-11-25T23:10:00+08:00`.
-    public var iso8601: String {
+    package var iso8601: String {
         "\(Self.four(year))-\(Self.two(month))-\(Self.two(day))T\(Self.two(hour)):\(Self.two(minute)):\(Self.two(second))" + offset
     }
 
     /// The date as a bulletin states it: `2026年11月25日`.
-    public var chineseDate: String { "\(year)年\(month)月\(day)日" }
+    package var chineseDate: String { "\(year)年\(month)月\(day)日" }
 
     /// To the minute, without the zone: `2026-11-25 23:10`.
-    public var clock: String {
+    package var clock: String {
         "\(Self.four(year))-\(Self.two(month))-\(Self.two(day)) \(Self.two(hour)):\(Self.two(minute))"
     }
 
     /// For a person, to the minute, with the zone: `2026-11-25 23:10（Asia/Shanghai）`.
-    public var reading: String { clock + "（\(zone)）" }
+    package var reading: String { clock + "（\(zone)）" }
 
     private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
     private static func four(_ n: Int) -> String { String(repeating: "0", count: max(0, 4 - String(n).count)) + String(n) }
@@ -56,7 +56,7 @@ extension LocalTime {
     /// The civil date (proleptic Gregorian) `days` days after 1970-01-01 (negative: before).
     /// H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil's inverse:
     /// eras of 400 years starting 0000-03-01.
-    public static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

@@ -1,22 +1,22 @@
 /// Whether a metric is good when it falls (burden counts) or when it rises (survey scores).
-public enum Direction: String, Sendable {
+package enum Direction: String, Sendable {
     case down, up
 }
 
 /// How a roll-up combines the values of the units under it (SPEC §4): a sum of counts, or one
 /// flat mean over every reporting unit.
-public enum Aggregate: String, Sendable {
+package enum Aggregate: String, Sendable {
     case sum, mean
 }
 
 /// What a metric is held to (SPEC §3 `target`): a reduction rate to reach (down), a level to
 /// reach (up), or a cap — the most allowed — for a down metric.
-public enum Rule: Sendable, Equatable {
+package enum Rule: Sendable, Equatable {
     case target(Double)
     case cap(Double)
 
     /// The number shown in the `target` column, whichever kind of rule it is.
-    public var threshold: Double {
+    package var threshold: Double {
         switch self {
         case .target(let value), .cap(let value): value
         }
@@ -24,22 +24,22 @@ public enum Rule: Sendable, Equatable {
 }
 
 /// One burden item or survey score a pipeline declares (SPEC §2 `metrics:`).
-public struct Metric: Sendable, Equatable {
+package struct Metric: Sendable, Equatable {
     /// The metric's key in the pipeline file and in long files' `metric` column, e.g. `documents`.
-    public let id: String
+    package let id: String
     /// The human name shown in reports, e.g. `发文`.
-    public let label: String
-    public let direction: Direction
-    public let aggregate: Aggregate
-    public let granularity: Granularity
+    package let label: String
+    package let direction: Direction
+    package let aggregate: Aggregate
+    package let granularity: Granularity
     /// `nil` for a metric that is tracked but not scored.
-    public let rule: Rule?
-    public let weight: Double
+    package let rule: Rule?
+    package let weight: Double
     /// The counting word of its totals (SPEC §6 "Bulletin figures", key `unit:`), e.g. `件`,
     /// `次`, `人`; `nil` when the pipeline names none.
-    public let countingWord: String?
+    package let countingWord: String?
 
-    public init(
+    package init(
         id: String, label: String? = nil, direction: Direction = .down, aggregate: Aggregate = .sum,
         granularity: Granularity = .month, rule: Rule? = nil, weight: Double = 1, countingWord: String? = nil
     ) {
@@ -54,5 +54,5 @@ public struct Metric: Sendable, Equatable {
     }
 
     /// Counts (sum metrics) cannot be negative; a leading `-` rejects the value (SPEC §1).
-    public var isCount: Bool { aggregate == .sum }
+    package var isCount: Bool { aggregate == .sum }
 }

@@ -2,37 +2,37 @@
 ///
 /// Windows are kept in months; a metric reads them at its own granularity, where a month window
 /// covers every quarter or year it touches (`2018-01...2018-12` is `2018` for a yearly metric).
-public struct MonthWindow: Sendable, Equatable, CustomStringConvertible {
+package struct MonthWindow: Sendable, Equatable, CustomStringConvertible {
     /// Month ordinals (`year * 12 + month - 1`) of the first and last month.
-    public let first: Int
-    public let last: Int
+    package let first: Int
+    package let last: Int
 
-    public init(first: Int, last: Int) {
+    package init(first: Int, last: Int) {
         self.first = first
         self.last = last
     }
 
     /// The window from the first month of `from` to the last month of `to`: a bound coarser than
     /// a month is read as the whole period (`from: 2018` is 2018-01, `to: 2018` is 2018-12).
-    public init(from: Period, to: Period) {
+    package init(from: Period, to: Period) {
         self.init(first: from.firstMonthOrdinal, last: to.lastMonthOrdinal)
     }
 
     /// The `count` calendar months ending at the month with ordinal `lastMonth`.
-    public init(months count: Int, endingAt lastMonth: Int) {
+    package init(months count: Int, endingAt lastMonth: Int) {
         self.init(first: lastMonth - count + 1, last: lastMonth)
     }
 
     /// The same window one year earlier (同比: the prior window, `baseline: previous_year`).
-    public var previousYear: MonthWindow { MonthWindow(first: first - 12, last: last - 12) }
+    package var previousYear: MonthWindow { MonthWindow(first: first - 12, last: last - 12) }
 
     /// The ordinals of the periods of `granularity` this window touches.
-    public func ordinals(at granularity: Granularity) -> ClosedRange<Int> {
+    package func ordinals(at granularity: Granularity) -> ClosedRange<Int> {
         Period.ordinal(ofMonth: first, at: granularity)...Period.ordinal(ofMonth: last, at: granularity)
     }
 
-    public var firstMonth: Period { Period(.month, ordinal: first) }
-    public var lastMonth: Period { Period(.month, ordinal: last) }
+    package var firstMonth: Period { Period(.month, ordinal: first) }
+    package var lastMonth: Period { Period(.month, ordinal: last) }
 
-    public var description: String { "\(firstMonth)..\(lastMonth)" }
+    package var description: String { "\(firstMonth)..\(lastMonth)" }
 }

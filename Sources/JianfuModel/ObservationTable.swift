@@ -12,15 +12,15 @@
 /// kept in a bitmap beside the cells (missing is missing, never zero).
 ///
 /// Evaluation reads unit by unit; `snapshot()` transposes once into `DenseSeries`.
-public struct ObservationTable: Sendable {
+package struct ObservationTable: Sendable {
     /// One value of a series, with where it came from (for duplicate and override accounting).
-    public struct Entry: Sendable, Equatable {
-        public var ordinal: Int32
-        public var line: UInt32
-        public var source: UInt16
-        public var value: Double
+    package struct Entry: Sendable, Equatable {
+        package var ordinal: Int32
+        package var line: UInt32
+        package var source: UInt16
+        package var value: Double
 
-        public init(ordinal: Int32, line: UInt32 = 0, source: UInt16 = 0, value: Double) {
+        package init(ordinal: Int32, line: UInt32 = 0, source: UInt16 = 0, value: Double) {
             self.ordinal = ordinal
             self.line = line
             self.source = source
@@ -29,7 +29,7 @@ public struct ObservationTable: Sendable {
     }
 
     /// What `insert` did with a value.
-    public enum InsertOutcome: Equatable {
+    package enum InsertOutcome: Equatable {
         case added
         /// A later source gave a key an earlier source had given: its value wins (SPEC §5).
         case overrode
@@ -118,16 +118,16 @@ public struct ObservationTable: Sendable {
         }
     }
 
-    public let metrics: [Metric]
+    package let metrics: [Metric]
     /// Unit ids as interned bytes; a unit's index is its position.
-    public private(set) var units = ByteInterner()
+    package private(set) var units = ByteInterner()
     /// The first non-empty name a source gave each unit, by unit index.
-    public private(set) var observedNames: [String] = []
+    package private(set) var observedNames: [String] = []
     private var grids: [Grid]
     /// For each metric, its grid and its slot in it.
     private let place: [(grid: Int, slot: Int)]
 
-    public init(metrics: [Metric]) {
+    package init(metrics: [Metric]) {
         self.metrics = metrics
         var grids: [Grid] = []
         var place: [(Int, Int)] = []
@@ -144,29 +144,29 @@ public struct ObservationTable: Sendable {
         self.place = place
     }
 
-    public var unitCount: Int { units.count }
+    package var unitCount: Int { units.count }
 
     /// The index of a unit id, adding it if new.
-    public mutating func unitIndex(_ id: UnsafeBufferPointer<UInt8>) -> Int32 {
+    package mutating func unitIndex(_ id: UnsafeBufferPointer<UInt8>) -> Int32 {
         let index = units.intern(id)
         if Int(index) == observedNames.count { addUnitSlot() }
         return index
     }
 
-    public mutating func unitIndex(_ id: String) -> Int32 {
+    package mutating func unitIndex(_ id: String) -> Int32 {
         let index = units.intern(id)
         if Int(index) == observedNames.count { addUnitSlot() }
         return index
     }
 
-    public func unitID(_ index: Int32) -> String { units.string(at: index) }
+    package func unitID(_ index: Int32) -> String { units.string(at: index) }
 
     /// Records a unit name seen in a data row, when none is known yet.
-    public mutating func noteName(_ name: String, unit: Int32) {
+    package mutating func noteName(_ name: String, unit: Int32) {
         if observedNames[Int(unit)].isEmpty { observedNames[Int(unit)] = name }
     }
 
-    public func hasName(unit: Int32) -> Bool { !observedNames[Int(unit)].isEmpty }
+    package func hasName(unit: Int32) -> Bool { !observedNames[Int(unit)].isEmpty }
 
     private mutating func addUnitSlot() {
         observedNames.append("")
@@ -178,7 +178,7 @@ public struct ObservationTable: Sendable {
     /// Makes room for `metric`'s periods `ordinals` at once, so that inserting values in that
     /// range widens nothing (a table built from a store knows each series' first and last
     /// period before its values).
-    public mutating func reserve(metric: Int, ordinals: ClosedRange<Int32>) {
+    package mutating func reserve(metric: Int, ordinals: ClosedRange<Int32>) {
         let g = place[metric].grid
         for ordinal in [ordinals.lowerBound, ordinals.upperBound] {
             let offset = Int(ordinal) - Int(grids[g].base)
@@ -188,7 +188,7 @@ public struct ObservationTable: Sendable {
 
     /// Stores one value. Within a source the first occurrence of a key is kept; across sources
     /// the later source wins.
-    public mutating func insert(metric: Int, unit: Int32, ordinal: Int32, value: Double, source: UInt16, line: Int) -> InsertOutcome {
+    package mutating func insert(metric: Int, unit: Int32, ordinal: Int32, value: Double, source: UInt16, line: Int) -> InsertOutcome {
         let (g, slot) = place[metric]
         var offset = Int(ordinal) &- Int(grids[g].base)
         if offset < 0 || offset >= grids[g].span {
@@ -220,7 +220,7 @@ public struct ObservationTable: Sendable {
     ///
     /// One pass over the periods `other` holds values in, in storage order, instead of an
     /// `insert` per value; this grid widens once.
-    public mutating func absorb(_ other: ObservationTable, source: UInt16, unitMap: [Int32], lineOffset: Int) -> Int? {
+    package mutating func absorb(_ other: ObservationTable, source: UInt16, unitMap: [Int32], lineOffset: Int) -> Int? {
         precondition(other.metrics.count == metrics.count && other.grids.count == grids.count)
         let units = min(other.units.count, unitMap.count)
         var replaced = 0
@@ -274,7 +274,7 @@ public struct ObservationTable: Sendable {
     /// Leaves out every value of a period that starts after month `month` (`--as-of`): the
     /// bitmap words of those period rows are cleared, so the cells, shared with any copy of the
     /// table, are not touched and nothing is copied but the bitmap.
-    public mutating func removePeriods(afterMonth month: Int) {
+    package mutating func removePeriods(afterMonth month: Int) {
         for g in grids.indices where grids[g].span > 0 {
             let granularity = metrics[grids[g].metrics[0]].granularity
             let last = Period.ordinal(ofMonth: month, at: granularity)
@@ -306,7 +306,7 @@ public struct ObservationTable: Sendable {
     }
 
     /// The values of one unit and metric, in period order.
-    public func entries(metric: Int, unit: Int) -> [Entry] {
+    package func entries(metric: Int, unit: Int) -> [Entry] {
         let (g, slot) = place[metric]
         let grid = grids[g]
         var result: [Entry] = []
@@ -323,7 +323,7 @@ public struct ObservationTable: Sendable {
 
     /// Calls `body` with every stored value of `metric` given by `source`, in storage order
     /// (period by period).
-    public func forEachValue(metric: Int, source: UInt16, _ body: (_ unit: Int, _ entry: Entry) -> Void) {
+    package func forEachValue(metric: Int, source: UInt16, _ body: (_ unit: Int, _ entry: Entry) -> Void) {
         let (g, slot) = place[metric]
         let grid = grids[g]
         for p in 0..<grid.span where grid.rowHasValues(p) {
@@ -339,27 +339,27 @@ public struct ObservationTable: Sendable {
     }
 
     /// The series of every metric and unit: `series[metric][unit]`, sorted by ordinal.
-    public var series: SeriesView { SeriesView(table: self) }
+    package var series: SeriesView { SeriesView(table: self) }
 
     /// Read access to the series as `series[metric][unit]`.
-    public struct SeriesView: RandomAccessCollection, Sendable {
+    package struct SeriesView: RandomAccessCollection, Sendable {
         let table: ObservationTable
-        public var startIndex: Int { 0 }
-        public var endIndex: Int { table.metrics.count }
-        public subscript(metric: Int) -> MetricSeries { MetricSeries(table: table, metric: metric) }
+        package var startIndex: Int { 0 }
+        package var endIndex: Int { table.metrics.count }
+        package subscript(metric: Int) -> MetricSeries { MetricSeries(table: table, metric: metric) }
     }
 
     /// The series of one metric, by unit index (each built on access).
-    public struct MetricSeries: RandomAccessCollection, Sendable {
+    package struct MetricSeries: RandomAccessCollection, Sendable {
         let table: ObservationTable
         let metric: Int
-        public var startIndex: Int { 0 }
-        public var endIndex: Int { table.unitCount }
-        public subscript(unit: Int) -> [Entry] { table.entries(metric: metric, unit: unit) }
+        package var startIndex: Int { 0 }
+        package var endIndex: Int { table.unitCount }
+        package subscript(unit: Int) -> [Entry] { table.entries(metric: metric, unit: unit) }
     }
 
     /// The ordinal of the latest value of `metric` for any unit, or `nil`.
-    public func latestOrdinal(metric: Int) -> Int32? {
+    package func latestOrdinal(metric: Int) -> Int32? {
         let (g, slot) = place[metric]
         let grid = grids[g]
         for p in stride(from: grid.span - 1, through: 0, by: -1) where grid.rowHasValues(p) {
@@ -371,7 +371,7 @@ public struct ObservationTable: Sendable {
     }
 
     /// Every value, transposed unit by unit for evaluation (see `DenseSeries`).
-    public func snapshot() -> DenseSeries {
+    package func snapshot() -> DenseSeries {
         DenseSeries(metrics: .concurrentMap(count: metrics.count, blocks: metrics.count) { m in
             let (g, slot) = place[m]
             let grid = grids[g]
@@ -400,7 +400,7 @@ public struct ObservationTable: Sendable {
     }
 
     /// Index of the first entry with `ordinal >= target`.
-    public static func lowerBound(_ entries: [Entry], _ target: Int32) -> Int {
+    package static func lowerBound(_ entries: [Entry], _ target: Int32) -> Int {
         var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -413,25 +413,25 @@ public struct ObservationTable: Sendable {
 /// The values of a table laid out unit by unit, for evaluation: per metric, `span` periods
 /// from `base` for every unit, `NaN` where there is no value (observations are never NaN:
 /// the value parser refuses it).
-public struct DenseSeries: Sendable {
+package struct DenseSeries: Sendable {
     /// One metric: `values[unit * ordinals.count + k]` is the unit's value for period
     /// `ordinals[k]`, `NaN` when it has none. Only periods some unit has a value for are columns.
-    public struct Metric: Sendable {
-        public let ordinals: [Int32]
-        public let values: [Double]
+    package struct Metric: Sendable {
+        package let ordinals: [Int32]
+        package let values: [Double]
 
-        public init(ordinals: [Int32], values: [Double]) {
+        package init(ordinals: [Int32], values: [Double]) {
             self.ordinals = ordinals
             self.values = values
         }
     }
 
-    public let metrics: [Metric]
-    public let unitCount: Int
+    package let metrics: [Metric]
+    package let unitCount: Int
 
     /// Calls `body` with each (ordinal, value) of `unit` for `metric`, in period order.
     @inlinable
-    public func forEachValue(metric: Int, unit: Int, _ body: (_ ordinal: Int32, _ value: Double) -> Void) {
+    package func forEachValue(metric: Int, unit: Int, _ body: (_ ordinal: Int32, _ value: Double) -> Void) {
         let grid = metrics[metric]
         let count = grid.ordinals.count
         grid.values.withUnsafeBufferPointer { values in
@@ -443,7 +443,7 @@ public struct DenseSeries: Sendable {
     }
 
     /// The values of `unit` for `metric`, in period order.
-    public func entries(metric: Int, unit: Int) -> [ObservationTable.Entry] {
+    package func entries(metric: Int, unit: Int) -> [ObservationTable.Entry] {
         var result: [ObservationTable.Entry] = []
         forEachValue(metric: metric, unit: unit) { result.append(ObservationTable.Entry(ordinal: $0, value: $1)) }
         return result

@@ -4,28 +4,28 @@
 /// ranges and "the next period" is `ordinal + 1`:
 /// month = `year * 12 + (month - 1)`, quarter = `year * 4 + (quarter - 1)`, year = `year`.
 /// A month ordinal divided by 3 (or 12) is the ordinal of the quarter (or year) holding it.
-public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let granularity: Granularity
-    public let ordinal: Int
+package struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package let granularity: Granularity
+    package let ordinal: Int
 
-    public init(_ granularity: Granularity, ordinal: Int) {
+    package init(_ granularity: Granularity, ordinal: Int) {
         self.granularity = granularity
         self.ordinal = ordinal
     }
 
-    public init(year: Int, month: Int) {
+    package init(year: Int, month: Int) {
         self.init(.month, ordinal: year * 12 + month - 1)
     }
 
-    public init(year: Int, quarter: Int) {
+    package init(year: Int, quarter: Int) {
         self.init(.quarter, ordinal: year * 4 + quarter - 1)
     }
 
-    public init(year: Int) {
+    package init(year: Int) {
         self.init(.year, ordinal: year)
     }
 
-    public var year: Int {
+    package var year: Int {
         switch granularity {
         case .month: ordinal / 12
         case .quarter: ordinal / 4
@@ -34,22 +34,22 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The month ordinal of this period's first month.
-    public var firstMonthOrdinal: Int { ordinal * granularity.monthsPerPeriod }
+    package var firstMonthOrdinal: Int { ordinal * granularity.monthsPerPeriod }
 
     /// The month ordinal of this period's last month.
-    public var lastMonthOrdinal: Int { firstMonthOrdinal + granularity.monthsPerPeriod - 1 }
+    package var lastMonthOrdinal: Int { firstMonthOrdinal + granularity.monthsPerPeriod - 1 }
 
     /// The ordinal at `granularity` of the period holding the month with ordinal `month`.
-    public static func ordinal(ofMonth month: Int, at granularity: Granularity) -> Int {
+    package static func ordinal(ofMonth month: Int, at granularity: Granularity) -> Int {
         month / granularity.monthsPerPeriod
     }
 
-    public static func < (lhs: Period, rhs: Period) -> Bool {
+    package static func < (lhs: Period, rhs: Period) -> Bool {
         (lhs.firstMonthOrdinal, lhs.granularity) < (rhs.firstMonthOrdinal, rhs.granularity)
     }
 
     /// The canonical spelling used in every output: `2024-03`, `2024Q1`, `2024`.
-    public var description: String {
+    package var description: String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maximumSpellingLength) { buffer in
             let start = buffer.baseAddress!
             return String(decoding: UnsafeBufferPointer(start: start, count: put(at: start) - start), as: UTF8.self)
@@ -57,12 +57,12 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The most bytes `put(at:)` stores.
-    public static let maximumSpellingLength = DecimalDigits.maximumCount + 3
+    package static let maximumSpellingLength = DecimalDigits.maximumCount + 3
 
     /// Stores the canonical spelling (`description`) at `p` as bytes, for the writers that
     /// spell a period per output line; returns the pointer past it. The one home of the rule.
     @inlinable
-    public func put(at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    package func put(at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var q = DecimalDigits.put(year, at: p)
         switch granularity {
         case .month:

@@ -6,7 +6,7 @@
 /// - quarters: `2024Q1` `2024-Q1` `2024年第一季度` `2024年第1季度` (`q` is read as `Q`);
 /// - years: `2024` `2024年`.
 /// Years outside 1900...2199 are refused: they are typing errors, not history.
-public enum PeriodParser {
+package enum PeriodParser {
     private static let nian = Array("年".utf8)
     private static let yue = Array("月".utf8)
     private static let di = Array("第".utf8)
@@ -14,13 +14,13 @@ public enum PeriodParser {
     private static let chineseQuarterDigits = ["一", "二", "三", "四"].map { Array($0.utf8) }
 
     /// Parses a spelling from a `String` (pipeline files, command-line arguments).
-    public static func parse(_ text: String) -> Period? {
+    package static func parse(_ text: String) -> Period? {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0)) }
     }
 
     /// Parses a spelling from raw bytes; `nil` when it is not one of the accepted spellings.
-    public static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Period? {
+    package static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Period? {
         var lo = 0, hi = raw.count
         while lo < hi, raw[lo] == 0x20 || raw[lo] == 0x09 { lo += 1 }
         while hi > lo, raw[hi - 1] == 0x20 || raw[hi - 1] == 0x09 { hi -= 1 }
@@ -75,7 +75,7 @@ public enum PeriodParser {
     }
 
     /// Days in a Gregorian month.
-    public static func daysIn(year: Int, month: Int) -> Int {
+    package static func daysIn(year: Int, month: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30

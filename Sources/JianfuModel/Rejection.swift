@@ -1,7 +1,7 @@
 /// Why a row or cell was not kept (SPEC §5). The raw value is the stable code written to
 /// `rejected.csv`'s `reason` column, so dashboards can count by it; `RejectionProblem.id`
 /// (`reason_id`) says which of the code's sentences it is.
-public enum RejectionReason: String, Sendable, CaseIterable {
+package enum RejectionReason: String, Sendable, CaseIterable {
     case badPeriod = "bad_period"
     case wrongGranularity = "wrong_granularity"
     case futurePeriod = "future_period"
@@ -19,24 +19,24 @@ public enum RejectionReason: String, Sendable, CaseIterable {
 /// One rejected row or wide cell (SPEC §5): where it was, what was wrong with what, and the
 /// row as it was in the file. A diagnostic, not a sentence: `RejectionMessages` words it, in
 /// Chinese for people and in English for `rejected.csv` and the terminal.
-public struct Rejection: Sendable, Equatable {
-    public var source: String
+package struct Rejection: Sendable, Equatable {
+    package var source: String
     /// Physical line of the record's first line; the header is line 1.
-    public var line: Int
+    package var line: Int
     /// The column (as named in the file) the problem is in; empty when it is the whole row.
-    public var field: String
+    package var field: String
     /// What was wrong, with the offending text and whatever a sentence about it needs.
-    public var problem: RejectionProblem
+    package var problem: RejectionProblem
     /// The row's text as decoded from the file (undecodable bytes shown as U+FFFD).
-    public var raw: String
+    package var raw: String
     /// True when this rejects one cell of a wide row, not the row.
-    public var isCell: Bool
+    package var isCell: Bool
     /// In an `.xlsx` source, the sheet and cell (`乡镇!C7`) or the whole row (`乡镇!7:7`) as a
     /// spreadsheet names it; nil for a CSV or JSON source, whose `line` says where.
-    public var cell: String?
+    package var cell: String?
 
     /// A rejection of the row at `line` of `source` (or of its cell in `field`, `isCell`).
-    public init(source: String, line: Int, field: String, problem: RejectionProblem, raw: String, isCell: Bool = false, cell: String? = nil) {
+    package init(source: String, line: Int, field: String, problem: RejectionProblem, raw: String, isCell: Bool = false, cell: String? = nil) {
         self.source = source
         self.line = line
         self.field = field
@@ -47,5 +47,5 @@ public struct Rejection: Sendable, Equatable {
     }
 
     /// The stable code of `rejected.csv`'s `reason` column.
-    public var reason: RejectionReason { problem.reason }
+    package var reason: RejectionReason { problem.reason }
 }

@@ -6,17 +6,17 @@
 /// The English sentences are `rejected.csv`'s contract: they stay as they were, byte for byte.
 /// A quoted value is cut after 60 characters (`'xxx…' (1048576 bytes)`) and its line breaks
 /// shown as spaces, so that a sentence stays one readable line; the whole row is in `raw`.
-public enum RejectionMessages {
+package enum RejectionMessages {
     /// `rejected.csv`'s `message`: the sentence, after the sheet and cell of an `.xlsx` source
     /// (`乡镇!C7: 'abc' in documents is not a plain decimal number`).
-    public static func english(_ r: Rejection) -> String {
+    package static func english(_ r: Rejection) -> String {
         if case let .recorded(_, message) = r.problem { return message }
         let sentence = englishSentence(r)
         return r.cell.map { "\($0): \(sentence)" } ?? sentence
     }
 
     /// The English sentence alone, for a listing that names the place itself.
-    public static func englishSentence(_ r: Rejection) -> String {
+    package static func englishSentence(_ r: Rejection) -> String {
         let cell = r.isCell ? r.field : nil
         switch r.problem {
         case .unclosedQuote:
@@ -66,7 +66,7 @@ public enum RejectionMessages {
     /// The sentence for people, after the sheet and cell of an `.xlsx` source
     /// (`乡镇!B5：统计期 '2024-13' 无效（应为 2024-03 这样的月份）`). A rejection recorded before
     /// typed rejections has only its English sentence, which is shown instead.
-    public static func chinese(_ r: Rejection) -> String {
+    package static func chinese(_ r: Rejection) -> String {
         if case let .recorded(_, message) = r.problem { return message }
         let sentence = chineseSentence(r)
         return r.cell.map { "\($0)：\(sentence)" } ?? sentence
@@ -124,7 +124,7 @@ public enum RejectionMessages {
     }
 
     /// How a delimiter is named in English sentences (here and in `IngestError`).
-    public static func englishName(delimiter: String) -> String {
+    package static func englishName(delimiter: String) -> String {
         switch delimiter {
         case "\t": "tabs"
         case "，": "full-width commas '，' (U+FF0C)"

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// `id` is the stable `reason_id` of `rejected.csv`; `stored` is what a state store keeps, and
 /// `init?(id:value:detail:)` reads it back.
-public enum RejectionProblem: Sendable, Equatable {
+package enum RejectionProblem: Sendable, Equatable {
     /// A quoted field not closed before the end of the file (RFC 4180: the rest is one field).
     case unclosedQuote
     /// Text after a field's closing quote (`"U1"x`).
@@ -54,7 +54,7 @@ public enum RejectionProblem: Sendable, Equatable {
     case recorded(RejectionReason, message: String)
 
     /// The code of `rejected.csv`'s `reason` column.
-    public var reason: RejectionReason {
+    package var reason: RejectionReason {
         switch self {
         case .unclosedQuote, .textAfterClosingQuote, .tooManyFields, .rowTooLong, .fieldCount: .malformedRow
         case .undecodable: .undecodable
@@ -75,7 +75,7 @@ public enum RejectionProblem: Sendable, Equatable {
     /// The stable id of this kind of problem, `rejected.csv`'s `reason_id`: the reason code, and
     /// after a dot which of its sentences when the code has several (`bad_value.too_large`).
     /// A recorded rejection has its code only.
-    public var id: String {
+    package var id: String {
         switch self {
         case .unclosedQuote: "malformed_row.unclosed_quote"
         case .textAfterClosingQuote: "malformed_row.text_after_quote"
@@ -94,7 +94,7 @@ public enum RejectionProblem: Sendable, Equatable {
     }
 
     /// Every id a problem can have, but a recorded one's: what `docs/outputs.md` lists.
-    public static let ids: [String] = [
+    package static let ids: [String] = [
         "malformed_row.unclosed_quote", "malformed_row.text_after_quote", "malformed_row.too_many_fields",
         "malformed_row.too_long", "malformed_row.field_count", "undecodable", "empty_unit", "duplicate_key.unit",
         "unknown_unit", "unknown_metric", "bad_period", "wrong_granularity", "future_period", "empty_value",
@@ -103,7 +103,7 @@ public enum RejectionProblem: Sendable, Equatable {
 
     /// The offending text as the file had it (a unit id, a metric, a period, a value); empty
     /// when the problem is the row's shape or an empty field.
-    public var value: String {
+    package var value: String {
         switch self {
         case let .unitListedTwice(text, _, _), let .unknownUnit(text), let .unknownMetric(text), let .badPeriod(text, _),
              let .wrongGranularity(text, _, _, _), let .futurePeriod(text, _, _), let .notANumber(text), let .tooLarge(text),
@@ -118,7 +118,7 @@ public enum RejectionProblem: Sendable, Equatable {
     /// The columns a state store keeps (`rejections.reason_id`, `value`, `detail`), read back by
     /// `init?(id:value:detail:)`. A recorded problem is kept with id '' (with its code and
     /// English sentence in the store's own columns), so that it is read back as recorded.
-    public var stored: (id: String, value: String, detail: String) {
+    package var stored: (id: String, value: String, detail: String) {
         if case .recorded = self { return ("", "", "") }
         return (id, value, detail)
     }
@@ -147,7 +147,7 @@ public enum RejectionProblem: Sendable, Equatable {
 
     /// The problem a store kept as `stored`; nil when the id is '' or unknown, or the detail
     /// lacks what the id needs (the store then has only the code and the English sentence).
-    public init?(id: String, value: String, detail: String) {
+    package init?(id: String, value: String, detail: String) {
         let d = detail.isEmpty ? Detail() : (try? Self.decoder.decode(Detail.self, from: Data(detail.utf8)))
         guard let d else { return nil }
         switch id {

@@ -1,5 +1,5 @@
 /// How a source's bytes are laid out (SPEC §1 "Observations").
-public enum Layout: String, Sendable {
+package enum Layout: String, Sendable {
     /// One row per observation: `unit_id,period,metric,value`.
     case long
     /// One row per (unit, period), one column per metric.
@@ -7,14 +7,14 @@ public enum Layout: String, Sendable {
 }
 
 /// The character encoding of a source (SPEC §1): `auto` detects UTF-8 or GB18030.
-public enum SourceEncoding: String, Sendable {
+package enum SourceEncoding: String, Sendable {
     case auto
     case utf8 = "utf-8"
     case gb18030
 }
 
 /// What a source holds: observations, or the units list.
-public enum SourceKind: String, Sendable {
+package enum SourceKind: String, Sendable {
     case observations
     case units
 }

@@ -6,14 +6,14 @@
 /// a precomposed `é` (U+00E9) equals `café` with `e` + U+0301, and 豈 U+F900 equals 豈 U+8C48
 /// (its canonical decomposition), although the files hold different bytes. A dictionary keyed
 /// by `String` would merge two units that the interner keeps apart; key it by `UnitKey`.
-public struct UnitKey: Hashable, Sendable {
-    public let id: String
+package struct UnitKey: Hashable, Sendable {
+    package let id: String
 
-    public init(_ id: String) { self.id = id }
+    package init(_ id: String) { self.id = id }
 
-    public static func == (a: UnitKey, b: UnitKey) -> Bool { a.id.sameUnitID(as: b.id) }
+    package static func == (a: UnitKey, b: UnitKey) -> Bool { a.id.sameUnitID(as: b.id) }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         var id = id
         id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
@@ -21,8 +21,8 @@ public struct UnitKey: Hashable, Sendable {
 
 extension String {
     /// Whether two unit ids are the same unit: the same UTF-8 bytes (see `UnitKey`).
-    public func sameUnitID(as other: String) -> Bool { utf8.elementsEqual(other.utf8) }
+    package func sameUnitID(as other: String) -> Bool { utf8.elementsEqual(other.utf8) }
 
     /// Unit-id order for keys that must not depend on the input order: by UTF-8 bytes.
-    public static func unitIDOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    package static func unitIDOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 }

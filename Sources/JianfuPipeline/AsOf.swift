@@ -5,9 +5,9 @@ import JianfuModel
 /// of the table, so that series, stale alerts and charts stop there too. The values are today's:
 /// a period corrected since then shows its corrected value (the old one is in the store's
 /// `observation_history`).
-public enum AsOf {
+package enum AsOf {
     /// The month ordinal of `--as-of`: a month in any SPEC §1 spelling (`2024-03`, `2024年3月`).
-    public static func month(_ text: String) -> Int? {
+    package static func month(_ text: String) -> Int? {
         guard let period = PeriodParser.parse(text), period.granularity == .month else { return nil }
         return period.ordinal
     }

@@ -3,7 +3,7 @@ import JianfuHTTP
 /// Why an HTTP source could not be fetched (SPEC §1 "Sources"), in words a cron user can act
 /// on. No case carries a secret: a missing or unusable credential is named by its environment
 /// variable, never by its value. The CLI maps the family to exit code 1.
-public enum FetchError: Error, Sendable, Equatable {
+package enum FetchError: Error, Sendable, Equatable {
     /// The GET failed for good (after its retries, or at once when retrying cannot help).
     case http(source: String, HTTPError)
     /// `auth.env` names a variable that is not set.
@@ -17,7 +17,7 @@ public enum FetchError: Error, Sendable, Equatable {
 }
 
 extension FetchError: CustomStringConvertible {
-    public var description: String {
+    package var description: String {
         switch self {
         case .http(let source, let error):
             return "source \(source): \(error)\(Self.hint(error.failure))"

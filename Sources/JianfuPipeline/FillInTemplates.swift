@@ -13,21 +13,21 @@ import Logging
 /// it). With `by` (a unit category such as `township`), one workbook per unit of that category,
 /// holding it and every unit under it; units under none of them go into one more workbook
 /// (`-其他`).
-public struct FillInTemplates: Sendable {
+package struct FillInTemplates: Sendable {
     /// One workbook to write.
-    public struct File: Sendable {
+    package struct File: Sendable {
         /// The file name: `填报模板-2025-01.xlsx`, `填报模板-2025-01-<code>.xlsx` per group,
         /// `填报模板-2025-01-其他.xlsx` for the units in no group.
-        public var name: String
+        package var name: String
         /// The unit the workbook is for (`--by`), by name; nil for all units or the rest.
-        public var group: String?
-        public var units: Int
-        public var bytes: [UInt8]
+        package var group: String?
+        package var units: Int
+        package var bytes: [UInt8]
     }
 
-    public var files: [File]
+    package var files: [File]
     /// Things the user should know (units rows rejected, so missing from the templates).
-    public var notes: [String] = []
+    package var notes: [String] = []
 
     /// The file name of the templates of `period`, for the unit with code `group` (or `其他`).
     static func fileName(period: String, group: String?) -> String {
@@ -47,7 +47,7 @@ public struct FillInTemplates: Sendable {
     /// The templates of `config`'s wide source (`source`, when the pipeline has several) for
     /// `period` (`2025-01`; a quarter or year when the source's metrics are reported so), one
     /// per unit of category `by` when given.
-    public init(
+    package init(
         config: PipelineConfig, period text: String, by category: String?, source name: String?,
         logger: Logger = Logger(label: "jianfu", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
@@ -192,7 +192,7 @@ public struct FillInTemplates: Sendable {
     /// with the same bytes (the same template written before) is left as it is. Each file is
     /// written beside its place and linked into it, so a file that appears meanwhile is not
     /// overwritten either. Returns per file its path and whether it was already there.
-    public func write(to folder: String) throws -> [(path: String, unchanged: Bool)] {
+    package func write(to folder: String) throws -> [(path: String, unchanged: Bool)] {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -237,7 +237,7 @@ public struct FillInTemplates: Sendable {
 
 /// Why `jianfu template` writes nothing: the pipeline has no wide source or no units, a bad
 /// `--period`, `--by` or `--source` (exit 2), or a file in the way (exit 1).
-public enum TemplateError: Error, Sendable, Equatable {
+package enum TemplateError: Error, Sendable, Equatable {
     case noWideSource(pipeline: String)
     case severalWideSources(names: [String])
     case unknownSource(name: String, wide: [String])
@@ -252,7 +252,7 @@ public enum TemplateError: Error, Sendable, Equatable {
 }
 
 extension TemplateError: CustomStringConvertible {
-    public var description: String {
+    package var description: String {
         switch self {
         case .noWideSource(let pipeline):
             "pipeline \(pipeline) has no wide observations source (layout: wide); a template is the sheet such a source reads"

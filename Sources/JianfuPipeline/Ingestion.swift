@@ -7,24 +7,24 @@ import Logging
 
 /// The ingest stage of a run: every source read into one observation table, the units and
 /// their hierarchy, and what each source held (SPEC §1, §4, §5).
-public struct Ingestion: Sendable {
-    public var table: ObservationTable
+package struct Ingestion: Sendable {
+    package var table: ObservationTable
     /// `units[i]` is the table's unit `i`.
-    public var units: [MonitoredUnit]
-    public var hierarchy: Hierarchy
-    public var reports: [SourceReport]
-    public var rejections: [Rejection]
+    package var units: [MonitoredUnit]
+    package var hierarchy: Hierarchy
+    package var reports: [SourceReport]
+    package var rejections: [Rejection]
     /// Units whose `parent_id` names no unit (they are treated as roots).
-    public var orphanWarnings: [String]
+    package var orphanWarnings: [String]
     /// Per source: its fingerprint and whether it was read again (with a state store).
-    public var manifest: [String: SourceManifest] = [:]
+    package var manifest: [String: SourceManifest] = [:]
 
     /// Reads every source of `config`: HTTP sources are fetched first (into local copies, so a
     /// network fault stops the run before any row is read), then units sources are read (so
     /// data rows can be checked against them), then the observation sources in pipeline order
     /// (later sources override earlier ones). Periods after `latestMonth` are rejected as
     /// future. `logger` hears the fetches (retries, 304s, `insecure` warnings).
-    public static func run(
+    package static func run(
         _ config: PipelineConfig, latestMonth: Int,
         logger: Logger = Logger(label: "jianfu", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws -> Ingestion {

@@ -9,18 +9,18 @@ import JianfuReports
 /// Text from the data reaches both forms safely: a plain line shows control characters
 /// visibly (`ControlCharacters.visible`), a JSON line escapes them, so no value can forge a
 /// line or steer a terminal.
-public struct LogLine {
+package struct LogLine {
     /// `info`, `warning`, `error`, …
-    public var level: String
+    package var level: String
     /// The sentence (the error's description, the log message).
-    public var message: String
+    package var message: String
     /// Lines listed under the message (the candidates of an ambiguous unit): in plain text one
     /// per line, indented; in JSON the array `details`.
-    public var details: [String] = []
+    package var details: [String] = []
     /// Where the line is about, in JSON only (the plain message says it in words).
-    public var fields: [(String, JSON)] = []
+    package var fields: [(String, JSON)] = []
 
-    public init(level: String, message: String, details: [String] = [], fields: [(String, JSON)] = []) {
+    package init(level: String, message: String, details: [String] = [], fields: [(String, JSON)] = []) {
         self.level = level
         self.message = message
         self.details = details
@@ -28,7 +28,7 @@ public struct LogLine {
     }
 
     /// The line for `error`: its sentence, its listed details, and the fields of its place.
-    public init(error: Error) {
+    package init(error: Error) {
         if let lookup = error as? UnitLookupError {
             self.init(level: "error", message: lookup.headline, details: lookup.listed, fields: [("query", .string(lookup.query))])
         } else {
@@ -37,19 +37,19 @@ public struct LogLine {
     }
 
     /// Adds a field of text.
-    public mutating func add(_ key: String, _ value: String) { fields.append((key, .string(value))) }
+    package mutating func add(_ key: String, _ value: String) { fields.append((key, .string(value))) }
 
     /// Adds a field holding a whole number (a line number, a count).
-    public mutating func add(_ key: String, _ value: Int) { fields.append((key, .int(value))) }
+    package mutating func add(_ key: String, _ value: Int) { fields.append((key, .int(value))) }
 
     /// `jianfu: LEVEL: MESSAGE`, then each detail on a line of its own; ends with a line break.
-    public var plain: String {
+    package var plain: String {
         (["jianfu: \(level): \(ControlCharacters.visible(message))"] + details.map { "  " + ControlCharacters.visible($0) })
             .joined(separator: "\n") + "\n"
     }
 
     /// One JSON object on one line, `time` (ISO 8601) first; ends with a line break.
-    public func json(time: String) -> String {
+    package func json(time: String) -> String {
         var pairs: [(String, JSON)] = [("time", .string(time)), ("level", .string(level)), ("message", .string(message))]
         if !details.isEmpty { pairs.append(("details", .array(details.map(JSON.string)))) }
         for field in fields where !pairs.contains(where: { $0.0 == field.0 }) { pairs.append(field) }

@@ -11,19 +11,19 @@ import JianfuReports
 /// jianfu's report files is refused before anything is written, the replaced report is removed
 /// file by known file, and a target that is a symbolic link stays one (the folder it points to
 /// is the one replaced).
-public struct OutputDirectory: Sendable {
+package struct OutputDirectory: Sendable {
     /// The folder as the pipeline names it.
-    public let target: String
+    package let target: String
     /// Where the report goes: `target`, or the folder it links to.
-    public let place: String
-    public let staging: String
+    package let place: String
+    package let staging: String
     /// The top-level files jianfu writes in a report folder (besides the marker and `units/`).
     let known: Set<String>
 
     /// Checks that `target` may be replaced (missing, empty, or jianfu's with nothing else in
     /// it), then creates the staging folder `.NAME.tmp-PID` beside it, holding the marker with
     /// `runID`. `files` are the names the run's writers will write.
-    public init(target: String, runID: String, files: [String] = []) throws {
+    package init(target: String, runID: String, files: [String] = []) throws {
         self.target = target
         known = ReportFolder.reportFiles.union(files.map { String($0.split(separator: "/").first ?? "") })
         var info = stat()
@@ -78,7 +78,7 @@ public struct OutputDirectory: Sendable {
     /// Removes the staging folders (`.NAME.tmp-PID`) beside the target whose process is gone: a
     /// run killed while writing leaves its folder behind. Only jianfu's files are removed; a
     /// folder that holds anything else stays. Returns the folders removed and those left.
-    public func removeAbandonedStaging() -> (removed: [String], left: [String]) {
+    package func removeAbandonedStaging() -> (removed: [String], left: [String]) {
         let parent = (place as NSString).deletingLastPathComponent
         let prefix = ".\((place as NSString).lastPathComponent).tmp-"
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
@@ -94,7 +94,7 @@ public struct OutputDirectory: Sendable {
 
     /// Writes one file into the staging folder through `body`. `fileName` may name a file in a
     /// subfolder (`units/330106001.html`); the subfolder is created.
-    public func write(_ fileName: String, _ body: (OutputBuffer) throws -> Void) throws {
+    package func write(_ fileName: String, _ body: (OutputBuffer) throws -> Void) throws {
         let path = (staging as NSString).appendingPathComponent(fileName)
         let components = fileName.split(separator: "/", omittingEmptySubsequences: false)
         if components.count > 1 {
@@ -121,7 +121,7 @@ public struct OutputDirectory: Sendable {
 
     /// Writes several files at once, one per thread at a time; the first error is thrown after
     /// all have finished.
-    public func writeConcurrently(_ files: [(name: String, body: @Sendable (OutputBuffer) -> Void)]) throws {
+    package func writeConcurrently(_ files: [(name: String, body: @Sendable (OutputBuffer) -> Void)]) throws {
         // Subfolders first, so that no two threads race to create one.
         for folder in Set(files.map { ($0.name as NSString).deletingLastPathComponent }) where !folder.isEmpty {
             let path = (staging as NSString).appendingPathComponent(folder)
@@ -150,7 +150,7 @@ public struct OutputDirectory: Sendable {
     /// report's folder when something jianfu did not write was left in it (put there during
     /// the run), with what was left.
     @discardableResult
-    public func commit() throws -> (folder: String, left: [String])? {
+    package func commit() throws -> (folder: String, left: [String])? {
         var info = stat()
         guard stat(place, &info) == 0 else {
             guard rename(staging, place) == 0 else {
@@ -170,7 +170,7 @@ public struct OutputDirectory: Sendable {
 
     /// Flushes the staging folder's files to disk: one `syncfs` for the whole folder rather than
     /// an `fsync` per file, which would cost a disk flush for each of thousands of unit pages.
-    public func flush() throws { try flushToDisk() }
+    package func flush() throws { try flushToDisk() }
 
     private func flushToDisk() throws {
         let folder = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -183,7 +183,7 @@ public struct OutputDirectory: Sendable {
     }
 
     /// Removes the staging folder after a failure (only the files jianfu wrote into it).
-    public func discard() {
+    package func discard() {
         ReportFolder.remove(staging, known: known)
     }
 }

@@ -6,46 +6,46 @@ import JianfuStore
 /// An output format a pipeline can ask for (SPEC §2 `outputs.formats`).
 /// `bulletin` is the written bulletin, `bulletin.md` and `bulletin.docx` (SPEC §6); `xlsx` is
 /// `jianfu.xlsx`, the results as a workbook (docs/xlsx-output.md).
-public enum OutputFormat: String, Sendable, CaseIterable {
+package enum OutputFormat: String, Sendable, CaseIterable {
     case csv, json, prom, html, bulletin, xlsx
 }
 
 /// A pipeline file, read and checked (SPEC §2). Paths are absolute, resolved against the
 /// pipeline file's folder.
-public struct PipelineConfig: Sendable {
+package struct PipelineConfig: Sendable {
     /// The pipeline file's absolute path.
-    public var file: String
+    package var file: String
     /// `name:`, or the file's base name without extension.
-    public var name: String
-    public var sources: [SourceSpec]
+    package var name: String
+    package var sources: [SourceSpec]
     /// The indicator half: metrics in declaration order, windows, rebound, categories, grades,
     /// stale_after.
-    public var settings: EvaluationSettings
+    package var settings: EvaluationSettings
     /// `derive_parents: true` derives missing parents from administrative-division codes.
-    public var deriveParents: Bool
+    package var deriveParents: Bool
     /// `max_rejected:` the largest share of rejected rows and cells (of rows read) a run accepts.
-    public var maxRejected: Double?
+    package var maxRejected: Double?
     /// `outputs.dir`, absolute.
-    public var outputDirectory: String
-    public var formats: Set<OutputFormat>
+    package var outputDirectory: String
+    package var formats: Set<OutputFormat>
     /// `outputs.sync`: flush the report to disk before swapping it into place.
-    public var syncOutputs: Bool
+    package var syncOutputs: Bool
     /// `outputs.series`: write `series.csv` (a line per observation) with the CSV files.
-    public var writesSeries = true
+    package var writesSeries = true
     /// `state:` where the observations live between runs (SPEC §8).
-    public var state: StateLocation
+    package var state: StateLocation
     /// Per source (as `sources`), its keys in the pipeline file rendered canonically: a source
     /// whose keys change is read again even when its content has not.
-    public var sourceSettings: [String]
+    package var sourceSettings: [String]
     /// SHA-256 of the pipeline file's bytes (lowercase hex), for the run log and manifest.
-    public var fileSHA256: String
+    package var fileSHA256: String
     /// `bulletin:` the issue header — issuer, 第1期's month, time zone (SPEC §6).
-    public var bulletin: Bulletin
+    package var bulletin: Bulletin
     /// The keys of `categories:`, where they are written: checked against the units once the
     /// units sources are read (`CategoriesSection.checkUsed`).
-    public var categoryKeys: [ConfigKey] = []
+    package var categoryKeys: [ConfigKey] = []
 
-    public init(
+    package init(
         file: String, name: String, sources: [SourceSpec], settings: EvaluationSettings,
         deriveParents: Bool = false, maxRejected: Double? = nil, outputDirectory: String,
         formats: Set<OutputFormat> = Set(OutputFormat.allCases), syncOutputs: Bool = false,
@@ -69,7 +69,7 @@ public struct PipelineConfig: Sendable {
 }
 
 /// Where a pipeline keeps its observations between runs (SPEC §8 `state:`).
-public enum StateLocation: Sendable, Equatable {
+package enum StateLocation: Sendable, Equatable {
     /// `state: none`: every run reads every source and keeps nothing.
     case none
     /// The SQLite store at this absolute path (default `.jianfu/NAME.sqlite` beside the
@@ -79,7 +79,7 @@ public enum StateLocation: Sendable, Equatable {
     case postgresql(PostgreSQLLocation)
 
     /// As `summary.json` (`run.state`) and the logs name it.
-    public var description: String {
+    package var description: String {
         switch self {
         case .none: "none"
         case .sqlite(let path): path
@@ -90,13 +90,13 @@ public enum StateLocation: Sendable, Equatable {
 
 /// A key of the pipeline file and where it is written, for a check that can only be made after
 /// the file was read (SPEC §2: an error names the file, the line and the key).
-public struct ConfigKey: Sendable, Equatable {
+package struct ConfigKey: Sendable, Equatable {
     /// The pipeline file as the caller named it.
-    public var file: String
-    public var line: Int
-    public var key: String
+    package var file: String
+    package var line: Int
+    package var key: String
 
-    public init(file: String, line: Int, key: String) {
+    package init(file: String, line: Int, key: String) {
         self.file = file
         self.line = line
         self.key = key

@@ -1,6 +1,6 @@
 /// A pipeline file that cannot be used (SPEC §2): every case names the file and line, and the
 /// key where it applies. The CLI maps the whole family to exit code 2.
-public enum PipelineError: Error, Equatable, Sendable {
+package enum PipelineError: Error, Equatable, Sendable {
     /// The file cannot be read.
     case unreadable(file: String, reason: String)
     /// The YAML itself is broken.
@@ -22,7 +22,7 @@ public enum PipelineError: Error, Equatable, Sendable {
 
 extension PipelineError: CustomStringConvertible {
     /// One line: `FILE:LINE: key 'KEY': what is wrong; what is expected`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let file, let reason):
             return "\(file): cannot read the pipeline file: \(reason)"

@@ -14,7 +14,7 @@ import Yams
 /// reader (`SourcesSection`, `MetricsSection`, `WindowsSection`, `ReboundSection`,
 /// `CategoriesSection`, `GradesSection`, `OutputsSection`, `BulletinSection`); this type reads the file and puts
 /// them together.
-public enum PipelineLoader {
+package enum PipelineLoader {
     /// The keys of the top level, in SPEC §2 order.
     static let keys = [
         "name", "sources", "metrics", "baseline", "evaluation", "rebound", "categories", "stale_after",
@@ -23,11 +23,11 @@ public enum PipelineLoader {
 
     /// The largest pipeline file read: 1 MiB. A real one is a few kilobytes; the bound keeps a
     /// wrong path (a data file, a device) or a hostile file from costing memory and time.
-    public static let maxFileBytes = 1 << 20
+    package static let maxFileBytes = 1 << 20
 
     /// Loads the pipeline at `path`. Throws `PipelineError` naming `path` as given, the line and
     /// the key.
-    public static func load(path: String) throws -> PipelineConfig {
+    package static func load(path: String) throws -> PipelineConfig {
         let (text, bytes) = try read(path)
         try YAMLAnchors.refuse(in: text, file: path)
         let root = try compose(text, file: path)

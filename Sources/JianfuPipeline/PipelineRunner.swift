@@ -9,30 +9,30 @@ import Logging
 
 /// The stages of a run, composed: pipeline file → ingest → indicators → reports
 /// (SPEC §7 `run` and `validate`).
-public struct PipelineRunner {
-    public static let version = "0.2.0"
+package struct PipelineRunner {
+    package static let version = "0.2.0"
 
-    public let config: PipelineConfig
-    public let logger: Logger
+    package let config: PipelineConfig
+    package let logger: Logger
     /// The moment the run started; fixes the run id and the "future period" limit.
-    public let now: Date
+    package let now: Date
     /// `started_at` in `summary.json` and the run log: `now`, ISO 8601 UTC.
-    public let startedAt: String
+    package let startedAt: String
     /// The run id of `summary.json` and the run log: `started_at` compacted, and a random suffix.
-    public let runID: String
+    package let runID: String
     /// Hears the stage the run is in ("reading source counts"), for a status line on a terminal;
     /// a source name in it comes with its control characters made visible
     /// (`ControlCharacters.visible`), whatever the pipeline file holds.
-    public var progress: @Sendable (String) -> Void {
+    package var progress: @Sendable (String) -> Void {
         get { stageListener }
         set { stageListener = { stage in newValue(ControlCharacters.visible(stage)) } }
     }
     private var stageListener: @Sendable (String) -> Void = { _ in }
     /// `jianfu run --drop-stored METRIC`: metrics whose stored values this run may drop when
     /// their granularity changed (README "Nightly operation"); without it such a run is refused.
-    public var dropStored: Set<String> = []
+    package var dropStored: Set<String> = []
 
-    public init(config: PipelineConfig, logger: Logger, now: Date = Date()) {
+    package init(config: PipelineConfig, logger: Logger, now: Date = Date()) {
         self.config = config
         self.logger = logger
         self.now = now
@@ -42,13 +42,13 @@ public struct PipelineRunner {
     }
 
     /// The current month as a month ordinal (local calendar): later periods are rejected.
-    public var currentMonth: Int {
+    package var currentMonth: Int {
         let c = Calendar.current.dateComponents([.year, .month], from: now)
         return c.year! * 12 + c.month! - 1
     }
 
     /// Reads every source (stateless: `validate`, and `run` with `state: none`).
-    public func ingest() throws -> Ingestion {
+    package func ingest() throws -> Ingestion {
         let ingestion = try Ingestion.run(config, latestMonth: currentMonth, logger: logger)
         for report in ingestion.reports { logRead(report) }
         try checkRowCounts(ingestion)
@@ -91,15 +91,15 @@ public struct PipelineRunner {
     }
 
     /// The outcome of a successful `run`.
-    public struct Outcome: Sendable {
-        public let evaluation: Evaluation
-        public let run: RunInfo
-        public let outputDirectory: String
+    package struct Outcome: Sendable {
+        package let evaluation: Evaluation
+        package let run: RunInfo
+        package let outputDirectory: String
     }
 
     /// The nightly job: ingest (through the state store unless `state: none`), check the
     /// data-quality gate, evaluate, write every output atomically.
-    public func run() throws -> Outcome {
+    package func run() throws -> Outcome {
         let metrics = config.settings.metrics.map(\.id)
         for name in dropStored.sorted() where !metrics.contains(name) {
             throw RunError.unknownMetric(option: "--drop-stored", name: name, known: metrics)

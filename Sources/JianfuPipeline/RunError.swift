@@ -1,7 +1,7 @@
 /// Why a run stopped after its pipeline file was accepted. The CLI maps each case to an exit
 /// code (SPEC §7): data-quality over its limit → 3, a bad command-line argument → 2,
 /// everything else → 1.
-public enum RunError: Error, Sendable {
+package enum RunError: Error, Sendable {
     /// No source held a single observation, so there is no window to evaluate; `rejected` says
     /// how many rows were rejected instead, and where they are listed, when any were.
     case noData(pipeline: String, rejected: RejectedRows? = nil)
@@ -27,7 +27,7 @@ public enum RunError: Error, Sendable {
 }
 
 extension RunError: CustomStringConvertible {
-    public var description: String {
+    package var description: String {
         switch self {
         case .noData(let pipeline, nil):
             return "pipeline \(pipeline): no source holds any observation; nothing to evaluate"
@@ -67,8 +67,8 @@ extension RunError: CustomStringConvertible {
 
 /// The rejections of a run that stopped: how many rows and cells of how many rows read, and
 /// the file beside the output folder that lists them (nil when it could not be written).
-public struct RejectedRows: Sendable, Equatable {
-    public var rows: Int
-    public var rowsRead: Int
-    public var file: String?
+package struct RejectedRows: Sendable, Equatable {
+    package var rows: Int
+    package var rowsRead: Int
+    package var file: String?
 }

@@ -5,11 +5,11 @@ import JianfuStore
 
 /// `jianfu history -p PIPELINE`: the latest runs of the store's run log, newest first (SPEC §8
 /// "The store records each run"), one line each, for the person on call.
-public struct RunHistory {
-    public let text: String
+package struct RunHistory {
+    package let text: String
 
     /// Reads the run log of `config`'s store (read-only: a run may be writing meanwhile).
-    public init(config: PipelineConfig, limit: Int) throws {
+    package init(config: PipelineConfig, limit: Int) throws {
         guard config.state != .none else {
             throw RunError.noRunLog(pipeline: config.name, reason: "it has state: none, so it keeps no run log")
         }

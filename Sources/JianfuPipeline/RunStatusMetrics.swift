@@ -16,31 +16,31 @@ import JianfuReports
 /// writes); 0 when neither records one. The file is replaced atomically (a temporary file beside
 /// it, renamed over it), and only when it is jianfu's: a file at that path whose first line is
 /// not `header` is left alone and the write refused.
-public struct RunStatusMetrics: Sendable {
+package struct RunStatusMetrics: Sendable {
     /// The first line of every status file: what marks it as written by jianfu.
-    public static let header = "# jianfu run status (docs/operations.md); replaced at the end of every run"
+    package static let header = "# jianfu run status (docs/operations.md); replaced at the end of every run"
 
     /// `OUTPUT_DIR.run.prom`.
-    public let path: String
-    public let pipelineName: String
+    package let path: String
+    package let pipelineName: String
     /// The output folder, whose `metrics.prom` gives the last success before the first status file.
-    public let outputDirectory: String
+    package let outputDirectory: String
 
-    public init(outputDirectory: String, pipelineName: String) {
+    package init(outputDirectory: String, pipelineName: String) {
         self.outputDirectory = outputDirectory
         self.pipelineName = pipelineName
         path = outputDirectory + ".run.prom"
     }
 
     /// The status file of `config`, or nil when its outputs have no `prom` format.
-    public init?(config: PipelineConfig) {
+    package init?(config: PipelineConfig) {
         guard config.formats.contains(.prom) else { return nil }
         self.init(outputDirectory: config.outputDirectory, pipelineName: config.name)
     }
 
     /// Writes the status of a run that started at `startedAt` and exits with `exitCode`.
     /// Throws `RunError.output` when the file cannot be written or is not jianfu's.
-    public func record(startedAt: Date, exitCode: Int32) throws {
+    package func record(startedAt: Date, exitCode: Int32) throws {
         let started = startedAt.timeIntervalSince1970.rounded()
         let previous = try previousText()
         let lastSuccess: Double

@@ -2,13 +2,13 @@ import JianfuStore
 
 /// `jianfu store check -p PIPELINE` (issue 14.7): the counts of the pipeline's store and every
 /// problem found in it, read without the run lock (a run may be writing meanwhile).
-public struct StoreInspection {
+package struct StoreInspection {
     /// What to print: one line per count, then the problems or `ok`.
-    public let text: String
+    package let text: String
     /// Whether a problem was found (the command then exits 1).
-    public let isWhole: Bool
+    package let isWhole: Bool
 
-    public init(config: PipelineConfig) throws {
+    package init(config: PipelineConfig) throws {
         guard config.state != .none else {
             throw RunError.noRunLog(pipeline: config.name, reason: "it has state: none, so it keeps no store")
         }

@@ -15,22 +15,22 @@ import JianfuStore
 /// unit's place among the composites that run stored for its category (SPEC §3: ranks need the
 /// whole category). Sources changed since that run are named in `notes`. Without a store
 /// (`state: none`, or no successful run yet), the sources are read as `validate` reads them.
-public struct UnitInspection {
-    public let evaluation: Evaluation
+package struct UnitInspection {
+    package let evaluation: Evaluation
     /// The unit's index in `evaluation.units`.
-    public let unitIndex: Int
-    public let hierarchy: Hierarchy
-    public let run: RunInfo
+    package let unitIndex: Int
+    package let hierarchy: Hierarchy
+    package let run: RunInfo
     /// The unit's rank in its category, and how many units of the category are ranked.
-    public let rank: Int?
-    public let ranked: Int
+    package let rank: Int?
+    package let ranked: Int
     /// What the reader should know about where the figures come from (a stale store).
-    public let notes: [String]
+    package let notes: [String]
 
     /// Finds the unit (throwing `UnitLookupError` when the query does not name exactly one
     /// unit), then evaluates. `wholeCategory` evaluates every unit even from a store (the HTML
     /// page lists them).
-    public init(runner: PipelineRunner, query: String, wholeCategory: Bool = false) throws {
+    package init(runner: PipelineRunner, query: String, wholeCategory: Bool = false) throws {
         if let store = try runner.config.state.openForReading(pipeline: runner.config.name),
            let stored = try StoredUnitInspection(runner: runner, store: store, query: query) {
             let part = try stored.evaluate(wholeCategory: wholeCategory)
@@ -66,16 +66,16 @@ public struct UnitInspection {
         return index
     }
 
-    public var unit: UnitEvaluation { evaluation.units[unitIndex] }
+    package var unit: UnitEvaluation { evaluation.units[unitIndex] }
 
     /// The terminal view: indicators, sparklines, alerts; ANSI colour when `colour`.
-    public func terminalText(colour: Bool) -> String {
+    package func terminalText(colour: Bool) -> String {
         UnitTerminalReport(self, style: TerminalStyle(enabled: colour)).text
     }
 
     /// Writes the unit's page alone (self-contained, no links to other pages) to `path`,
     /// through a temporary file beside it, so a reader never sees half a page.
-    public func writeHTML(to path: String) throws {
+    package func writeHTML(to path: String) throws {
         let out = OutputBuffer()
         UnitPageWriter.standalone(evaluation, unit: unitIndex, hierarchy: hierarchy).write(evaluation, run: run, to: out)
         try WholeFile.write(out.bytes, to: path)

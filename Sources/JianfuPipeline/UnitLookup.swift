@@ -3,11 +3,11 @@ import JianfuModel
 /// Which unit `jianfu unit ID-or-name` means (SPEC §7): an exact id, else an exact name, else a
 /// unique prefix of an id or a name. Several matches at one step are ambiguous; none at all is
 /// not found, with the units whose id or name contains the query as suggestions.
-public enum UnitLookup {
+package enum UnitLookup {
     /// Candidates listed for an ambiguous or unknown query, at most.
-    public static let maxCandidates = 20
+    package static let maxCandidates = 20
 
-    public enum Outcome: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         case found(Int)
         /// Every unit that matched (indices into the units), in unit order.
         case ambiguous([Int])
@@ -15,7 +15,7 @@ public enum UnitLookup {
         case notFound(suggestions: [Int])
     }
 
-    public static func find(_ query: String, in units: [MonitoredUnit]) -> Outcome {
+    package static func find(_ query: String, in units: [MonitoredUnit]) -> Outcome {
         let query = query.trimmingSpaces
         guard !query.isEmpty else { return .notFound(suggestions: []) }
         if let exact = units.firstIndex(where: { $0.id.sameUnitID(as: query) }) { return .found(exact) }
@@ -32,12 +32,12 @@ public enum UnitLookup {
 }
 
 /// Why `jianfu unit` could not pick a unit: a bad argument (exit code 2).
-public struct UnitLookupError: Error, CustomStringConvertible, Sendable {
-    public let query: String
-    public let pipeline: String
-    public let outcome: UnitLookup.Outcome
+package struct UnitLookupError: Error, CustomStringConvertible, Sendable {
+    package let query: String
+    package let pipeline: String
+    package let outcome: UnitLookup.Outcome
     /// "ID NAME" of the candidates or suggestions, at most `UnitLookup.maxCandidates`.
-    public let candidates: [String]
+    package let candidates: [String]
 
     init(query: String, pipeline: String, outcome: UnitLookup.Outcome, units: [MonitoredUnit]) {
         self.query = query
@@ -52,7 +52,7 @@ public struct UnitLookupError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The first line: what was asked and what was found.
-    public var headline: String {
+    package var headline: String {
         switch outcome {
         case .found:
             "unit '\(query)' found"
@@ -65,7 +65,7 @@ public struct UnitLookupError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The units listed under the headline, one per line (`ID NAME`, then `… and N more`).
-    public var listed: [String] {
+    package var listed: [String] {
         let all: Int
         switch outcome {
         case .found: return []
@@ -76,7 +76,7 @@ public struct UnitLookupError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The headline and the listed units, each on a line of its own (indented).
-    public var description: String {
+    package var description: String {
         ([headline] + listed.map { "  " + $0 }).joined(separator: "\n")
     }
 }

@@ -3,10 +3,10 @@ import JianfuModel
 import JianfuReports
 
 /// What `jianfu validate` prints: the pipeline as understood and what each source holds.
-public struct ValidationSummary {
-    public let text: String
+package struct ValidationSummary {
+    package let text: String
 
-    public init(config: PipelineConfig, ingestion: Ingestion) {
+    package init(config: PipelineConfig, ingestion: Ingestion) {
         var lines: [String] = []
         lines.append("pipeline \(config.name) (\(config.file)): OK")
         lines.append("metrics: " + config.settings.metrics.map { m in

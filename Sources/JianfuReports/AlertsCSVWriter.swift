@@ -6,14 +6,14 @@ import JianfuModel
 /// `first_seen` (`YYYY-MM`, the first bulletin of the unbroken run that raised it),
 /// `months_open` and `status` (`new`, `persisting`); then each alert of the previous bulletin
 /// this one no longer raises, once more, with `status` `resolved` and no value or threshold.
-public struct AlertsCSVWriter: ReportWriter {
-    public static let header = [
+package struct AlertsCSVWriter: ReportWriter {
+    package static let header = [
         "unit_id", "unit_name", "responsible", "metric", "rule", "value", "threshold", "first_seen", "months_open", "status",
     ]
-    public let fileName = "alerts.csv"
-    public init() {}
+    package let fileName = "alerts.csv"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
         let ledger = LedgerView(run.ledger, evaluation: evaluation)

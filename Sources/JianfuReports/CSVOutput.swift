@@ -1,12 +1,12 @@
 /// Writing CSV cells (RFC 4180) safely for spreadsheets.
-public enum CSVOutput {
+package enum CSVOutput {
     /// The UTF-8 byte order mark: spreadsheets need it to read UTF-8 CSV as Chinese (SPEC §6).
-    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+    package static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// A text cell: quoted when it holds a delimiter, quote, line break or edge spaces, and
     /// prefixed with `'` when it starts like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR)
     /// so that opening the file never runs it.
-    public static func text(_ value: String) -> String {
+    package static func text(_ value: String) -> String {
         var value = value
         let plain = value.withUTF8 { !startsLikeFormula($0.first) && !needsQuotes($0, guarded: false) }
         if plain { return value }  // nearly every cell
@@ -53,7 +53,7 @@ public enum CSVOutput {
     }
 
     /// Writes one row of already formatted cells (headers).
-    public static func row(_ cells: [String], to out: OutputBuffer) {
+    package static func row(_ cells: [String], to out: OutputBuffer) {
         var row = CSVRow(out)
         for cell in cells { row.formatted(cell) }
         row.end()
@@ -64,11 +64,11 @@ public enum CSVOutput {
 /// but the first, a LF at the end. Cells are spelled as `CSVOutput.text` and `NumberFormat`
 /// spell them, without an array of `String`s per row (indicators.csv has a row per unit and
 /// metric: 0.55 s → see the commit for the figures).
-public struct CSVRow {
+package struct CSVRow {
     private let out: OutputBuffer
     private var started = false
 
-    public init(_ out: OutputBuffer) { self.out = out }
+    package init(_ out: OutputBuffer) { self.out = out }
 
     @inline(__always)
     private mutating func separate() {
@@ -77,31 +77,31 @@ public struct CSVRow {
     }
 
     /// A text cell, quoted or guarded as `CSVOutput.text` does.
-    public mutating func text(_ value: String) {
+    package mutating func text(_ value: String) {
         separate()
         var value = value
         value.withUTF8 { CSVOutput.write(escaped: $0, to: out) }
     }
 
     /// A cell already spelled for CSV (a header name, a reason code, a cached prefix).
-    public mutating func formatted(_ value: String) {
+    package mutating func formatted(_ value: String) {
         separate()
         out.write(value)
     }
 
     /// Several cells already spelled for CSV, commas included (`a,b,c`).
-    public mutating func formatted(bytes: [UInt8]) {
+    package mutating func formatted(bytes: [UInt8]) {
         separate()
         out.write(bytes: bytes)
     }
 
     /// A number as `NumberFormat.format` spells it; empty when missing.
-    public mutating func number(_ value: Double?) {
+    package mutating func number(_ value: Double?) {
         separate()
         if let value { out.write(number: value) }
     }
 
-    public mutating func integer(_ value: Int?) {
+    package mutating func integer(_ value: Int?) {
         separate()
         if let value {
             if value >= 0 { out.write(digits: value) } else { out.write(String(value)) }
@@ -109,12 +109,12 @@ public struct CSVRow {
     }
 
     /// `true`/`false`; empty when missing.
-    public mutating func flag(_ value: Bool?) {
+    package mutating func flag(_ value: Bool?) {
         separate()
         if let value { out.write(value ? "true" : "false") }
     }
 
     /// Ends the row with a LF.
-    public func end() { out.write(byte: UInt8(ascii: "\n")) }
+    package func end() { out.write(byte: UInt8(ascii: "\n")) }
 }
 

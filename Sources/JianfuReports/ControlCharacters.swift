@@ -7,10 +7,10 @@
 /// `visible(_:)` is the one way jianfu prints such text as plain text (`jianfu unit`,
 /// `jianfu validate`, plain log and error lines); JSON escapes the same characters as `\uXXXX`
 /// (`JSON.quote`).
-public enum ControlCharacters {
+package enum ControlCharacters {
     /// True for a character listed in the type's comment.
     @inline(__always)
-    public static func contains(_ scalar: Unicode.Scalar) -> Bool {
+    package static func contains(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
         default: false
@@ -20,7 +20,7 @@ public enum ControlCharacters {
     /// `text` with each such character written visibly, as a Swift string literal writes it:
     /// LF, CR and tab as `\n`, `\r`, `\t`, the others as `\u{1B}` (hexadecimal, at least two
     /// digits). So a value shows on one line, as what it holds, and cannot steer the terminal.
-    public static func visible(_ text: String) -> String {
+    package static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: contains) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

@@ -6,12 +6,12 @@ import JianfuModel
 /// line in its source (the header is line 1) and `run` the store's number of this run. Header
 /// only when nothing was replaced, and always with `state: none` (nothing is stored, so nothing
 /// is replaced).
-public struct CorrectionsCSVWriter: ReportWriter {
-    public static let header = ["unit_id", "metric", "period", "old_value", "new_value", "source", "line", "run"]
-    public let fileName = "corrections.csv"
-    public init() {}
+package struct CorrectionsCSVWriter: ReportWriter {
+    package static let header = ["unit_id", "metric", "period", "old_value", "new_value", "source", "line", "run"]
+    package let fileName = "corrections.csv"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
         for c in run.replacedValues {

@@ -4,16 +4,16 @@ import JianfuModel
 /// `indicators.csv` (SPEC §6): one row per unit (leaf or roll-up) and declared metric, ending
 /// with the bulletin figures (SPEC §6 "Bulletin figures", `BulletinFigures`), empty for mean
 /// and non-monthly metrics.
-public struct IndicatorsCSVWriter: ReportWriter {
-    public static let header = [
+package struct IndicatorsCSVWriter: ReportWriter {
+    package static let header = [
         "unit_id", "unit_name", "category", "rollup", "metric", "baseline", "current", "change", "reduction_rate",
         "prior", "yoy_rate", "target", "met", "score", "rebound", "baseline_months", "current_months",
         "month_value", "mom_rate", "ytd", "ytd_months", "ytd_prior", "ytd_rate",
     ]
-    public let fileName = "indicators.csv"
-    public init() {}
+    package let fileName = "indicators.csv"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
         for unit in evaluation.units {

@@ -1,5 +1,5 @@
 /// A minimal JSON emitter with a fixed key order, so `summary.json` is deterministic.
-public indirect enum JSON {
+package indirect enum JSON {
     case string(String)
     case number(Double?)
     case int(Int)
@@ -9,7 +9,7 @@ public indirect enum JSON {
     case object([(String, JSON)])
 
     /// Pretty-printed with two-space indentation.
-    public func render(indent: Int = 0) -> String {
+    package func render(indent: Int = 0) -> String {
         let pad = String(repeating: "  ", count: indent + 1)
         let close = String(repeating: "  ", count: indent)
         switch self {
@@ -28,7 +28,7 @@ public indirect enum JSON {
     }
 
     /// One line, without spaces: `{"a":1,"b":[true,null]}` (a log line of `--log-format json`).
-    public func renderCompact() -> String {
+    package func renderCompact() -> String {
         switch self {
         case .array(let items): "[" + items.map { $0.renderCompact() }.joined(separator: ",") + "]"
         case .object(let pairs): "{" + pairs.map { Self.quote($0.0) + ":" + $0.1.renderCompact() }.joined(separator: ",") + "}"
@@ -39,7 +39,7 @@ public indirect enum JSON {
     /// A JSON string literal (RFC 8259 escaping); the characters of `ControlCharacters` beyond
     /// what RFC 8259 requires (DEL, C1, U+2028/9, bidirectional controls) are escaped too, so
     /// the text is safe on a terminal. `/` is not escaped.
-    public static func quote(_ s: String) -> String {
+    package static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

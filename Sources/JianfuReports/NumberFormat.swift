@@ -7,14 +7,14 @@ import JianfuModel
 /// `put(_:at:)` is the one implementation of the rule, storing bytes through a pointer so that
 /// `series.csv` (a line per observation) spells numbers without making a `String`;
 /// `format(_:)` and `OutputBuffer.write(number:)` are built on it.
-public enum NumberFormat {
+package enum NumberFormat {
     /// The most bytes `put(_:at:)` stores: the plain decimal notation of the smallest
     /// subnormal (`0.` and 323 zeros before 17 significant digits) or of `Double.greatestFiniteMagnitude`
     /// (309 digits), with a sign.
-    public static let maximumLength = 350
+    package static let maximumLength = 350
 
     /// The number spelled as a `String`.
-    public static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumLength) { buffer in
             let start = buffer.baseAddress!
             return String(decoding: UnsafeBufferPointer(start: start, count: put(value, at: start) - start), as: UTF8.self)
@@ -26,7 +26,7 @@ public enum NumberFormat {
     /// 76.3), nearly all values, are stored digit by digit; any other goes through
     /// `Double.description`.
     @inline(__always)
-    public static func put(_ value: Double, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    package static func put(_ value: Double, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         // Whole numbers are most values: `Int64(exactly:)` tells them apart without a libm call
         // (and spells -0.0 as `0`).
         if let whole = Int64(exactly: value), whole.magnitude < 1_000_000_000_000_000 {
@@ -115,15 +115,15 @@ public enum NumberFormat {
     }
 
     /// An optional number: empty when missing.
-    public static func format(_ value: Double?) -> String {
+    package static func format(_ value: Double?) -> String {
         value.map { format($0) } ?? ""
     }
 
-    public static func format(_ value: Bool?) -> String {
+    package static func format(_ value: Bool?) -> String {
         value.map { $0 ? "true" : "false" } ?? ""
     }
 
-    public static func format(_ value: Int?) -> String {
+    package static func format(_ value: Int?) -> String {
         value.map { String($0) } ?? ""
     }
 }

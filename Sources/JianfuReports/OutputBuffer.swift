@@ -8,7 +8,7 @@ import JianfuModel
 /// per observation) can reserve room once per line and store bytes through a pointer.
 /// Not thread-safe: one writer at a time (it is `Sendable` so that a writer may hand a buffer to
 /// another thread, as `SeriesCSVWriter` does with its blocks).
-public final class OutputBuffer: @unchecked Sendable {
+package final class OutputBuffer: @unchecked Sendable {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
@@ -18,14 +18,14 @@ public final class OutputBuffer: @unchecked Sendable {
     private static let flushSize = 1 << 20
 
     /// A stream kept in memory (`bytes`).
-    public init() {
+    package init() {
         descriptor = nil
         capacity = 4096
         storage = .allocate(capacity: capacity)
     }
 
     /// A stream into an open file descriptor; call `flush()` when done.
-    public init(descriptor: Int32) {
+    package init(descriptor: Int32) {
         self.descriptor = descriptor
         capacity = Self.flushSize + 65536
         storage = .allocate(capacity: capacity)
@@ -34,9 +34,9 @@ public final class OutputBuffer: @unchecked Sendable {
     deinit { storage.deallocate() }
 
     /// Everything written and not yet flushed (all of it, for an in-memory stream).
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 
-    public var text: String { String(decoding: UnsafeBufferPointer(start: storage, count: count), as: UTF8.self) }
+    package var text: String { String(decoding: UnsafeBufferPointer(start: storage, count: count), as: UTF8.self) }
 
     /// Makes room for `more` bytes, flushing first when writing to a descriptor.
     @inline(__always)
@@ -52,37 +52,37 @@ public final class OutputBuffer: @unchecked Sendable {
         capacity = bigger
     }
 
-    public func write(_ string: String) {
+    package func write(_ string: String) {
         var string = string
         string.withUTF8 { write(raw: $0) }
     }
 
-    public func write(bytes more: [UInt8]) {
+    package func write(bytes more: [UInt8]) {
         more.withUnsafeBufferPointer { write(raw: $0) }
     }
 
-    public func write(raw more: UnsafeBufferPointer<UInt8>) {
+    package func write(raw more: UnsafeBufferPointer<UInt8>) {
         reserve(more.count)
         if let base = more.baseAddress { (storage + count).update(from: base, count: more.count) }
         count += more.count
         if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
     }
 
-    public func write(byte: UInt8) {
+    package func write(byte: UInt8) {
         reserve(1)
         storage[count] = byte
         count += 1
     }
 
     /// Writes a non-negative integer's decimal digits without building a `String`.
-    public func write(digits value: Int, minimumWidth: Int = 1) {
+    package func write(digits value: Int, minimumWidth: Int = 1) {
         reserve(DecimalDigits.maximumCount)
         count = DecimalDigits.put(value, minimumWidth: minimumWidth, at: storage + count) - storage
     }
 
     /// Writes a number as `NumberFormat` spells it, without building a `String` for whole
     /// numbers and short decimals.
-    public func write(number value: Double) {
+    package func write(number value: Double) {
         reserve(NumberFormat.maximumLength)
         count = NumberFormat.put(value, at: storage + count) - storage
         if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
@@ -90,7 +90,7 @@ public final class OutputBuffer: @unchecked Sendable {
 
     /// Writes one line built by `body` through a pointer with room for `maximumLength` bytes;
     /// `body` returns the pointer just past what it wrote.
-    public func writeLine(maximumLength: Int, _ body: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>) {
+    package func writeLine(maximumLength: Int, _ body: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>) {
         reserve(maximumLength)
         count = body(storage + count) - storage
         if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
@@ -98,7 +98,7 @@ public final class OutputBuffer: @unchecked Sendable {
 
     /// Writes everything buffered to the descriptor. Throws the first failed write, including
     /// one of the flushes made along the way when the buffer filled up.
-    public func flush() throws {
+    package func flush() throws {
         flushKeepingFailure()
         if let failure { throw failure }
     }
@@ -121,9 +121,9 @@ public final class OutputBuffer: @unchecked Sendable {
     }
 
     /// A failed `write(2)`.
-    public struct WriteError: Error, CustomStringConvertible {
-        public let reason: String
-        public init(reason: String) { self.reason = reason }
-        public var description: String { "write failed: \(reason)" }
+    package struct WriteError: Error, CustomStringConvertible {
+        package let reason: String
+        package init(reason: String) { self.reason = reason }
+        package var description: String { "write failed: \(reason)" }
     }
 }

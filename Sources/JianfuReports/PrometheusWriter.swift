@@ -7,11 +7,11 @@ import JianfuModel
 /// Prometheus keeps for counters: `promtool check metrics` passes; CHANGELOG.md 0.2.0). The run's
 /// outcome, failed runs included, is in the status file beside the folder (`RunStatusMetrics`).
 /// Related documentation: <https://prometheus.io/docs/instrumenting/exposition_formats/>
-public struct PrometheusWriter: ReportWriter {
-    public let fileName = "metrics.prom"
-    public init() {}
+package struct PrometheusWriter: ReportWriter {
+    package let fileName = "metrics.prom"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let headline = Headline(evaluation)
         let pipeline = "pipeline=\"\(Self.escape(run.pipelineName))\""
         func family(_ name: String, _ help: String, _ samples: [(labels: String, value: Double?)]) {
@@ -75,7 +75,7 @@ public struct PrometheusWriter: ReportWriter {
     }
 
     /// Label value escaping of the text format: backslash, double quote and line feed.
-    public static func escape(_ value: String) -> String {
+    package static func escape(_ value: String) -> String {
         var out = ""
         for character in value {
             switch character {

@@ -4,18 +4,18 @@ import JianfuModel
 /// `rejected.csv` (SPEC §5): one line per rejected row or wide cell, with the source, the
 /// physical line, the column, the reason code, an English sentence (`RejectionMessages`), the
 /// raw row as it was read, and the stable id of the sentence's kind (`RejectionProblem.id`).
-public struct RejectedCSVWriter: ReportWriter {
+package struct RejectedCSVWriter: ReportWriter {
     /// The columns, a public contract: added at the end, never renamed (`reason_id` after 0.2.0).
-    public static let header = ["source", "line", "field", "reason", "message", "raw", "reason_id"]
-    public let fileName = "rejected.csv"
-    public init() {}
+    package static let header = ["source", "line", "field", "reason", "message", "raw", "reason_id"]
+    package let fileName = "rejected.csv"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         Self.write(run.rejections, to: out)
     }
 
     /// Written without an evaluation too: a run stopped by the data-quality gate still says why.
-    public static func write(_ rejections: [Rejection], to out: OutputBuffer) {
+    package static func write(_ rejections: [Rejection], to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(header, to: out)
         for r in rejections {

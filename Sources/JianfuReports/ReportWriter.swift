@@ -2,42 +2,42 @@ import JianfuIndicators
 import JianfuModel
 
 /// What the writers need besides the evaluation: the run and its data quality (SPEC §5, §6).
-public struct RunInfo: Sendable {
-    public var runID: String
+package struct RunInfo: Sendable {
+    package var runID: String
     /// ISO 8601 UTC.
-    public var startedAt: String
+    package var startedAt: String
     /// Seconds since the epoch.
-    public var startedAtEpoch: Double
-    public var pipelineName: String
-    public var pipelineFile: String
-    public var jianfuVersion: String
-    public var sources: [SourceReport]
-    public var rejections: [Rejection]
-    public var maxRejected: Double?
+    package var startedAtEpoch: Double
+    package var pipelineName: String
+    package var pipelineFile: String
+    package var jianfuVersion: String
+    package var sources: [SourceReport]
+    package var rejections: [Rejection]
+    package var maxRejected: Double?
     /// SHA-256 of the pipeline file (empty when not known).
-    public var pipelineSHA256 = ""
+    package var pipelineSHA256 = ""
     /// The state store's path, or `none` (SPEC §8).
-    public var state = "none"
+    package var state = "none"
     /// `--as-of`, as `YYYY-MM`.
-    public var asOf: String?
+    package var asOf: String?
     /// Per source name: its fingerprint and whether it was read again.
-    public var manifest: [String: SourceManifest] = [:]
+    package var manifest: [String: SourceManifest] = [:]
     /// The issue header (`bulletin:`, SPEC §6): issuer, 期号, time zone.
-    public var bulletin = Bulletin()
+    package var bulletin = Bulletin()
     /// The run's start in the bulletin's time zone: the date of issue, and every time the
     /// pages show a person. Set with `bulletin` (UTC until then).
-    public var issuedAt: LocalTime
+    package var issuedAt: LocalTime
     /// The spot-check list (随机调研) drawn for this bulletin's month with `jianfu sample`, for
     /// the written bulletin's 五、下月随机调研名单; `nil` when none was drawn (or no store).
-    public var spotCheck: [SpotCheckEntry]?
+    package var spotCheck: [SpotCheckEntry]?
     /// The rectification ledger (整改台账) of this bulletin's alerts against the earlier ones
     /// (SPEC §6 `alerts.csv` `first_seen,months_open,status`); `nil` when not computed (the
     /// ledger columns are then empty).
-    public var ledger: RectificationLedger.Result?
+    package var ledger: RectificationLedger.Result?
     /// The stored values this run replaced (SPEC §6 `corrections.csv`); empty with `state: none`.
-    public var replacedValues: [Correction] = []
+    package var replacedValues: [Correction] = []
 
-    public init(
+    package init(
         runID: String, startedAt: String, startedAtEpoch: Double, pipelineName: String, pipelineFile: String,
         jianfuVersion: String, sources: [SourceReport], rejections: [Rejection], maxRejected: Double?
     ) {
@@ -54,45 +54,45 @@ public struct RunInfo: Sendable {
     }
 
     /// The 期号 of this run's bulletin: its month is the evaluation window's last month.
-    public func issue(_ evaluation: Evaluation) -> IssueNumber? {
+    package func issue(_ evaluation: Evaluation) -> IssueNumber? {
         bulletin.issue(forMonth: evaluation.windows.evaluation.last)
     }
 
     /// Run totals over the observation sources (SPEC §5).
-    public var quality: DataQuality { DataQuality(sources: sources.filter { $0.kind == .observations }) }
+    package var quality: DataQuality { DataQuality(sources: sources.filter { $0.kind == .observations }) }
 
     /// Stored values this run's reads changed (SPEC §5 corrections).
-    public var corrections: Int { manifest.values.reduce(0) { $0 + $1.corrections } }
+    package var corrections: Int { manifest.values.reduce(0) { $0 + $1.corrections } }
 }
 
 /// The data-quality totals of a run (SPEC §5): rows read, rows rejected (no observation kept),
 /// cells rejected, blank lines, observations, overrides — the observation sources' counters
 /// summed by `SourceReport.add(countsOf:)`, the one list of them.
-public struct DataQuality: Sendable, Equatable {
+package struct DataQuality: Sendable, Equatable {
     /// The sources' counters summed (no name, path, threads or periods).
-    public let totals: SourceReport
+    package let totals: SourceReport
 
-    public init(sources: [SourceReport]) {
+    package init(sources: [SourceReport]) {
         var totals = SourceReport(name: "", path: "", kind: .observations)
         for source in sources { totals.add(countsOf: source) }
         self.totals = totals
     }
 
-    public var rowsRead: Int { totals.rowsRead }
-    public var rowsRejected: Int { totals.rowsRejected }
-    public var cellsRejected: Int { totals.cellsRejected }
-    public var blankLines: Int { totals.blankLines }
-    public var observations: Int { totals.observations }
-    public var overrides: Int { totals.overrides }
+    package var rowsRead: Int { totals.rowsRead }
+    package var rowsRejected: Int { totals.rowsRejected }
+    package var cellsRejected: Int { totals.cellsRejected }
+    package var blankLines: Int { totals.blankLines }
+    package var observations: Int { totals.observations }
+    package var overrides: Int { totals.overrides }
 
     /// The share that `max_rejected` is compared with: rejected rows and cells over rows read.
-    public var rejectedShare: Double {
+    package var rejectedShare: Double {
         rowsRead == 0 ? 0 : Double(rowsRejected + cellsRejected) / Double(rowsRead)
     }
 }
 
 /// One output file of a run. Writers are deterministic: fixed column order, fixed number format.
-public protocol ReportWriter: Sendable {
+package protocol ReportWriter: Sendable {
     /// The file name inside the output directory, e.g. `indicators.csv`.
     var fileName: String { get }
     func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer)
@@ -101,20 +101,20 @@ public protocol ReportWriter: Sendable {
 /// What a run knew of one source besides its rows (SPEC §8, the run manifest of
 /// `summary.json`): the fingerprint of its bytes and whether this run read it again or took
 /// its values from the state store.
-public struct SourceManifest: Sendable, Equatable {
-    public var size: Int64?
+package struct SourceManifest: Sendable, Equatable {
+    package var size: Int64?
     /// The file's modification time, ISO 8601 UTC (files only).
-    public var modified: String?
-    public var sha256: String?
-    public var etag: String?
-    public var lastModified: String?
+    package var modified: String?
+    package var sha256: String?
+    package var etag: String?
+    package var lastModified: String?
     /// False when the source was unchanged since an earlier run and its values came from the
     /// store.
-    public var reread: Bool
+    package var reread: Bool
     /// Stored values this read changed (SPEC §5 corrections).
-    public var corrections: Int
+    package var corrections: Int
 
-    public init(
+    package init(
         size: Int64? = nil, modified: String? = nil, sha256: String? = nil, etag: String? = nil, lastModified: String? = nil,
         reread: Bool = true, corrections: Int = 0
     ) {
@@ -129,12 +129,12 @@ public struct SourceManifest: Sendable, Equatable {
 }
 
 /// One unit of the spot-check list a bulletin names (SPEC §7 `jianfu sample`), in draw order.
-public struct SpotCheckEntry: Sendable, Equatable {
-    public var unitID: String
+package struct SpotCheckEntry: Sendable, Equatable {
+    package var unitID: String
     /// Why it was drawn, in words (`SpotCheckReason`).
-    public var reason: String
+    package var reason: String
 
-    public init(unitID: String, reason: String) {
+    package init(unitID: String, reason: String) {
         self.unitID = unitID
         self.reason = reason
     }

@@ -2,12 +2,12 @@ import JianfuIndicators
 
 /// `scores.csv` (SPEC §6): one row per unit with its composite, grade, rank in its category and
 /// number of rebounding metrics.
-public struct ScoresCSVWriter: ReportWriter {
-    public static let header = ["unit_id", "unit_name", "category", "rollup", "composite", "grade", "rank", "rebounds"]
-    public let fileName = "scores.csv"
-    public init() {}
+package struct ScoresCSVWriter: ReportWriter {
+    package static let header = ["unit_id", "unit_name", "category", "rollup", "composite", "grade", "rank", "rebounds"]
+    package let fileName = "scores.csv"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
         for unit in evaluation.units {

@@ -3,12 +3,12 @@ import JianfuModel
 
 /// `series.csv` (SPEC §6): `unit_id,metric,period,value`, the values behind the trends
 /// (roll-up values for roll-up units), periods in canonical spelling.
-public struct SeriesCSVWriter: ReportWriter {
-    public static let header = ["unit_id", "metric", "period", "value"]
-    public let fileName = "series.csv"
-    public init() {}
+package struct SeriesCSVWriter: ReportWriter {
+    package static let header = ["unit_id", "metric", "period", "value"]
+    package let fileName = "series.csv"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(Self.header, to: out)
         // A line per observation, millions of them: each line is stored through a pointer in

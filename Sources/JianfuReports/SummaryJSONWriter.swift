@@ -3,12 +3,12 @@ import JianfuModel
 
 /// `summary.json` (SPEC §6), schema `jianfu.summary/1`, documented in the README. Keys are
 /// only ever added within a schema version, never renamed or removed.
-public struct SummaryJSONWriter: ReportWriter {
-    public static let schema = "jianfu.summary/1"
-    public let fileName = "summary.json"
-    public init() {}
+package struct SummaryJSONWriter: ReportWriter {
+    package static let schema = "jianfu.summary/1"
+    package let fileName = "summary.json"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let headline = Headline(evaluation)
         let windows = evaluation.windows
         func window(_ w: MonthWindow) -> JSON {

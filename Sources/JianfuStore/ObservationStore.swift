@@ -20,7 +20,7 @@ import JianfuModel
 /// implementation: `SQLiteStore` is the embedded one; a shared server (PostgreSQL, with an
 /// advisory lock in place of the lock file) is a second implementation of the same methods,
 /// and one conformance suite runs against both.
-public protocol ObservationStore: AnyObject {
+package protocol ObservationStore: AnyObject {
     /// Where the store is, as logs and `summary.json` (`run.state`) name it.
     var location: String { get }
 
@@ -112,5 +112,5 @@ public protocol ObservationStore: AnyObject {
 extension ObservationStore {
     /// `beginRun` with no report of a run in place.
     @discardableResult
-    public func beginRun(_ run: RunStart) throws -> Int64 { try beginRun(run, reportsRunID: nil) }
+    package func beginRun(_ run: RunStart) throws -> Int64 { try beginRun(run, reportsRunID: nil) }
 }

@@ -10,13 +10,13 @@ import Glibc
 /// removed: removing it while another process waits on it would let two runs hold two
 /// different files. Nor is a file that is not a lock file taken over: one that holds anything
 /// else than a holder, is not a regular file, or is the store itself is refused.
-public final class RunLock {
-    public let path: String
+package final class RunLock {
+    package let path: String
     /// The store the lock guards: a lock file that is that file (a link to it) is refused.
-    public let store: String?
+    package let store: String?
     private var descriptor: Int32 = -1
 
-    public init(path: String, store: String? = nil) {
+    package init(path: String, store: String? = nil) {
         self.path = path
         self.store = store
     }
@@ -29,7 +29,7 @@ public final class RunLock {
     ///
     /// The file is opened with `O_CREAT` and without `O_TRUNC`, and emptied only once its
     /// content was found to be a holder's: jianfu never truncates a file it did not write.
-    public func acquire(_ holder: LockHolder) throws -> LockHolder? {
+    package func acquire(_ holder: LockHolder) throws -> LockHolder? {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoreError.unusable(path: path, reason: "cannot open the lock file: \(Self.error())") }
         if let problem = problem(fd) {
@@ -63,7 +63,7 @@ public final class RunLock {
     /// Checks an existing lock file without taking the lock or changing it (the store checks it
     /// before it creates or opens anything): throws `StoreError.foreignLock` when it is not a
     /// jianfu lock file. A missing file is fine: `acquire` creates it.
-    public func check() throws {
+    package func check() throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return }
         defer { close(fd) }
@@ -71,7 +71,7 @@ public final class RunLock {
     }
 
     /// Empties the file and releases the lock (closing the descriptor releases the `flock`).
-    public func release() {
+    package func release() {
         guard descriptor >= 0 else { return }
         _ = ftruncate(descriptor, 0)
         close(descriptor)

@@ -5,7 +5,7 @@ import JianfuModel
 /// The bulletins (`bulletins`, `bulletin_alerts`) and the corrections of a run
 /// (`observation_history`), SPEC §6 `alerts.csv` ledger columns and `corrections.csv`.
 extension SQLiteStore {
-    public func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
+    package func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
         try access { db in
             try db.execute(sql: "DELETE FROM bulletin_alerts WHERE pipeline = ? AND month = ?", arguments: [pipeline, month])
             try db.execute(
@@ -37,7 +37,7 @@ extension SQLiteStore {
         }
     }
 
-    public func bulletins(pipeline: String, before month: Int) throws -> [StoredBulletin] {
+    package func bulletins(pipeline: String, before month: Int) throws -> [StoredBulletin] {
         try access { db in
             var bulletins = try Row.fetchAll(
                 db, sql: "SELECT month, run FROM bulletins WHERE pipeline = ? AND month < ? ORDER BY month",
@@ -61,7 +61,7 @@ extension SQLiteStore {
         }
     }
 
-    public func corrections(run: Int64) throws -> [Correction] {
+    package func corrections(run: Int64) throws -> [Correction] {
         try access { db in
             try Row.fetchAll(
                 db,

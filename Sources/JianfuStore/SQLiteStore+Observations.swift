@@ -13,7 +13,7 @@ import JianfuModel
 /// many values they hold, and a correction rewrites only the slab of its period. Statements are
 /// bound and stepped through the SQLite C API (GRDB's `Statement.sqliteStatement`).
 extension SQLiteStore {
-    public func recordObservations(_ batch: ObservationBatch, read: SourceRead, run: Int64) throws -> MergeCount {
+    package func recordObservations(_ batch: ObservationBatch, read: SourceRead, run: Int64) throws -> MergeCount {
         try access { db in
             let source = try saveRead(read, run: run, db)
             let ids = try storeIDs(for: batch.units, db)
@@ -93,7 +93,7 @@ extension SQLiteStore {
         return count
     }
 
-    public func observedUnits(sources: [String]) throws -> [ObservedUnit] {
+    package func observedUnits(sources: [String]) throws -> [ObservedUnit] {
         guard !sources.isEmpty else { return [] }
         let rank = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
         return try access { db in
@@ -123,7 +123,7 @@ extension SQLiteStore {
         }
     }
 
-    public func values(source name: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
+    package func values(source name: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
         try access { db in
             var result = StoredValues()
             guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [name]),

@@ -37,7 +37,7 @@ extension SQLiteSchema {
 /// `SampleLog` in the SQLite store: each list is one small transaction of its own, outside any
 /// run's (a run may be writing meanwhile: the insert waits for it, up to the busy timeout).
 extension SQLiteStore: SampleLog {
-    public func recordSample(_ sample: RecordedSample) throws -> Int64 {
+    package func recordSample(_ sample: RecordedSample) throws -> Int64 {
         try access { db in
             var number: Int64 = 0
             try db.inTransaction {
@@ -61,7 +61,7 @@ extension SQLiteStore: SampleLog {
         }
     }
 
-    public func sampledUnits(pipeline: String, months: ClosedRange<Int>) throws -> [SampledUnit] {
+    package func sampledUnits(pipeline: String, months: ClosedRange<Int>) throws -> [SampledUnit] {
         try access { db in
             try Row.fetchAll(
                 db,

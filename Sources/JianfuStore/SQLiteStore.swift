@@ -18,8 +18,8 @@ import JianfuModel
 ///
 /// Related SQLite documentation: <https://www.sqlite.org/wal.html>,
 /// <https://www.sqlite.org/withoutrowid.html>.
-public final class SQLiteStore: ObservationStore {
-    public let location: String
+package final class SQLiteStore: ObservationStore {
+    package let location: String
     /// Opened to read only (`jianfu unit`, `history`): nothing is migrated or written.
     private let readOnly: Bool
     let queue: DatabaseQueue
@@ -36,7 +36,7 @@ public final class SQLiteStore: ObservationStore {
     /// (`checkOwnership`) and its lock file a jianfu lock file (`RunLock.check`); a store is
     /// marked with `SQLiteSchema.applicationID` when it is created, and a store written before
     /// stores were marked is recognised by its tables and marked.
-    public init(path: String, readOnly: Bool = false) throws {
+    package init(path: String, readOnly: Bool = false) throws {
         location = path
         self.readOnly = readOnly
         let lockPath = Self.lockPath(for: path)
@@ -138,7 +138,7 @@ public final class SQLiteStore: ObservationStore {
     static let readPragmas = "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296"
 
     /// `NAME.lock` beside `NAME.sqlite` (or `PATH.lock` beside a store without extension).
-    public static func lockPath(for path: String) -> String {
+    package static func lockPath(for path: String) -> String {
         let url = URL(fileURLWithPath: path)
         return url.pathExtension.isEmpty ? path + ".lock" : url.deletingPathExtension().path + ".lock"
     }
@@ -186,7 +186,7 @@ public final class SQLiteStore: ObservationStore {
     /// pipeline's runs wrote it. A store not claimed yet (new, or written before stores were
     /// claimed) becomes `pipeline`'s; read-only, nothing is written and an unclaimed store
     /// passes.
-    public func claim(pipeline: String) throws {
+    package func claim(pipeline: String) throws {
         try access { db in
             // A store of an older schema opened to read has no such table yet: unclaimed.
             guard try db.tableExists("store_owner") else { return }
@@ -200,13 +200,13 @@ public final class SQLiteStore: ObservationStore {
 
     // MARK: The run
 
-    public func lockForRun(_ holder: LockHolder) throws -> LockHolder? {
+    package func lockForRun(_ holder: LockHolder) throws -> LockHolder? {
         try lock.acquire(holder)
     }
 
-    public func unlockRun() { lock.release() }
+    package func unlockRun() { lock.release() }
 
-    public func beginRun(_ run: RunStart, reportsRunID: String?) throws -> Int64 {
+    package func beginRun(_ run: RunStart, reportsRunID: String?) throws -> Int64 {
         try access { db in
             try db.inTransaction {
                 let unsettled = try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE outcome IN ('running', 'committed')").map(Self.runRecord)
@@ -235,7 +235,7 @@ public final class SQLiteStore: ObservationStore {
         .committedReportsFailed: "the run's data was committed, but the process ended before its reports were put in place",
     ]
 
-    public func finishRun(_ number: Int64, _ end: RunEnd) throws {
+    package func finishRun(_ number: Int64, _ end: RunEnd) throws {
         try access { db in
             try db.execute(
                 sql: """
@@ -251,7 +251,7 @@ public final class SQLiteStore: ObservationStore {
         }
     }
 
-    public func recentRuns(limit: Int) throws -> [RunRecord] {
+    package func recentRuns(limit: Int) throws -> [RunRecord] {
         try access { db in
             try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.runRecord)
         }
@@ -278,23 +278,23 @@ public final class SQLiteStore: ObservationStore {
 
     // MARK: The run's changes
 
-    public func beginChanges() throws {
+    package func beginChanges() throws {
         try access { db in try db.beginTransaction(.immediate) }
         unitIDs = nil
     }
 
-    public func commitChanges() throws {
+    package func commitChanges() throws {
         try access { try $0.commit() }
         unitIDs = nil
     }
 
-    public func rollbackChanges() {
+    package func rollbackChanges() {
         _ = try? access { db in if db.isInsideTransaction { try db.rollback() } }
         unitIDs = nil
         metricIDs = [:]
     }
 
-    public func syncMetrics(_ metrics: [Metric], dropping: Set<String>) throws -> [GranularityChange] {
+    package func syncMetrics(_ metrics: [Metric], dropping: Set<String>) throws -> [GranularityChange] {
         try access { try syncMetrics(metrics, dropping: dropping, $0) }
     }
 
@@ -324,7 +324,7 @@ public final class SQLiteStore: ObservationStore {
 
     // MARK: Sources
 
-    public func source(named name: String) throws -> StoredSource? {
+    package func source(named name: String) throws -> StoredSource? {
         try access { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT s.*, r.started_at AS read_at FROM sources s JOIN runs r ON r.id = s.read_run WHERE s.name = ?",
@@ -352,7 +352,7 @@ public final class SQLiteStore: ObservationStore {
         }
     }
 
-    public func rejections(source name: String) throws -> [Rejection] {
+    package func rejections(source name: String) throws -> [Rejection] {
         try access { db in
             try Row.fetchAll(
                 db, sql: "SELECT r.* FROM rejections r JOIN sources s ON s.id = r.source WHERE s.name = ? ORDER BY r.seq",
@@ -369,7 +369,7 @@ public final class SQLiteStore: ObservationStore {
         }
     }
 
-    public func declaredUnits(source name: String) throws -> [MonitoredUnit] {
+    package func declaredUnits(source name: String) throws -> [MonitoredUnit] {
         try access { db in
             try Row.fetchAll(
                 db, sql: "SELECT d.* FROM declared_units d JOIN sources s ON s.id = d.source WHERE s.name = ? ORDER BY d.position",
@@ -380,7 +380,7 @@ public final class SQLiteStore: ObservationStore {
         }
     }
 
-    public func recordUnits(_ units: [MonitoredUnit], read: SourceRead, run: Int64) throws {
+    package func recordUnits(_ units: [MonitoredUnit], read: SourceRead, run: Int64) throws {
         try access { db in
             let source = try saveRead(read, run: run, db)
             try db.execute(sql: "DELETE FROM declared_units WHERE source = ?", arguments: [source])
@@ -465,7 +465,7 @@ public final class SQLiteStore: ObservationStore {
 
     // MARK: Scores
 
-    public func saveScores(_ scores: [UnitScore], run: Int64) throws {
+    package func saveScores(_ scores: [UnitScore], run: Int64) throws {
         try access { db in
             try db.execute(sql: "DELETE FROM unit_scores")
             let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores VALUES (?, ?, ?, ?)")
@@ -475,7 +475,7 @@ public final class SQLiteStore: ObservationStore {
         }
     }
 
-    public func scores() throws -> (run: Int64, scores: [UnitScore])? {
+    package func scores() throws -> (run: Int64, scores: [UnitScore])? {
         try access { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM unit_scores")
             guard let first = rows.first else { return nil }

@@ -2,7 +2,7 @@
 /// that `--exclude-recent K` can leave out the units drawn in the months before. A second small
 /// interface beside `ObservationStore`: the draws are not observations, and a store on a
 /// server would implement both.
-public protocol SampleLog: AnyObject {
+package protocol SampleLog: AnyObject {
     /// Records a drawn list and returns its number (increasing).
     func recordSample(_ sample: RecordedSample) throws -> Int64
     /// The units of `pipeline`'s lists drawn for the bulletin months `months`: for each month,
@@ -12,16 +12,16 @@ public protocol SampleLog: AnyObject {
 }
 
 /// A unit drawn in an earlier list.
-public struct SampledUnit: Sendable, Equatable {
-    public let unitID: String
+package struct SampledUnit: Sendable, Equatable {
+    package let unitID: String
     /// The bulletin month (month ordinal) the list was drawn for.
-    public let month: Int
+    package let month: Int
     /// The list's number.
-    public let sample: Int64
+    package let sample: Int64
     /// Why it was drawn: `RecordedSample.Unit.reason` (`category:village`, `parent:ID`, `weighted`).
-    public let reason: String
+    package let reason: String
 
-    public init(unitID: String, month: Int, sample: Int64, reason: String = "") {
+    package init(unitID: String, month: Int, sample: Int64, reason: String = "") {
         self.unitID = unitID
         self.month = month
         self.sample = sample
@@ -31,39 +31,39 @@ public struct SampledUnit: Sendable, Equatable {
 
 /// A drawn list as the store keeps it: enough to redraw it (seed, count, options, the run it
 /// drew from) and to see what came out.
-public struct RecordedSample: Sendable {
+package struct RecordedSample: Sendable {
     /// One unit of the list, in the order drawn.
-    public struct Unit: Sendable, Equatable {
-        public let unitID: String
-        public let weight: Double
+    package struct Unit: Sendable, Equatable {
+        package let unitID: String
+        package let weight: Double
         /// `SpotCheckReason.code`.
-        public let reason: String
+        package let reason: String
 
-        public init(unitID: String, weight: Double, reason: String) {
+        package init(unitID: String, weight: Double, reason: String) {
             self.unitID = unitID
             self.weight = weight
             self.reason = reason
         }
     }
 
-    public var pipeline: String
+    package var pipeline: String
     /// The bulletin month (month ordinal: year × 12 + month − 1) the list is for: the last
     /// month of the evaluation window it was drawn from.
-    public var month: Int
-    public var seed: UInt64
+    package var month: Int
+    package var seed: UInt64
     /// The `-n` asked for.
-    public var requested: Int
+    package var requested: Int
     /// When it was drawn, ISO 8601 UTC.
-    public var drawnAt: String
+    package var drawnAt: String
     /// The store run whose figures it was drawn from; `nil` when from the sources read then.
-    public var run: Int64?
+    package var run: Int64?
     /// `--exclude-recent`, 0 when not given.
-    public var excludeRecent: Int
-    public var includeRollups: Bool
-    public var jianfuVersion: String
-    public var units: [Unit]
+    package var excludeRecent: Int
+    package var includeRollups: Bool
+    package var jianfuVersion: String
+    package var units: [Unit]
 
-    public init(
+    package init(
         pipeline: String, month: Int, seed: UInt64, requested: Int, drawnAt: String, run: Int64?, excludeRecent: Int,
         includeRollups: Bool, jianfuVersion: String, units: [Unit]
     ) {

@@ -4,31 +4,31 @@ import GRDBSQLite
 
 /// `jianfu store check` (issue 14.7): what a store holds, and whether it is whole — counts of
 /// what it keeps, and every problem found in its keys and (SQLite) its file.
-public struct StoreCheckReport: Sendable, Equatable {
+package struct StoreCheckReport: Sendable, Equatable {
     /// What the store holds, in a fixed order: (what, how many).
-    public var counts: [(String, Int)]
+    package var counts: [(String, Int)]
     /// Each problem found, in words; empty when the store is whole.
-    public var problems: [String]
+    package var problems: [String]
 
-    public init(counts: [(String, Int)] = [], problems: [String] = []) {
+    package init(counts: [(String, Int)] = [], problems: [String] = []) {
         self.counts = counts
         self.problems = problems
     }
 
-    public static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         a.problems == b.problems && a.counts.map(\.0) == b.counts.map(\.0) && a.counts.map(\.1) == b.counts.map(\.1)
     }
 }
 
 /// A store that can check itself (both implementations).
-public protocol CheckableStore: AnyObject {
+package protocol CheckableStore: AnyObject {
     func check() throws -> StoreCheckReport
 }
 
 extension SQLiteStore: CheckableStore {
     /// SQLite's `integrity_check` and `foreign_key_check`, then the slabs: their four arrays of
     /// one length, units ascending without repeats and known, sources and metrics known.
-    public func check() throws -> StoreCheckReport {
+    package func check() throws -> StoreCheckReport {
         try access { db in
             var report = StoreCheckReport()
             for row in try String.fetchAll(db, sql: "PRAGMA integrity_check") where row != "ok" {

@@ -1,7 +1,7 @@
 import JianfuModel
 
 /// Why the store cannot be used. The CLI maps `locked` to exit 4 (SPEC §7), the rest to 1.
-public enum StoreError: Error, Sendable {
+package enum StoreError: Error, Sendable {
     /// Another live process holds the run lock.
     case locked(holder: LockHolder?, lockFile: String)
     /// The store file cannot be opened, created or written.
@@ -23,12 +23,12 @@ public enum StoreError: Error, Sendable {
 }
 
 /// A metric whose granularity differs from the one its stored values were written with.
-public struct GranularityChange: Sendable, Equatable {
-    public let metric: String
-    public let stored: String
-    public let now: String
+package struct GranularityChange: Sendable, Equatable {
+    package let metric: String
+    package let stored: String
+    package let now: String
 
-    public init(metric: String, stored: String, now: String) {
+    package init(metric: String, stored: String, now: String) {
         self.metric = metric
         self.stored = stored
         self.now = now
@@ -51,7 +51,7 @@ extension GranularityChange {
 }
 
 extension StoreError: CustomStringConvertible {
-    public var description: String {
+    package var description: String {
         switch self {
         case .locked(let holder, let lockFile):
             let who = holder.map { "pid \($0.pid) since \($0.since)" } ?? "a process that has not written its pid yet"

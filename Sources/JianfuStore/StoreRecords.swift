@@ -4,16 +4,16 @@ import JianfuModel
 /// SHA-256, plus what the server said of it (HTTP `ETag`, `Last-Modified`) or the file's
 /// modification time. Two reads of the same content have the same `size` and `sha256`; the
 /// rest is kept for people (and the run manifest in `summary.json`).
-public struct SourceFingerprint: Sendable, Equatable {
-    public var size: Int64
+package struct SourceFingerprint: Sendable, Equatable {
+    package var size: Int64
     /// Nanoseconds since the epoch (files only).
-    public var modified: Int64?
+    package var modified: Int64?
     /// Lowercase hex.
-    public var sha256: String
-    public var etag: String?
-    public var lastModified: String?
+    package var sha256: String
+    package var etag: String?
+    package var lastModified: String?
 
-    public init(size: Int64, modified: Int64? = nil, sha256: String, etag: String? = nil, lastModified: String? = nil) {
+    package init(size: Int64, modified: Int64? = nil, sha256: String, etag: String? = nil, lastModified: String? = nil) {
         self.size = size
         self.modified = modified
         self.sha256 = sha256
@@ -22,24 +22,24 @@ public struct SourceFingerprint: Sendable, Equatable {
     }
 
     /// The same bytes (the modification time and the HTTP validators may differ).
-    public func sameContent(as other: SourceFingerprint) -> Bool {
+    package func sameContent(as other: SourceFingerprint) -> Bool {
         size == other.size && sha256 == other.sha256
     }
 }
 
 /// One read of a source, as the store records it.
-public struct SourceRead: Sendable {
-    public var fingerprint: SourceFingerprint
+package struct SourceRead: Sendable {
+    package var fingerprint: SourceFingerprint
     /// A digest of how the source was read (its pipeline keys, the metrics, the declared
     /// units): a source whose content is unchanged is read again when this changes.
-    public var readKey: String
+    package var readKey: String
     /// The latest month a period could be (later ones were rejected as `future_period`).
-    public var latestMonth: Int
+    package var latestMonth: Int
     /// Its totals; `overrides` is not kept (it depends on the other sources, SPEC §5).
-    public var report: SourceReport
-    public var rejections: [Rejection]
+    package var report: SourceReport
+    package var rejections: [Rejection]
 
-    public init(fingerprint: SourceFingerprint, readKey: String, latestMonth: Int, report: SourceReport, rejections: [Rejection]) {
+    package init(fingerprint: SourceFingerprint, readKey: String, latestMonth: Int, report: SourceReport, rejections: [Rejection]) {
         self.fingerprint = fingerprint
         self.readKey = readKey
         self.latestMonth = latestMonth
@@ -49,39 +49,39 @@ public struct SourceRead: Sendable {
 }
 
 /// What the store knows of a source from its last read.
-public struct StoredSource: Sendable {
-    public var fingerprint: SourceFingerprint
-    public var readKey: String
-    public var latestMonth: Int
-    public var report: SourceReport
+package struct StoredSource: Sendable {
+    package var fingerprint: SourceFingerprint
+    package var readKey: String
+    package var latestMonth: Int
+    package var report: SourceReport
     /// The run that read it last, and when that run started (ISO 8601 UTC).
-    public var readRun: Int64
-    public var readAt: String
+    package var readRun: Int64
+    package var readAt: String
 }
 
 /// Values of one source and one metric as parallel columns, in key order: by period, then unit.
-public struct StoredValues: Sendable, Equatable {
+package struct StoredValues: Sendable, Equatable {
     /// Period ordinals at the metric's granularity (`Period.ordinal`).
-    public var periods: [Int32] = []
+    package var periods: [Int32] = []
     /// In an `ObservationBatch`, an index into `ObservationBatch.units`; from
     /// `ObservationStore.values`, the store's unit number (`ObservedUnit.storeID`).
-    public var units: [Int32] = []
-    public var values: [Double] = []
+    package var units: [Int32] = []
+    package var values: [Double] = []
     /// The physical line of the source the value came from (0 when not known).
-    public var lines: [UInt32] = []
+    package var lines: [UInt32] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { periods.count }
+    package var count: Int { periods.count }
 
-    public mutating func append(period: Int32, unit: Int32, value: Double, line: UInt32) {
+    package mutating func append(period: Int32, unit: Int32, value: Double, line: UInt32) {
         periods.append(period)
         units.append(unit)
         values.append(value)
         lines.append(line)
     }
 
-    public mutating func reserveCapacity(_ n: Int) {
+    package mutating func reserveCapacity(_ n: Int) {
         periods.reserveCapacity(n)
         units.reserveCapacity(n)
         values.reserveCapacity(n)
@@ -89,10 +89,10 @@ public struct StoredValues: Sendable, Equatable {
     }
 
     /// (period, unit) packed so that integer order is key order.
-    @inline(__always) public func key(_ i: Int) -> Int64 { Int64(periods[i]) << 32 | Int64(UInt32(bitPattern: units[i])) }
+    @inline(__always) package func key(_ i: Int) -> Int64 { Int64(periods[i]) << 32 | Int64(UInt32(bitPattern: units[i])) }
 
     /// Sorts by key; one pass and no change when the values are in key order already.
-    public mutating func sortByKey() {
+    package mutating func sortByKey() {
         guard (1..<max(count, 1)).contains(where: { key($0 - 1) > key($0) }) else { return }
         let order = (0..<count).sorted { key($0) < key($1) }
         periods = order.map { periods[$0] }
@@ -103,22 +103,22 @@ public struct StoredValues: Sendable, Equatable {
 }
 
 /// One read of an observations source, as the store records it (`recordObservations`).
-public struct ObservationBatch: Sendable {
+package struct ObservationBatch: Sendable {
     /// The unit codes the read knows (declared units first, then those the data named);
     /// `StoredValues.units` index into it.
-    public var units: [String]
+    package var units: [String]
     /// The name the source gave each unit, parallel to `units` ("" for none).
-    public var names: [String]
+    package var names: [String]
     /// Parallel to `units`: whether the source named the unit — gave it a value or a name, or
     /// named it in a row (rejected or not) without its being declared. Only these units are
     /// recorded as the source's (`observedUnits`).
-    public var named: [Bool]
+    package var named: [Bool]
     /// The pipeline's metrics, and parallel to them each metric's values (in key order, or
     /// not: the store sorts them).
-    public var metrics: [Metric]
-    public var values: [StoredValues]
+    package var metrics: [Metric]
+    package var values: [StoredValues]
 
-    public init(units: [String], names: [String], named: [Bool], metrics: [Metric], values: [StoredValues]) {
+    package init(units: [String], names: [String], named: [Bool], metrics: [Metric], values: [StoredValues]) {
         self.units = units
         self.names = names
         self.named = named
@@ -128,26 +128,26 @@ public struct ObservationBatch: Sendable {
 }
 
 /// What recording a read changed (SPEC §5 "corrections").
-public struct MergeCount: Sendable, Equatable {
+package struct MergeCount: Sendable, Equatable {
     /// Keys the store did not hold for this source.
-    public var added = 0
+    package var added = 0
     /// Keys whose stored value changed; the old value is in the history.
-    public var corrections = 0
+    package var corrections = 0
 
-    public init(added: Int = 0, corrections: Int = 0) {
+    package init(added: Int = 0, corrections: Int = 0) {
         self.added = added
         self.corrections = corrections
     }
 }
 
 /// A unit that observation rows named, with the store's number for it.
-public struct ObservedUnit: Sendable, Equatable {
-    public var storeID: Int32
-    public var id: String
+package struct ObservedUnit: Sendable, Equatable {
+    package var storeID: Int32
+    package var id: String
     /// The first non-empty name the sources gave it (in the order they were asked for).
-    public var name: String
+    package var name: String
 
-    public init(storeID: Int32, id: String, name: String = "") {
+    package init(storeID: Int32, id: String, name: String = "") {
         self.storeID = storeID
         self.id = id
         self.name = name
@@ -155,12 +155,12 @@ public struct ObservedUnit: Sendable, Equatable {
 }
 
 /// A unit's composite in a run, for ranking one unit without evaluating all (`jianfu unit`).
-public struct UnitScore: Sendable, Equatable {
-    public var unitID: String
-    public var category: String
-    public var composite: Double?
+package struct UnitScore: Sendable, Equatable {
+    package var unitID: String
+    package var category: String
+    package var composite: Double?
 
-    public init(unitID: String, category: String, composite: Double?) {
+    package init(unitID: String, category: String, composite: Double?) {
         self.unitID = unitID
         self.category = category
         self.composite = composite
@@ -168,19 +168,19 @@ public struct UnitScore: Sendable, Equatable {
 }
 
 /// Who holds (or held) the run lock.
-public struct LockHolder: Sendable, Equatable {
-    public var pid: Int32
+package struct LockHolder: Sendable, Equatable {
+    package var pid: Int32
     /// ISO 8601 UTC.
-    public var since: String
+    package var since: String
 
-    public init(pid: Int32, since: String) {
+    package init(pid: Int32, since: String) {
         self.pid = pid
         self.since = since
     }
 }
 
 /// How a run ended, in the run log.
-public enum RunOutcome: String, Sendable, CaseIterable {
+package enum RunOutcome: String, Sendable, CaseIterable {
     case running
     case ok
     /// Stopped by an error (exit 1 or 2).
@@ -201,18 +201,18 @@ public enum RunOutcome: String, Sendable, CaseIterable {
 }
 
 /// A run as it starts.
-public struct RunStart: Sendable {
+package struct RunStart: Sendable {
     /// The run id of `summary.json`.
-    public var runID: String
+    package var runID: String
     /// ISO 8601 UTC.
-    public var startedAt: String
-    public var pid: Int32
-    public var pipelineSHA256: String
-    public var jianfuVersion: String
+    package var startedAt: String
+    package var pid: Int32
+    package var pipelineSHA256: String
+    package var jianfuVersion: String
     /// `--as-of`, as `YYYY-MM`.
-    public var asOf: String?
+    package var asOf: String?
 
-    public init(runID: String, startedAt: String, pid: Int32, pipelineSHA256: String, jianfuVersion: String, asOf: String?) {
+    package init(runID: String, startedAt: String, pid: Int32, pipelineSHA256: String, jianfuVersion: String, asOf: String?) {
         self.runID = runID
         self.startedAt = startedAt
         self.pid = pid
@@ -223,23 +223,23 @@ public struct RunStart: Sendable {
 }
 
 /// A run's totals and how it ended.
-public struct RunEnd: Sendable {
-    public var outcome: RunOutcome
-    public var exitCode: Int32
+package struct RunEnd: Sendable {
+    package var outcome: RunOutcome
+    package var exitCode: Int32
     /// ISO 8601 UTC.
-    public var finishedAt: String
-    public var message: String?
+    package var finishedAt: String
+    package var message: String?
     /// Sources read again (not unchanged).
-    public var sourcesRead = 0
-    public var rowsRead = 0
-    public var rowsRejected = 0
-    public var cellsRejected = 0
-    public var observations = 0
-    public var corrections = 0
+    package var sourcesRead = 0
+    package var rowsRead = 0
+    package var rowsRejected = 0
+    package var cellsRejected = 0
+    package var observations = 0
+    package var corrections = 0
     /// The latest month with data in the whole store, which ends `{months: N}` windows.
-    public var latestMonth: Int?
+    package var latestMonth: Int?
 
-    public init(outcome: RunOutcome, exitCode: Int32, finishedAt: String, message: String? = nil) {
+    package init(outcome: RunOutcome, exitCode: Int32, finishedAt: String, message: String? = nil) {
         self.outcome = outcome
         self.exitCode = exitCode
         self.finishedAt = finishedAt
@@ -248,19 +248,19 @@ public struct RunEnd: Sendable {
 }
 
 /// One line of the run log (`jianfu history`).
-public struct RunRecord: Sendable {
-    public var number: Int64
-    public var start: RunStart
-    public var end: RunEnd?
+package struct RunRecord: Sendable {
+    package var number: Int64
+    package var start: RunStart
+    package var end: RunEnd?
     /// `running` while `end` is nil.
-    public var outcome: RunOutcome { end?.outcome ?? .running }
+    package var outcome: RunOutcome { end?.outcome ?? .running }
 
     /// The outcome of a run that did not log its end, judged after it: `running` → `interrupted`
     /// (nothing was kept), `committed` → `ok` when `reportsRunID` (the run whose reports are in
     /// place, from the report folder's marker) is this run, else `committed_reports_failed`.
     /// `live`: the run's process still runs, so a `committed` run is still putting its reports
     /// in place. Any other outcome is the one logged.
-    public func settled(reportsRunID: String?, live: Bool = false) -> RunOutcome {
+    package func settled(reportsRunID: String?, live: Bool = false) -> RunOutcome {
         switch outcome {
         case .running: live ? .running : .interrupted
         case .committed: start.runID == reportsRunID ? .ok : live ? .committed : .committedReportsFailed
@@ -271,12 +271,12 @@ public struct RunRecord: Sendable {
 
 /// One alert of a stored bulletin (the rectification ledger, SPEC §6): its unit, metric (empty
 /// for `stale`) and rule, as `alerts.csv` spells them.
-public struct StoredAlert: Sendable, Hashable {
-    public var unitID: String
-    public var metric: String
-    public var rule: String
+package struct StoredAlert: Sendable, Hashable {
+    package var unitID: String
+    package var metric: String
+    package var rule: String
 
-    public init(unitID: String, metric: String, rule: String) {
+    package init(unitID: String, metric: String, rule: String) {
         self.unitID = unitID
         self.metric = metric
         self.rule = rule
@@ -285,12 +285,12 @@ public struct StoredAlert: Sendable, Hashable {
 
 /// The alerts a bulletin raised: its month (the evaluation window's last month, as a month
 /// ordinal), the run that issued it, and its alerts (possibly none).
-public struct StoredBulletin: Sendable, Equatable {
-    public var month: Int
-    public var run: Int64
-    public var alerts: Set<StoredAlert>
+package struct StoredBulletin: Sendable, Equatable {
+    package var month: Int
+    package var run: Int64
+    package var alerts: Set<StoredAlert>
 
-    public init(month: Int, run: Int64, alerts: Set<StoredAlert>) {
+    package init(month: Int, run: Int64, alerts: Set<StoredAlert>) {
         self.month = month
         self.run = run
         self.alerts = alerts

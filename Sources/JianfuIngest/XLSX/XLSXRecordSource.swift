@@ -16,38 +16,38 @@ import Foundation
 /// - cell texts as `XLSXSheetReader` gives them; a line break in a cell becomes a space.
 ///
 /// Memory: the shared strings table and the styles are held; the sheet is streamed.
-public struct XLSXRecordSource: ByteSource {
+package struct XLSXRecordSource: ByteSource {
     /// The workbook file (a local path, or an HTTP source's fetched copy).
-    public let file: String
-    public let sheet: XLSXSheetChoice
-    public let headerRow: Int
-    public let sourceName: String
+    package let file: String
+    package let sheet: XLSXSheetChoice
+    package let headerRow: Int
+    package let sourceName: String
     /// Where the source is, for errors (its path or URL).
-    public let location: String
+    package let location: String
 
     /// What the last read found: the sheets read, where their rows are in the rendered CSV, and
     /// the header cells, to name a rejected cell (`cellReference(line:field:)`). Written by
     /// `forEachChunk` as it reads, read during and after it (the same thread: a rendered source
     /// is read in one pass).
-    public final class Found: @unchecked Sendable {
+    package final class Found: @unchecked Sendable {
         /// The sheet whose header row sets the layout (the first sheet read).
-        public var sheet: String?
-        public var header: [String] = []
+        package var sheet: String?
+        package var header: [String] = []
         /// Per sheet read, in order: from which rendered line its rows are, and how a rendered
         /// line maps to its sheet row (`row = line - offset`).
-        public var segments: [(firstLine: Int, sheet: String, offset: Int)] = []
+        package var segments: [(firstLine: Int, sheet: String, offset: Int)] = []
     }
-    public let found = Found()
+    package let found = Found()
 
     /// The sheet and sheet row of rendered line `line` (with one sheet, the line is the row).
-    public func place(ofLine line: Int) -> (sheet: String, row: Int)? {
+    package func place(ofLine line: Int) -> (sheet: String, row: Int)? {
         guard let segment = found.segments.last(where: { $0.firstLine <= line }) ?? found.segments.first else { return nil }
         return (segment.sheet, line - segment.offset)
     }
 
     /// The sheet reference of the cell in column `field` (a header as in the sheet) of rendered
     /// line `line`: `乡镇!C7`, or the whole row `乡镇!7:7` when `field` is empty or not a header.
-    public func cellReference(line: Int, field: String) -> String? {
+    package func cellReference(line: Int, field: String) -> String? {
         guard let (sheet, row) = place(ofLine: line) else { return nil }
         let name = Self.quotedSheet(sheet)
         if !field.isEmpty, let column = found.header.firstIndex(of: field)
@@ -59,7 +59,7 @@ public struct XLSXRecordSource: ByteSource {
 
     /// A line as messages name an earlier row (a duplicate's first): `line 891` when one sheet
     /// is read (its line is its row), the row reference `乡镇!891:891` with `sheets: all`.
-    public func placeName(ofLine line: Int) -> String? {
+    package func placeName(ofLine line: Int) -> String? {
         guard sheet == .all, let (sheet, row) = place(ofLine: line) else { return nil }
         return "\(Self.quotedSheet(sheet))!\(row):\(row)"
     }
@@ -71,9 +71,9 @@ public struct XLSXRecordSource: ByteSource {
     }
 
     /// The delimiter of the CSV it renders.
-    public static let delimiter = UInt8(ascii: ",")
+    package static let delimiter = UInt8(ascii: ",")
 
-    public init(file: String, sheet: XLSXSheetChoice, headerRow: Int, sourceName: String, location: String) {
+    package init(file: String, sheet: XLSXSheetChoice, headerRow: Int, sourceName: String, location: String) {
         self.file = file
         self.sheet = sheet
         self.headerRow = headerRow
@@ -81,7 +81,7 @@ public struct XLSXRecordSource: ByteSource {
         self.location = location
     }
 
-    public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         do {
             try render(body)
         } catch let problem as XLSXProblem {

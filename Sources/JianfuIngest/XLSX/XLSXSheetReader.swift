@@ -201,19 +201,19 @@ struct XLSXSheetReader {
 }
 
 /// How a numeric cell is written for the CSV path.
-public enum XLSXCellText {
+package enum XLSXCellText {
     /// A number cell's `<v>` (`12`, `0.1`, `1.5E-2`, `1e-05`, Excel's 17-digit `0.30000000000000004`)
     /// as the shortest decimal that reads back as the same `Double`, without exponent: `12`,
     /// `0.1`, `0.015`, `0.00001`. Text that is not a number is kept as it is (and rejected
     /// where a value is read).
-    public static func number(_ raw: String) -> String {
+    package static func number(_ raw: String) -> String {
         guard let value = Double(raw), value.isFinite else { return raw }
         return plain(value)
     }
 
     /// `number(_:)` of the bytes of a `<v>`, without making strings when `raw` is already what
     /// it gives (`isShortestPlain`): the common case, `12` or `85.3`.
-    public static func number<C: Collection>(_ raw: C) -> [UInt8] where C.Element == UInt8 {
+    package static func number<C: Collection>(_ raw: C) -> [UInt8] where C.Element == UInt8 {
         if isShortestPlain(raw) { return Array(raw) }
         return Array(number(String(decoding: Array(raw), as: UTF8.self)).utf8)
     }
@@ -248,7 +248,7 @@ public enum XLSXCellText {
     }
 
     /// `value` as a plain decimal: Swift's shortest round-trip digits with the exponent expanded.
-    public static func plain(_ value: Double) -> String {
+    package static func plain(_ value: Double) -> String {
         var text = "\(value)"
         var negative = false
         if text.hasPrefix("-") { negative = true; text.removeFirst() }
@@ -275,7 +275,7 @@ public enum XLSXCellText {
     /// The month `YYYY-MM` of a date serial: days since 1899-12-30 (1900 system, whose serial 60
     /// is Excel's fictitious 1900-02-29 and serials below it count from 1899-12-31), or since
     /// 1904-01-01 (`date1904`). The time of day is ignored. Nil outside 1900-01-01…9999-12-31.
-    public static func month(serial: Double, date1904: Bool) -> String? {
+    package static func month(serial: Double, date1904: Bool) -> String? {
         guard serial.isFinite, serial >= (date1904 ? 0 : 1), serial < 2_958_466 else { return nil }
         let days = Int(serial.rounded(.down))
         if !date1904, days == 60 { return "1900-02" }

@@ -2,7 +2,7 @@ import Foundation
 import ZIPFoundation
 
 /// Why an `.xlsx` source cannot be read at all; rendered by `IngestError.xlsx`.
-public enum XLSXProblem: Error, Equatable, Sendable {
+package enum XLSXProblem: Error, Equatable, Sendable {
     /// The file is an OLE compound file (it starts with `D0 CF 11 E0`): a workbook saved with a
     /// password (Excel encrypts the whole file into one) or an old `.xls` (BIFF) workbook.
     case compoundFile
@@ -49,7 +49,7 @@ public enum XLSXProblem: Error, Equatable, Sendable {
 
 /// Which sheets of a workbook a source reads: `sheet:` (a name, or a 1-based position among
 /// the sheet tabs), or `sheets: all` (every sheet, in tab order, with the same layout).
-public enum XLSXSheetChoice: Sendable, Equatable {
+package enum XLSXSheetChoice: Sendable, Equatable {
     case first
     case named(String)
     case position(Int)

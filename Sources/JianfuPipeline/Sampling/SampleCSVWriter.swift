@@ -5,14 +5,14 @@ import JianfuReports
 /// jianfu writes, one row per unit in the order drawn. `composite` is empty for a unit without
 /// one; `weight` and `composite` in full precision (`NumberFormat`); `reason` is
 /// `SpotCheckReason.code`.
-public enum SampleCSVWriter {
+package enum SampleCSVWriter {
     /// The header: a public contract (add columns at the end, rename none).
-    public static let header = [
+    package static let header = [
         "unit_id", "unit_name", "category", "parent_id", "responsible", "composite", "alerts", "weight", "reason",
     ]
 
     /// Writes the list to `out`.
-    public static func write(_ sample: SpotCheckSample, to out: OutputBuffer) {
+    package static func write(_ sample: SpotCheckSample, to out: OutputBuffer) {
         out.write(bytes: CSVOutput.byteOrderMark)
         CSVOutput.row(header, to: out)
         for row in sample.rows {
@@ -35,7 +35,7 @@ public enum SampleCSVWriter {
     /// whose first line is the header, after the BOM) — jianfu never overwrites a file it did
     /// not write; a folder or an unreadable file is not ours either — and `RunError.output`
     /// when its folder is missing or not writable.
-    public static func checkOverwrite(_ path: String) throws {
+    package static func checkOverwrite(_ path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue,
@@ -55,7 +55,7 @@ public enum SampleCSVWriter {
 
     /// Writes the list to `path` through a temporary file beside it, so a reader never sees
     /// half a list (`checkOverwrite` first).
-    public static func write(_ sample: SpotCheckSample, toFile path: String) throws {
+    package static func write(_ sample: SpotCheckSample, toFile path: String) throws {
         let out = OutputBuffer()
         write(sample, to: out)
         try WholeFile.write(out.bytes, to: path)

@@ -1,16 +1,16 @@
 /// What `jianfu sample` is asked for (SPEC §7 随机调研).
-public struct SampleRequest: Sendable, Equatable {
+package struct SampleRequest: Sendable, Equatable {
     /// `-n`: how many units, at least 1.
-    public var count: Int
+    package var count: Int
     /// `--seed`: the generator's seed (`Xoshiro256StarStar(seed:)`).
-    public var seed: UInt64
+    package var seed: UInt64
     /// `--exclude-recent K`: leave out the units drawn for the K bulletin months before this
     /// one; `nil` when not given.
-    public var excludeRecent: Int?
+    package var excludeRecent: Int?
     /// `--include-rollups`: units with descendants may be drawn too (else leaf units only).
-    public var includeRollups: Bool
+    package var includeRollups: Bool
 
-    public init(count: Int, seed: UInt64, excludeRecent: Int? = nil, includeRollups: Bool = false) {
+    package init(count: Int, seed: UInt64, excludeRecent: Int? = nil, includeRollups: Bool = false) {
         self.count = count
         self.seed = seed
         self.excludeRecent = excludeRecent
@@ -19,7 +19,7 @@ public struct SampleRequest: Sendable, Equatable {
 }
 
 /// Why `jianfu sample` cannot draw as asked: bad arguments for this pipeline (exit 2).
-public enum SampleError: Error, Sendable, Equatable {
+package enum SampleError: Error, Sendable, Equatable {
     /// `-n` below 1.
     case countBelowOne(Int)
     /// `--exclude-recent` below 1.
@@ -33,7 +33,7 @@ public enum SampleError: Error, Sendable, Equatable {
 }
 
 extension SampleError: CustomStringConvertible {
-    public var description: String {
+    package var description: String {
         switch self {
         case .countBelowOne(let n):
             return "-n must be at least 1, found \(n)"

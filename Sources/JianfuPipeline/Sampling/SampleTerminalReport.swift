@@ -71,7 +71,7 @@ struct SampleTerminalReport {
 
 extension SpotCheckSample {
     /// The terminal view; `pipelinePath` as the user gave it, for the redraw command.
-    public func terminalText(pipelinePath: String) -> String {
+    package func terminalText(pipelinePath: String) -> String {
         SampleTerminalReport(self, pipelinePath: pipelinePath).text
     }
 }

@@ -4,13 +4,13 @@
 /// constant and mixed. jianfu uses it only to turn a `--seed` into the state of
 /// `Xoshiro256StarStar`, as Vigna recommends. Integer arithmetic only, so every machine and
 /// every version gives the same numbers.
-public struct SplitMix64: Sendable {
-    public private(set) var state: UInt64
+package struct SplitMix64: Sendable {
+    package private(set) var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// The next 64 bits.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -2,17 +2,17 @@ import JianfuModel
 import JianfuReports
 
 /// One unit `jianfu sample` may draw, with what the draw needs to know of it.
-public struct SpotCheckCandidate: Sendable, Equatable {
-    public let unitID: String
+package struct SpotCheckCandidate: Sendable, Equatable {
+    package let unitID: String
     /// Its category (分类指导); an empty category is a category of its own.
-    public let category: String
+    package let category: String
     /// Its 上级 group: the id of its parent in the unit tree (a village's township, a county
     /// department's county); `nil` for a unit without a parent, which is in no group.
-    public let parentID: String?
+    package let parentID: String?
     /// `SpotCheckWeight.weight`, at least 1.
-    public let weight: Double
+    package let weight: Double
 
-    public init(unitID: String, category: String, parentID: String?, weight: Double) {
+    package init(unitID: String, category: String, parentID: String?, weight: Double) {
         self.unitID = unitID
         self.category = category
         self.parentID = parentID
@@ -21,7 +21,7 @@ public struct SpotCheckCandidate: Sendable, Equatable {
 }
 
 /// Why a unit is on the spot-check list.
-public enum SpotCheckReason: Sendable, Equatable {
+package enum SpotCheckReason: Sendable, Equatable {
     /// Drawn among the units of the categories no earlier pick belongs to: its category is
     /// covered by it.
     case category(String)
@@ -31,7 +31,7 @@ public enum SpotCheckReason: Sendable, Equatable {
     case weighted
 
     /// The `reason` column of the CSV: `category:village`, `parent:330199001000`, `weighted`.
-    public var code: String {
+    package var code: String {
         switch self {
         case .category(let category): "category:\(category)"
         case .parent(let id): "parent:\(id)"
@@ -57,15 +57,15 @@ public enum SpotCheckReason: Sendable, Equatable {
 ///
 /// Only additions and one multiplication per pick, in a fixed order: IEEE 754 gives every
 /// machine the same result, with no `log` or `pow` whose last bit may differ between libraries.
-public enum SpotCheckDraw {
+package enum SpotCheckDraw {
     /// A pick: the index of the candidate (in the array given) and why it was drawn.
-    public struct Pick: Sendable, Equatable {
-        public let candidate: Int
-        public let reason: SpotCheckReason
+    package struct Pick: Sendable, Equatable {
+        package let candidate: Int
+        package let reason: SpotCheckReason
     }
 
     /// Up to `count` picks, in the order drawn (all candidates when there are fewer).
-    public static func draw(_ candidates: [SpotCheckCandidate], count: Int, seed: UInt64) -> [Pick] {
+    package static func draw(_ candidates: [SpotCheckCandidate], count: Int, seed: UInt64) -> [Pick] {
         var remaining = candidates.indices.sorted { a, b in
             let (x, y) = (candidates[a].unitID.utf8, candidates[b].unitID.utf8)
             return x.lexicographicallyPrecedes(y) || (x.elementsEqual(y) && a < b)
@@ -116,7 +116,7 @@ public enum SpotCheckDraw {
 extension SpotCheckReason {
     /// A stored `code` in words, for the written bulletin: `覆盖类别 村`, `覆盖上级单位`,
     /// `按权重抽取`; an unknown code as it is.
-    public static func words(code: String) -> String {
+    package static func words(code: String) -> String {
         if code == "weighted" { return "按权重抽取" }
         if code.hasPrefix("category:") { return "覆盖类别 " + ReportLabels.category(String(code.dropFirst("category:".count))) }
         if code.hasPrefix("parent:") { return "覆盖上级单位" }

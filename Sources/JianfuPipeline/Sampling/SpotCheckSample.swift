@@ -14,48 +14,48 @@ import JianfuStore
 ///
 /// The same figures (the same run of the same store, or the same sources) and the same seed,
 /// count and options give the same list, on any machine.
-public struct SpotCheckSample: Sendable {
+package struct SpotCheckSample: Sendable {
     /// One unit of the list, in the order drawn.
-    public struct Row: Sendable {
-        public let unit: MonitoredUnit
+    package struct Row: Sendable {
+        package let unit: MonitoredUnit
         /// Its parent in the unit tree (上级), when it has one.
-        public let parent: MonitoredUnit?
-        public let isRollup: Bool
-        public let composite: Double?
+        package let parent: MonitoredUnit?
+        package let isRollup: Bool
+        package let composite: Double?
         /// Its rows in `alerts.csv`.
-        public let alerts: Int
-        public let weight: Double
-        public let reason: SpotCheckReason
+        package let alerts: Int
+        package let weight: Double
+        package let reason: SpotCheckReason
     }
 
     /// Where the figures drawn from came from.
-    public enum Basis: Sendable, Equatable {
+    package enum Basis: Sendable, Equatable {
         /// The store, as this run (number, run id, start) left it.
         case run(number: Int64, runID: String, startedAt: String)
         /// The sources, read now; `why` says why not the store.
         case sources(why: String)
     }
 
-    public let pipeline: String
-    public let request: SampleRequest
+    package let pipeline: String
+    package let request: SampleRequest
     /// The bulletin month (month ordinal) the list is for.
-    public let month: Int
-    public let basis: Basis
+    package let month: Int
+    package let basis: Basis
     /// The units that could be drawn before `--exclude-recent` (leaf units, or every unit).
-    public let candidates: Int
+    package let candidates: Int
     /// Those left out by `--exclude-recent`, with the month they were drawn for.
-    public let excluded: [SampledUnit]
-    public let rows: [Row]
+    package let excluded: [SampledUnit]
+    package let rows: [Row]
     /// The list's number in the store, when recorded.
-    public let recorded: Int64?
+    package let recorded: Int64?
     /// What the reader should know: a stale store, a list shorter than asked.
-    public let notes: [String]
+    package let notes: [String]
 
     /// The units drawn from: the candidates less the excluded.
-    public var eligible: Int { candidates - excluded.count }
+    package var eligible: Int { candidates - excluded.count }
 
     /// Evaluates, draws and (with a state store) records the list.
-    public static func draw(runner: PipelineRunner, request: SampleRequest) throws -> SpotCheckSample {
+    package static func draw(runner: PipelineRunner, request: SampleRequest) throws -> SpotCheckSample {
         let config = runner.config
         guard request.count >= 1 else { throw SampleError.countBelowOne(request.count) }
         if let k = request.excludeRecent, k < 1 { throw SampleError.excludeRecentBelowOne(k) }

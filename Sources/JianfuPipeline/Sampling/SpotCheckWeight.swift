@@ -12,16 +12,16 @@
 ///
 /// The rounded weight is the one printed and the one drawn with, so a reader can redo the
 /// draw by hand from the printed list (docs/sample.md).
-public enum SpotCheckWeight {
+package enum SpotCheckWeight {
     /// The weight of a composite of 0 over one of 100, less 1.
-    public static let compositeFactor = 2.0
+    package static let compositeFactor = 2.0
     /// What each alert adds.
-    public static let alertFactor = 0.5
+    package static let alertFactor = 0.5
     /// The formula as printed above every list.
-    public static let formula = "weight = 1 + 2 × (100 − composite)/100 + 0.5 × alerts (no composite counts as 0), rounded to 3 decimals"
+    package static let formula = "weight = 1 + 2 × (100 − composite)/100 + 0.5 × alerts (no composite counts as 0), rounded to 3 decimals"
 
     /// The weight of a unit with `composite` (0–100, `nil` when it has none) and `alerts`.
-    public static func weight(composite: Double?, alerts: Int) -> Double {
+    package static func weight(composite: Double?, alerts: Int) -> Double {
         let shortfall = (100 - min(max(composite ?? 0, 0), 100)) / 100
         let raw = 1 + compositeFactor * shortfall + alertFactor * Double(alerts)
         return (raw * 1000).rounded(.toNearestOrAwayFromZero) / 1000

@@ -7,24 +7,24 @@
 /// library's seeded generator may change between versions. This one is written down here and
 /// in `docs/sample.md`, with the reference outputs pinned in the tests, so a list drawn today
 /// can be redrawn by a later jianfu, or by hand in any language, from its seed.
-public struct Xoshiro256StarStar: Sendable {
-    public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
+package struct Xoshiro256StarStar: Sendable {
+    package private(set) var state: (UInt64, UInt64, UInt64, UInt64)
 
     /// A generator with the given state (not all zero), as the reference `s[0..3]`.
-    public init(state: (UInt64, UInt64, UInt64, UInt64)) {
+    package init(state: (UInt64, UInt64, UInt64, UInt64)) {
         precondition(state != (0, 0, 0, 0), "xoshiro256** needs a state that is not all zero")
         self.state = state
     }
 
     /// The generator of `--seed S`: its state is the first four outputs of `SplitMix64(seed: S)`
     /// (never all zero: SplitMix64's mix is a bijection of distinct counter values).
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         var mixer = SplitMix64(seed: seed)
         self.init(state: (mixer.next(), mixer.next(), mixer.next(), mixer.next()))
     }
 
     /// The next 64 bits.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         var (s0, s1, s2, s3) = state
         let result = Self.rotateLeft(s1 &* 5, 7) &* 9
         let t = s1 << 17
@@ -40,7 +40,7 @@ public struct Xoshiro256StarStar: Sendable {
 
     /// A number in [0, 1): the top 53 bits of `next()` times 2⁻⁵³ — exact in a `Double`, the
     /// conversion the reference recommends (`(x >> 11) * 0x1.0p-53`).
-    public mutating func nextUnit() -> Double {
+    package mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1p-53
     }
 

@@ -10,18 +10,18 @@ import JianfuModel
 ///
 /// Every number is one of the outputs' numbers, spelled as the HTML spells it
 /// (`DisplayNumber`), so a reader can find each figure in `indicators.csv` or `summary.json`.
-public struct BulletinComposer {
+package struct BulletinComposer {
     /// What stands above the text: the title, the issue number (期号), the issuer and the date
     /// of issue as a person reads it (in the bulletin's time zone, SPEC §6 `bulletin:`).
-    public struct Heading: Sendable {
-        public var title: String
+    package struct Heading: Sendable {
+        package var title: String
         /// 第N期, when the pipeline names its first issue.
-        public var issue: IssueNumber?
-        public var issuer: String?
+        package var issue: IssueNumber?
+        package var issuer: String?
         /// The date of issue, e.g. `2026年11月25日`.
-        public var issuedOn: String
+        package var issuedOn: String
 
-        public init(title: String, issue: IssueNumber?, issuer: String?, issuedOn: String) {
+        package init(title: String, issue: IssueNumber?, issuer: String?, issuedOn: String) {
             self.title = title
             self.issue = issue
             self.issuer = issuer
@@ -31,7 +31,7 @@ public struct BulletinComposer {
         /// The heading of `evaluation`'s bulletin: `关于2024年12月基层减负工作情况的通报`, the 期号
         /// counted from `bulletin.first_issue`, the issuer, and the run's date in the bulletin's
         /// time zone.
-        public init(_ evaluation: Evaluation, run: RunInfo) {
+        package init(_ evaluation: Evaluation, run: RunInfo) {
             self.init(
                 title: "关于\(BulletinComposer.month(evaluation.windows.evaluation.last))基层减负工作情况的通报",
                 issue: run.issue(evaluation), issuer: run.bulletin.issuer, issuedOn: run.issuedAt.chineseDate)
@@ -39,7 +39,7 @@ public struct BulletinComposer {
     }
 
     /// One unit of the spot-check list (随机调研), in draw order.
-    public typealias SampledUnit = SpotCheckEntry
+    package typealias SampledUnit = SpotCheckEntry
 
     let evaluation: Evaluation
     let heading: Heading
@@ -49,14 +49,14 @@ public struct BulletinComposer {
     /// lists the resolved ones under 已整改.
     let ledger: RectificationLedger.Result?
 
-    public init(evaluation: Evaluation, heading: Heading, sample: [SampledUnit]?, ledger: RectificationLedger.Result? = nil) {
+    package init(evaluation: Evaluation, heading: Heading, sample: [SampledUnit]?, ledger: RectificationLedger.Result? = nil) {
         self.evaluation = evaluation
         self.heading = heading
         self.sample = sample
         self.ledger = ledger
     }
 
-    public func compose() -> BulletinText {
+    package func compose() -> BulletinText {
         var text = BulletinText()
         text.blocks.append(.title(heading.title))
         text.blocks.append(.issueLine(issueLine))

@@ -5,11 +5,11 @@ import JianfuIndicators
 /// Writes `bulletin.docx` (SPEC §6): the bulletin's text as a Word document laid out after
 /// GB/T 9704-2012 (see `WordprocessingML`), zipped with ZIPFoundation. It opens in Word, WPS and
 /// LibreOffice; the same blocks are in `bulletin.md`.
-public struct BulletinDocxWriter: ReportWriter {
-    public let fileName = "bulletin.docx"
-    public init() {}
+package struct BulletinDocxWriter: ReportWriter {
+    package let fileName = "bulletin.docx"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let heading = BulletinComposer.Heading(evaluation, run: run)
         let text = BulletinComposer(evaluation: evaluation, heading: heading, sample: run.spotCheck, ledger: run.ledger).compose()
         // The run's start, so the same text on the same run gives the same bytes.

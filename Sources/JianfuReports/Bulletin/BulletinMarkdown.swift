@@ -42,11 +42,11 @@ enum BulletinMarkdown {
 }
 
 /// Writes `bulletin.md` (SPEC §6).
-public struct BulletinMarkdownWriter: ReportWriter {
-    public let fileName = "bulletin.md"
-    public init() {}
+package struct BulletinMarkdownWriter: ReportWriter {
+    package let fileName = "bulletin.md"
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let text = BulletinComposer(evaluation: evaluation, heading: .init(evaluation, run: run), sample: run.spotCheck, ledger: run.ledger).compose()
         out.write(BulletinMarkdown.render(text))
     }

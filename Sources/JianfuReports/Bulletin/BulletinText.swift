@@ -1,9 +1,9 @@
 /// The written bulletin (通报稿, SPEC §6 `bulletin.md` / `bulletin.docx`) as a sequence of blocks,
 /// composed once and rendered twice — as Markdown and as WordprocessingML — so that the two
 /// files always carry the same words and numbers.
-public struct BulletinText: Sendable, Equatable {
+package struct BulletinText: Sendable, Equatable {
     /// One block of the text, in reading order.
-    public enum Block: Sendable, Equatable {
+    package enum Block: Sendable, Equatable {
         /// The document's title (GB/T 9704: 二号 方正小标宋简体, centred).
         case title(String)
         /// The issue line under the title: 期号 and issuer and date, centred (楷体).
@@ -21,12 +21,12 @@ public struct BulletinText: Sendable, Equatable {
         case signature(String)
     }
 
-    public var blocks: [Block]
+    package var blocks: [Block]
 
-    public init(blocks: [Block] = []) { self.blocks = blocks }
+    package init(blocks: [Block] = []) { self.blocks = blocks }
 
     /// The plain text of every block, one per line (what a reader of either file reads).
-    public var plainText: String {
+    package var plainText: String {
         blocks.map { block -> String in
             switch block {
             case .title(let s), .issueLine(let s), .heading(let s), .subheading(let s), .paragraph(let s),

@@ -7,7 +7,7 @@
 /// `String` reaching the document (text or attribute value) is escaped on output, links can only
 /// be made from `PageLink` (no network URL can be written), and the only unescaped text is the
 /// constant style sheet.
-public indirect enum HTMLNode: Sendable {
+package indirect enum HTMLNode: Sendable {
     /// An element: its name, attributes in order, and children.
     case element(StaticString, [HTMLAttribute], [HTMLNode])
     /// Text content; `<`, `>`, `&`, quotes are escaped when rendered.
@@ -18,14 +18,14 @@ public indirect enum HTMLNode: Sendable {
     case styleSheet(StaticString)
 
     /// An element with `content` built by `HTMLBuilder`.
-    public static func el(
+    package static func el(
         _ name: StaticString, _ attributes: HTMLAttribute..., @HTMLBuilder content: () -> [HTMLNode] = { [] }
     ) -> HTMLNode {
         .element(name, attributes, content())
     }
 
     /// An element from an attribute array (for attributes computed in a loop).
-    public static func el(
+    package static func el(
         _ name: StaticString, attributes: [HTMLAttribute], @HTMLBuilder content: () -> [HTMLNode] = { [] }
     ) -> HTMLNode {
         .element(name, attributes, content())
@@ -33,7 +33,7 @@ public indirect enum HTMLNode: Sendable {
 }
 
 /// One attribute: a constant name and an escaped value (`nil`: a boolean attribute).
-public struct HTMLAttribute: Sendable {
+package struct HTMLAttribute: Sendable {
     let name: StaticString
     let value: String?
 
@@ -41,7 +41,7 @@ public struct HTMLAttribute: Sendable {
     static let urlAttributes: Set<String> = ["href", "src", "srcset", "action", "formaction", "poster", "data", "xlink:href", "background", "cite"]
 
     /// Any attribute but a URL-valued one (those go through `href(_:)`).
-    public init(_ name: StaticString, _ value: String?) {
+    package init(_ name: StaticString, _ value: String?) {
         precondition(!Self.urlAttributes.contains(name.description), "\(name) takes a URL: use HTMLAttribute.href(PageLink)")
         self.name = name
         self.value = value
@@ -52,10 +52,10 @@ public struct HTMLAttribute: Sendable {
         self.value = value
     }
 
-    public static func `class`(_ names: String) -> HTMLAttribute { HTMLAttribute("class", names) }
-    public static func id(_ value: String) -> HTMLAttribute { HTMLAttribute("id", value) }
-    public static func title(_ value: String) -> HTMLAttribute { HTMLAttribute("title", value) }
+    package static func `class`(_ names: String) -> HTMLAttribute { HTMLAttribute("class", names) }
+    package static func id(_ value: String) -> HTMLAttribute { HTMLAttribute("id", value) }
+    package static func title(_ value: String) -> HTMLAttribute { HTMLAttribute("title", value) }
 
     /// A link to another page of the report or to an anchor: never a network URL.
-    public static func href(_ link: PageLink) -> HTMLAttribute { HTMLAttribute(link: "href", link.path) }
+    package static func href(_ link: PageLink) -> HTMLAttribute { HTMLAttribute(link: "href", link.path) }
 }

@@ -4,7 +4,7 @@ extension HTMLNode {
     static let voidElements: Set<String> = ["meta", "br", "hr", "img", "link", "col", "input", "wbr"]
 
     /// Writes the node, escaping every `String` it holds.
-    public func render(to out: OutputBuffer) {
+    package func render(to out: OutputBuffer) {
         switch self {
         case .text(let text):
             out.write(HTMLEscape.text(text))
@@ -35,7 +35,7 @@ extension HTMLNode {
     }
 
     /// A whole document: the doctype, then the node.
-    public func renderDocument(to out: OutputBuffer) {
+    package func renderDocument(to out: OutputBuffer) {
         out.write("<!DOCTYPE html>\n")
         render(to: out)
         out.write("\n")
@@ -45,9 +45,9 @@ extension HTMLNode {
 /// HTML escaping (HTML5 §13.1.2.6, §13.1.3): `&` `<` `>` in text; also `"` `'` in attribute
 /// values. C0 control characters other than tab and line breaks are replaced by U+FFFD: they are
 /// parse errors and cannot appear in the inline SVG either.
-public enum HTMLEscape {
-    public static func text(_ value: String) -> String { escape(value, quotes: false) }
-    public static func attribute(_ value: String) -> String { escape(value, quotes: true) }
+package enum HTMLEscape {
+    package static func text(_ value: String) -> String { escape(value, quotes: false) }
+    package static func attribute(_ value: String) -> String { escape(value, quotes: true) }
 
     private static func escape(_ value: String, quotes: Bool) -> String {
         let needsWork = value.utf8.contains { b in

@@ -5,14 +5,14 @@ import JianfuModel
 /// a trend chart per metric over the leaf units, the ranking per category, the alert list with
 /// responsible persons, the units not reporting, and the data-quality section. Every unit page
 /// (`units/…`, see `UnitPageWriter`) is linked from the ranking.
-public struct IndexPageWriter: ReportWriter {
-    public let fileName = "index.html"
+package struct IndexPageWriter: ReportWriter {
+    package let fileName = "index.html"
     /// Rejected rows listed on the page (all of them are in `rejected.csv`).
-    public static let rejectedRowsShown = 20
+    package static let rejectedRowsShown = 20
 
-    public init() {}
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let context = ReportContext(evaluation, hierarchy: nil)
         let headline = Headline(evaluation)
         let links = UnitLinks.from(.index)

@@ -1,11 +1,11 @@
 /// A link between the pages of an HTML report: relative paths only, so the report works from any
 /// folder, on a file share or offline, and never points at the network (SPEC §6).
-public struct PageLink: Sendable, Equatable {
+package struct PageLink: Sendable, Equatable {
     /// The relative URL as written in `href`.
-    public let path: String
+    package let path: String
 
     /// Where the page holding the link lives.
-    public enum From: Sendable {
+    package enum From: Sendable {
         /// `index.html`, at the top of the output folder.
         case index
         /// A unit page, in `units/`.
@@ -13,19 +13,19 @@ public struct PageLink: Sendable, Equatable {
     }
 
     /// The report's `index.html`.
-    public static func index(from: From) -> PageLink {
+    package static func index(from: From) -> PageLink {
         PageLink(path: from == .index ? "index.html" : "../index.html")
     }
 
     /// The page of the unit with id `unitID`, at `index` in the evaluation's units (the name of
     /// a page whose id is too long to spell out; see `UnitPageName`).
-    public static func unitPage(_ unitID: String, index: Int, from: From) -> PageLink {
+    package static func unitPage(_ unitID: String, index: Int, from: From) -> PageLink {
         let file = UnitPageName.fileName(for: unitID, index: index)
         return PageLink(path: from == .index ? "units/" + file : file)
     }
 
     /// An anchor on the same page; `name` is written in `[a-z0-9_~-]` by `UnitPageName.safe`.
-    public static func anchor(_ name: String) -> PageLink {
+    package static func anchor(_ name: String) -> PageLink {
         PageLink(path: "#" + UnitPageName.safe(name))
     }
 }
@@ -41,12 +41,12 @@ public struct PageLink: Sendable, Equatable {
 /// page is named by its first characters and its position among the evaluation's units
 /// (`…~u17`), which no spelled-out name can hold. The pages and every link to them use this one
 /// type.
-public enum UnitPageName {
+package enum UnitPageName {
     /// The longest page name spelled out from an id (before `.html`).
-    public static let maximumFileNameBytes = 200
+    package static let maximumFileNameBytes = 200
 
     /// `NAME.html` for the unit with id `unitID` at `index` in the evaluation's units.
-    public static func fileName(for unitID: String, index: Int) -> String {
+    package static func fileName(for unitID: String, index: Int) -> String {
         let name = safe(unitID)
         guard name.utf8.count > maximumFileNameBytes else { return name + ".html" }
         // Cut at a character of the name (a `~hh` escape whole), then the position.
@@ -57,7 +57,7 @@ public enum UnitPageName {
 
     /// `value` written injectively in `[a-z0-9_~-]` (see the type's comment); `~` for the empty
     /// string, which no other value gives. Also the anchors of a page (`#metric-…`).
-    public static func safe(_ value: String) -> String {
+    package static func safe(_ value: String) -> String {
         guard !value.isEmpty else { return "~" }
         let hex = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []

@@ -3,9 +3,9 @@ import JianfuModel
 
 /// The Chinese words of the HTML pages and the terminal view: alert rules, categories, targets.
 /// Metric labels come from the pipeline; these are the words around them.
-public enum ReportLabels {
+package enum ReportLabels {
     /// The name of an alert rule as the 预警 list shows it.
-    public static func rule(_ rule: Alert.Rule) -> String {
+    package static func rule(_ rule: Alert.Rule) -> String {
         switch rule {
         case .rebound: "反弹"
         case .yoyIncrease: "同比增长（只减不增）"
@@ -16,7 +16,7 @@ public enum ReportLabels {
     }
 
     /// Well-known category codes in Chinese; any other category (free text, SPEC §1) as given.
-    public static func category(_ category: String) -> String {
+    package static func category(_ category: String) -> String {
         switch category {
         case "": "未分类"
         case "county": "县（区）"
@@ -31,7 +31,7 @@ public enum ReportLabels {
     }
 
     /// What a metric is held to, for one unit: `减少 ≥ 30.0%`, `≤ 2`, `≥ 80`; `—` for none.
-    public static func target(_ rule: Rule?, direction: Direction) -> String {
+    package static func target(_ rule: Rule?, direction: Direction) -> String {
         switch (direction, rule) {
         case (_, nil): DisplayNumber.missing
         case (.down, .target(let rate)?): "减少 ≥ " + DisplayNumber.percent(rate)
@@ -42,18 +42,18 @@ public enum ReportLabels {
 
     /// What one unit's row is held to: `target(_:direction:)`, except that a roll-up's cap,
     /// judged unit by unit (SPEC §4), reads `每单位 ≤ 1`.
-    public static func target(of row: MetricIndicators) -> String {
+    package static func target(of row: MetricIndicators) -> String {
         (row.unitsWithinCap == nil ? "" : "每单位 ") + target(row.rule, direction: row.direction)
     }
 
     /// A roll-up's cap judged unit by unit (SPEC §4): `5/6 单位在上限内`.
-    public static func withinCap(_ units: UnitsWithinCap) -> String {
+    package static func withinCap(_ units: UnitsWithinCap) -> String {
         "\(units.within)/\(units.judged) 单位在上限内"
     }
 
     /// The level a chart draws as the target line (SPEC §3 `target`): a reduction target read as
     /// `baseline * (1 - target)`, a cap as itself, an up metric's target level as itself.
-    public static func targetLevel(_ rule: Rule?, direction: Direction, baseline: Double?) -> Double? {
+    package static func targetLevel(_ rule: Rule?, direction: Direction, baseline: Double?) -> Double? {
         switch (direction, rule) {
         case (_, nil): nil
         case (.down, .target(let rate)?): baseline.map { $0 * (1 - rate) }
@@ -63,7 +63,7 @@ public enum ReportLabels {
     }
 
     /// An alert's value and threshold as a reader understands them.
-    public static func alertFigures(_ alert: Alert, in evaluation: Evaluation) -> (value: String, threshold: String) {
+    package static func alertFigures(_ alert: Alert, in evaluation: Evaluation) -> (value: String, threshold: String) {
         let metric = alert.metricIndex.map { evaluation.metrics[$0] }
         switch alert.rule {
         case .rebound:

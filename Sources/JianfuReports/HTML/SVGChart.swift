@@ -7,34 +7,34 @@ import JianfuModel
 /// `xmlns` URL is written: the HTML parser places inline `<svg>` in the SVG namespace itself.
 /// The series is one `<polyline class="series">` with one point per value, joining observed
 /// values only (a missing period is not drawn as zero); sparse series also get a dot per value.
-public struct SVGChart: Sendable {
+package struct SVGChart: Sendable {
     /// One value of the series.
-    public struct Point: Sendable, Equatable {
+    package struct Point: Sendable, Equatable {
         /// Period ordinal at `granularity`.
-        public let ordinal: Int
-        public let value: Double
-        public init(ordinal: Int, value: Double) {
+        package let ordinal: Int
+        package let value: Double
+        package init(ordinal: Int, value: Double) {
             self.ordinal = ordinal
             self.value = value
         }
     }
 
-    public var title: String
-    public var granularity: Granularity
-    public var points: [Point]
+    package var title: String
+    package var granularity: Granularity
+    package var points: [Point]
     /// The baseline level, drawn dashed.
-    public var baseline: Double?
+    package var baseline: Double?
     /// The target line's level and its label (e.g. `目标`, `上限`); `nil` when no line applies.
-    public var target: (level: Double, label: String)?
+    package var target: (level: Double, label: String)?
     /// Windows as ordinals at `granularity`, shaded behind the series.
-    public var baselineWindow: ClosedRange<Int>
-    public var evaluationWindow: ClosedRange<Int>
+    package var baselineWindow: ClosedRange<Int>
+    package var evaluationWindow: ClosedRange<Int>
     /// The last `rebound.months` periods, marked when the metric rebounds.
-    public var rebound: ReboundMark?
+    package var rebound: ReboundMark?
     /// Counts start the axis at zero; scores may start above it so a change stays visible.
-    public var zeroBased: Bool
+    package var zeroBased: Bool
 
-    public init(
+    package init(
         title: String, granularity: Granularity, points: [Point], baseline: Double?, target: (level: Double, label: String)?,
         baselineWindow: ClosedRange<Int>, evaluationWindow: ClosedRange<Int>,
         rebound: ReboundMark?, zeroBased: Bool
@@ -51,12 +51,12 @@ public struct SVGChart: Sendable {
     }
 
     // Geometry, in SVG user units (= CSS pixels at the fixed size).
-    public static let width = 580.0
-    public static let height = 250.0
+    package static let width = 580.0
+    package static let height = 250.0
     private static let left = 46.0, right = 486.0, top = 22.0, bottom = 196.0
 
     /// The `<svg>` element.
-    public func render() -> HTMLNode {
+    package func render() -> HTMLNode {
         let attributes: [HTMLAttribute] = [
             .class("chart"), HTMLAttribute("viewBox", "0 0 \(Int(Self.width)) \(Int(Self.height))"),
             HTMLAttribute("width", String(Int(Self.width))), HTMLAttribute("height", String(Int(Self.height))),
@@ -199,12 +199,12 @@ public struct SVGChart: Sendable {
 /// The rebound marker of a chart: the periods of the rebound check's last window (SPEC §3
 /// `rebound`, L) and a label. `ofThisSeries` is false on a total whose own series does not
 /// rebound while some of its units do: the window is then shaded lightly and named.
-public struct ReboundMark: Sendable {
-    public let periods: ClosedRange<Int>
-    public let label: String
-    public let ofThisSeries: Bool
+package struct ReboundMark: Sendable {
+    package let periods: ClosedRange<Int>
+    package let label: String
+    package let ofThisSeries: Bool
 
-    public init(periods: ClosedRange<Int>, label: String, ofThisSeries: Bool) {
+    package init(periods: ClosedRange<Int>, label: String, ofThisSeries: Bool) {
         self.periods = periods
         self.label = label
         self.ofThisSeries = ofThisSeries

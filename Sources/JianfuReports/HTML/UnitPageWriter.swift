@@ -7,9 +7,9 @@ import JianfuModel
 ///
 /// A report writes one page per unit (`pages(for:hierarchy:)`); `jianfu unit --html` writes one
 /// page alone (`standalone(_:unit:hierarchy:)`), without links to pages that are not there.
-public struct UnitPageWriter: ReportWriter {
-    public let fileName: String
-    public let unitIndex: Int
+package struct UnitPageWriter: ReportWriter {
+    package let fileName: String
+    package let unitIndex: Int
     private let context: ReportContext
     private let links: UnitLinks
 
@@ -23,7 +23,7 @@ public struct UnitPageWriter: ReportWriter {
     /// One writer per unit of `evaluation`, sharing the lookups they need. `hierarchy` is the
     /// unit tree the evaluation was computed over (for children derived from codes); without it
     /// the units' `parent_id` is used.
-    public static func pages(for evaluation: Evaluation, hierarchy: Hierarchy?) -> [UnitPageWriter] {
+    package static func pages(for evaluation: Evaluation, hierarchy: Hierarchy?) -> [UnitPageWriter] {
         let context = ReportContext(evaluation, hierarchy: hierarchy)
         return evaluation.units.indices.map {
             UnitPageWriter(unitIndex: $0, id: evaluation.units[$0].unit.id, context: context, links: .from(.unitPage))
@@ -31,12 +31,12 @@ public struct UnitPageWriter: ReportWriter {
     }
 
     /// The page of unit `unit` alone: self-contained, naming other units without linking them.
-    public static func standalone(_ evaluation: Evaluation, unit: Int, hierarchy: Hierarchy?) -> UnitPageWriter {
+    package static func standalone(_ evaluation: Evaluation, unit: Int, hierarchy: Hierarchy?) -> UnitPageWriter {
         UnitPageWriter(unitIndex: unit, id: evaluation.units[unit].unit.id,
                        context: ReportContext(evaluation, hierarchy: hierarchy), links: .none)
     }
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let u = unitIndex
         let unit = evaluation.units[u]
         let name = unit.unit.name.isEmpty ? unit.unit.id : unit.unit.name

@@ -6,9 +6,9 @@ import Foundation
 /// name and the period filled in, one empty entry column per metric. The sheet is protected
 /// (header and pre-filled cells locked, entry cells unlocked), its header frozen, and each entry
 /// column checked by data validation (`Entry`). Laid out by `SpreadsheetML`, as `jianfu.xlsx`.
-public struct FillInTemplate: Sendable {
+package struct FillInTemplate: Sendable {
     /// How a metric's cells may be filled in.
-    public enum Entry: Sendable, Equatable {
+    package enum Entry: Sendable, Equatable {
         /// A count: a whole number ≥ 0 (SPEC §1: counts cannot be negative).
         case count
         /// A score on the SPEC §3 scale of an up metric: a number from 0 to 100.
@@ -18,16 +18,16 @@ public struct FillInTemplate: Sendable {
     }
 
     /// One entry column.
-    public struct MetricColumn: Sendable, Equatable {
+    package struct MetricColumn: Sendable, Equatable {
         /// The header exactly as the source's `columns:` expects it (e.g. `发文数`).
-        public var header: String
+        package var header: String
         /// The metric's label, for the prompt shown on its cells (e.g. `发文`).
-        public var label: String
+        package var label: String
         /// The counting word, when the pipeline names one (`件`).
-        public var countingWord: String?
-        public var entry: Entry
+        package var countingWord: String?
+        package var entry: Entry
 
-        public init(header: String, label: String, countingWord: String? = nil, entry: Entry) {
+        package init(header: String, label: String, countingWord: String? = nil, entry: Entry) {
             self.header = header
             self.label = label
             self.countingWord = countingWord
@@ -36,21 +36,21 @@ public struct FillInTemplate: Sendable {
     }
 
     /// The sheet's name (the source's `sheet:` when it names one).
-    public var sheetName: String
+    package var sheetName: String
     /// The title on row 1, when `headerRow` leaves room for it.
-    public var title: String
+    package var title: String
     /// The row of the header: the source's `header_row`.
-    public var headerRow: Int
+    package var headerRow: Int
     /// The headers of the unit code, unit name and period columns, as `columns:` maps them.
-    public var unitIDHeader: String
-    public var unitNameHeader: String
-    public var periodHeader: String
+    package var unitIDHeader: String
+    package var unitNameHeader: String
+    package var periodHeader: String
     /// The period every row reports, as ingest reads it (`2025-01`).
-    public var period: String
-    public var units: [(id: String, name: String)]
-    public var metrics: [MetricColumn]
+    package var period: String
+    package var units: [(id: String, name: String)]
+    package var metrics: [MetricColumn]
 
-    public init(
+    package init(
         sheetName: String, title: String, headerRow: Int, unitIDHeader: String, unitNameHeader: String, periodHeader: String,
         period: String, units: [(id: String, name: String)], metrics: [MetricColumn]
     ) {
@@ -92,7 +92,7 @@ public struct FillInTemplate: Sendable {
 
     /// The `.xlsx` bytes, dated `created` (the same template on the same date gives the same
     /// bytes).
-    public func bytes(author: String, created: Date) -> [UInt8] {
+    package func bytes(author: String, created: Date) -> [UInt8] {
         let stamp = ISO8601DateFormatter().string(from: created)
         return OfficePackage.zip(
             SpreadsheetML.parts([sheet], title: title, author: author, created: stamp), modified: created, fileName: "填报模板")

@@ -8,14 +8,14 @@ import JianfuModel
 /// rows) — with Chinese headers, rates as `0.0%`, levels as `0.00`, counts as `0`, booleans as
 /// 是/否. The same values as the CSV files, laid out by `SpreadsheetML`; the CSV files stay the
 /// machines' contract.
-public struct ResultsWorkbookWriter: ReportWriter {
-    public let fileName = "jianfu.xlsx"
+package struct ResultsWorkbookWriter: ReportWriter {
+    package let fileName = "jianfu.xlsx"
     /// The most rejected rows the 未通过行 sheet lists; a note row says how many more
     /// `rejected.csv` holds.
-    public static let rejectedRowLimit = 100_000
-    public init() {}
+    package static let rejectedRowLimit = 100_000
+    package init() {}
 
-    public func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
+    package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let sheets = [
             Self.summarySheet(evaluation, run: run), Self.indicatorsSheet(evaluation), Self.scoresSheet(evaluation),
             Self.alertsSheet(evaluation, run: run), Self.rejectedSheet(run.rejections),

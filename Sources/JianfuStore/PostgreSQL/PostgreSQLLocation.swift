@@ -5,23 +5,23 @@ import Foundation
 /// `jianfu`), `?sslmode=`, and the environment variable that holds the password when it is not
 /// `PGPASSWORD` (`password_env`). It never holds a password: one written in the URL is refused
 /// (`parse`), and libpq reads `PGPASSWORD` or `~/.pgpass` itself.
-public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
-    public var user: String?
-    public var host: String
-    public var port: Int?
-    public var database: String
-    public var schema: String
+package struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
+    package var user: String?
+    package var host: String
+    package var port: Int?
+    package var database: String
+    package var schema: String
     /// libpq's `sslmode` (`disable`, `allow`, `prefer`, `require`, `verify-ca`, `verify-full`);
     /// `nil` leaves libpq's default (`PGSSLMODE`, else `prefer`).
-    public var sslMode: String?
+    package var sslMode: String?
     /// The environment variable holding the password (`password_env`); `nil`: libpq's
     /// `PGPASSWORD`, else the password file.
-    public var passwordVariable: String?
+    package var passwordVariable: String?
 
-    public static let defaultSchema = "jianfu"
-    public static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+    package static let defaultSchema = "jianfu"
+    package static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
-    public init(user: String?, host: String, port: Int?, database: String, schema: String = defaultSchema, sslMode: String? = nil, passwordVariable: String? = nil) {
+    package init(user: String?, host: String, port: Int?, database: String, schema: String = defaultSchema, sslMode: String? = nil, passwordVariable: String? = nil) {
         self.user = user
         self.host = host
         self.port = port
@@ -32,12 +32,12 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether `text` is meant as a PostgreSQL URL (`postgresql://` or `postgres://`).
-    public static func isURL(_ text: String) -> Bool {
+    package static func isURL(_ text: String) -> Bool {
         text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
     }
 
     /// Why a URL cannot be used, in words for `state:`'s error.
-    public enum Problem: Error, Equatable {
+    package enum Problem: Error, Equatable {
         /// The URL holds a password (never repeated in any message).
         case password
         case malformed(String)
@@ -45,7 +45,7 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// Reads `postgresql://[USER@]HOST[:PORT]/DATABASE[?sslmode=…&schema=…]`. A password in the
     /// URL (`USER:PASSWORD@`) is refused, and the problem never repeats it.
-    public static func parse(_ text: String) -> Result<PostgreSQLLocation, Problem> {
+    package static func parse(_ text: String) -> Result<PostgreSQLLocation, Problem> {
         guard isURL(text) else { return .failure(.malformed("it does not start with postgresql://")) }
         let rest = text.drop(while: { $0 != ":" }).dropFirst(3)
         // A password anywhere is refused before anything else is looked at, so that no other
@@ -127,13 +127,13 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// A schema name jianfu accepts: `[a-z_][a-z0-9_]*`, at most 63 bytes (PostgreSQL's limit),
     /// so that it never needs quoting in a person's `psql` session.
-    public static func isSchemaName(_ name: String) -> Bool {
+    package static func isSchemaName(_ name: String) -> Bool {
         guard let first = name.utf8.first, name.utf8.count <= 63, first == 0x5F || (0x61...0x7A).contains(first) else { return false }
         return name.utf8.allSatisfy { $0 == 0x5F || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
     }
 
     /// The URL, without password (there is none), as logs and `summary.json` name the store.
-    public var description: String {
+    package var description: String {
         var text = "postgresql://"
         if let user { text += (user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user) + "@" }
         text += host.contains(":") ? "[\(host)]" : host

@@ -12,7 +12,7 @@ extension PostgreSQLStore {
     /// source has no stored value yet (the first night), else into a temporary table, from
     /// which one statement copies the values about to be replaced into the history and one
     /// `INSERT … ON CONFLICT … DO UPDATE … WHERE value differs` merges them.
-    public func recordObservations(_ batch: ObservationBatch, read: SourceRead, run: Int64) throws -> MergeCount {
+    package func recordObservations(_ batch: ObservationBatch, read: SourceRead, run: Int64) throws -> MergeCount {
         try access { db in
             let source = try saveRead(read, run: run, db)
             let ids = try storeIDs(for: batch.units, db)
@@ -164,7 +164,7 @@ extension PostgreSQLStore {
     /// The stored values of `source` for `metric` (`ObservationStore.values`), in key order,
     /// units as the pipeline's unit numbers; `units` (ascending) keeps only those. Read with
     /// `COPY (SELECT …) TO STDOUT (FORMAT binary)`: no result set of millions of rows is held.
-    public func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
+    package func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
         guard hasSchema else { return StoredValues() }
         return try read { db in
             let ids = try db.execute(
@@ -194,7 +194,7 @@ extension PostgreSQLStore {
         }
     }
 
-    public func observedUnits(sources: [String]) throws -> [ObservedUnit] {
+    package func observedUnits(sources: [String]) throws -> [ObservedUnit] {
         guard hasSchema, !sources.isEmpty else { return [] }
         let rank = Dictionary(sources.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         return try read { db in
@@ -232,7 +232,7 @@ extension PostgreSQLStore {
 
     // MARK: Corrections and bulletins
 
-    public func corrections(run: Int64) throws -> [Correction] {
+    package func corrections(run: Int64) throws -> [Correction] {
         guard hasSchema else { return [] }
         return try read { db in
             let r = try db.execute(
@@ -258,7 +258,7 @@ extension PostgreSQLStore {
         }
     }
 
-    public func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
+    package func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
         try access { db in
             try db.execute("DELETE FROM bulletin_alerts WHERE pipeline = $1 AND month = $2", [pipeline, month])
             try db.execute(
@@ -283,7 +283,7 @@ extension PostgreSQLStore {
         }
     }
 
-    public func bulletins(pipeline: String, before month: Int) throws -> [StoredBulletin] {
+    package func bulletins(pipeline: String, before month: Int) throws -> [StoredBulletin] {
         guard hasSchema else { return [] }
         return try read { db in
             let b = try db.execute(
@@ -303,7 +303,7 @@ extension PostgreSQLStore {
 
 /// `SampleLog` on the server: each list one small transaction of its own, outside any run's.
 extension PostgreSQLStore: SampleLog {
-    public func recordSample(_ sample: RecordedSample) throws -> Int64 {
+    package func recordSample(_ sample: RecordedSample) throws -> Int64 {
         try access { db in
             try transaction(db) {
                 let number = try db.execute(
@@ -329,7 +329,7 @@ extension PostgreSQLStore: SampleLog {
         }
     }
 
-    public func sampledUnits(pipeline: String, months: ClosedRange<Int>) throws -> [SampledUnit] {
+    package func sampledUnits(pipeline: String, months: ClosedRange<Int>) throws -> [SampledUnit] {
         guard hasSchema else { return [] }
         return try read { db in
             let r = try db.execute(

@@ -26,17 +26,17 @@ import JianfuModel
 ///
 /// The password is never in `location`, a log or an error: libpq reads `PGPASSWORD` or
 /// `~/.pgpass`, or the variable `password_env` names.
-public final class PostgreSQLStore {
+package final class PostgreSQLStore {
     /// The URL (without password), as logs and errors name the store.
-    public let location: String
+    package let location: String
     /// The pipeline (`name:`) whose sources, runs and lock this store's methods use.
-    public let pipeline: String
+    package let pipeline: String
     let place: PostgreSQLLocation
     let readOnly: Bool
     let connection: PGConnection
     /// Whether jianfu's tables exist (a read-only store of a server no run wrote to has none:
     /// it reads as empty).
-    public private(set) var hasSchema: Bool
+    package private(set) var hasSchema: Bool
     /// Whether the read-only snapshot transaction is open.
     private var snapshotOpen = false
     private var holdsLock = false
@@ -52,7 +52,7 @@ public final class PostgreSQLStore {
     /// holds tables jianfu did not create is refused (`StoreError.notAStore`), one written by a
     /// newer jianfu too (`StoreError.newerSchema`). `environment` supplies `password_env`'s
     /// variable.
-    public init(
+    package init(
         _ location: PostgreSQLLocation, pipeline: String, readOnly: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
@@ -230,7 +230,7 @@ public final class PostgreSQLStore {
 
     // MARK: The run
 
-    public func lockForRun(_ holder: LockHolder) throws -> LockHolder? {
+    package func lockForRun(_ holder: LockHolder) throws -> LockHolder? {
         try access { db in
             let key = runLockKey
             let current = try db.execute("SELECT host, pid, since FROM run_locks WHERE pipeline = $1", [pipeline])
@@ -254,7 +254,7 @@ public final class PostgreSQLStore {
         }
     }
 
-    public func unlockRun() {
+    package func unlockRun() {
         guard holdsLock else { return }
         holdsLock = false
         _ = try? access { db -> Void in
@@ -288,7 +288,7 @@ public final class PostgreSQLStore {
         return RunRecord(number: r.int64(i, 0) ?? 0, start: start, end: end)
     }
 
-    public func beginRun(_ run: RunStart, reportsRunID: String?) throws -> Int64 {
+    package func beginRun(_ run: RunStart, reportsRunID: String?) throws -> Int64 {
         try access { db in
             try transaction(db) {
                 let unsettled = try db.execute(
@@ -315,7 +315,7 @@ public final class PostgreSQLStore {
         }
     }
 
-    public func finishRun(_ number: Int64, _ end: RunEnd) throws {
+    package func finishRun(_ number: Int64, _ end: RunEnd) throws {
         try access { db -> Void in
             try db.execute(
                 """
@@ -328,7 +328,7 @@ public final class PostgreSQLStore {
         }
     }
 
-    public func recentRuns(limit: Int) throws -> [RunRecord] {
+    package func recentRuns(limit: Int) throws -> [RunRecord] {
         guard hasSchema else { return [] }
         return try read { db in
             let rows = try db.execute(
@@ -339,23 +339,23 @@ public final class PostgreSQLStore {
 
     // MARK: The run's changes
 
-    public func beginChanges() throws {
+    package func beginChanges() throws {
         try access { db -> Void in try db.execute("BEGIN") }
         unitIDs = nil
     }
 
-    public func commitChanges() throws {
+    package func commitChanges() throws {
         try access { db -> Void in try db.execute("COMMIT") }
         unitIDs = nil
     }
 
-    public func rollbackChanges() {
+    package func rollbackChanges() {
         _ = try? access { db -> Void in if db.inTransaction { try db.execute("ROLLBACK") } }
         unitIDs = nil
         metricIDs = [:]
     }
 
-    public func syncMetrics(_ metrics: [Metric], dropping: Set<String>) throws -> [GranularityChange] {
+    package func syncMetrics(_ metrics: [Metric], dropping: Set<String>) throws -> [GranularityChange] {
         try access { db in try syncMetrics(metrics, dropping: dropping, db) }
     }
 
@@ -386,7 +386,7 @@ public final class PostgreSQLStore {
 
     // MARK: Sources
 
-    public func source(named name: String) throws -> StoredSource? {
+    package func source(named name: String) throws -> StoredSource? {
         guard hasSchema else { return nil }
         return try read { db in
             let r = try db.execute(
@@ -422,7 +422,7 @@ public final class PostgreSQLStore {
         }
     }
 
-    public func rejections(source name: String) throws -> [Rejection] {
+    package func rejections(source name: String) throws -> [Rejection] {
         guard hasSchema else { return [] }
         return try read { db in
             let r = try db.execute(
@@ -443,7 +443,7 @@ public final class PostgreSQLStore {
         }
     }
 
-    public func declaredUnits(source name: String) throws -> [MonitoredUnit] {
+    package func declaredUnits(source name: String) throws -> [MonitoredUnit] {
         guard hasSchema else { return [] }
         return try read { db in
             let r = try db.execute(
@@ -460,7 +460,7 @@ public final class PostgreSQLStore {
         }
     }
 
-    public func recordUnits(_ units: [MonitoredUnit], read: SourceRead, run: Int64) throws {
+    package func recordUnits(_ units: [MonitoredUnit], read: SourceRead, run: Int64) throws {
         try access { db in
             let source = try saveRead(read, run: run, db)
             try db.execute("DELETE FROM declared_units WHERE source = $1", [source])
@@ -528,7 +528,7 @@ public final class PostgreSQLStore {
 
     // MARK: Scores
 
-    public func saveScores(_ scores: [UnitScore], run: Int64) throws {
+    package func saveScores(_ scores: [UnitScore], run: Int64) throws {
         try access { db in
             try db.execute("DELETE FROM unit_scores WHERE pipeline = $1", [pipeline])
             // The last of a unit id given twice wins, as SQLite's INSERT OR REPLACE does.
@@ -547,7 +547,7 @@ public final class PostgreSQLStore {
         }
     }
 
-    public func scores() throws -> (run: Int64, scores: [UnitScore])? {
+    package func scores() throws -> (run: Int64, scores: [UnitScore])? {
         guard hasSchema else { return nil }
         return try read { db in
             let r = try db.execute(
@@ -563,7 +563,7 @@ extension PostgreSQLStore: ObservationStore {}
 extension PostgreSQLStore: CheckableStore {
     /// Counts of what the pipeline's part of the schema holds, and its keys: every value, kept
     /// correction and named unit of a source this pipeline has, of a metric it has.
-    public func check() throws -> StoreCheckReport {
+    package func check() throws -> StoreCheckReport {
         try access { db in
             func count(_ sql: String) throws -> Int { try db.execute(sql, [pipeline]).int(0, 0) ?? 0 }
             let mine = "(SELECT id FROM sources WHERE pipeline = $1)"
