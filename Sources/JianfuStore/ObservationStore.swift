@@ -85,6 +85,17 @@ package protocol ObservationStore: AnyObject {
     /// has no values.
     func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues
 
+    // MARK: Other pipelines' values (a store shared by several pipelines, SPEC §8)
+
+    /// The observation sources the other pipelines of the store wrote, the one read longest
+    /// ago first (a key given by several pipelines takes the value of the source read last).
+    func sharedSources() throws -> [SharedSource]
+    /// `observedUnits(sources:)` of another pipeline's sources, with that pipeline's store
+    /// numbers (those `values(of:source:metric:units:)` gives for the same pipeline).
+    func observedUnits(of pipeline: String, sources: [String]) throws -> [ObservedUnit]
+    /// `values(source:metric:units:)` of another pipeline's source.
+    func values(of pipeline: String, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues
+
     // MARK: Scores of the last successful run (`jianfu unit`)
 
     /// Replaces the stored composites with those of this run.

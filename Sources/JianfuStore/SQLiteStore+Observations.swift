@@ -430,3 +430,10 @@ struct ObservationSlab {
         }
     }
 }
+
+extension SQLiteStore {
+    // An SQLite store serves one pipeline (`store_owner`): no other pipeline's values.
+    package func sharedSources() throws -> [SharedSource] { [] }
+    package func observedUnits(of pipeline: String, sources: [String]) throws -> [ObservedUnit] { [] }
+    package func values(of pipeline: String, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues { StoredValues() }
+}

@@ -296,3 +296,22 @@ package struct StoredBulletin: Sendable, Equatable {
         self.alerts = alerts
     }
 }
+
+/// An observation source that another pipeline wrote into a store shared by several pipelines
+/// (SPEC §8): a pipeline evaluates its declared units with the values of every pipeline.
+package struct SharedSource: Sendable, Equatable {
+    /// The `name:` of the pipeline that reads it.
+    package var pipeline: String
+    /// The source's name in that pipeline.
+    package var name: String
+    /// That pipeline's run that last read it, and when (ISO 8601 UTC).
+    package var readRun: Int64
+    package var readAt: String
+
+    package init(pipeline: String, name: String, readRun: Int64, readAt: String) {
+        self.pipeline = pipeline
+        self.name = name
+        self.readRun = readRun
+        self.readAt = readAt
+    }
+}

@@ -165,6 +165,10 @@ extension PostgreSQLStore {
     /// units as the pipeline's unit numbers; `units` (ascending) keeps only those. Read with
     /// `COPY (SELECT …) TO STDOUT (FORMAT binary)`: no result set of millions of rows is held.
     package func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
+        try values(of: pipeline, source: source, metric: metric, units: units)
+    }
+
+    package func values(of pipeline: String, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
         guard hasSchema else { return StoredValues() }
         return try read { db in
             let ids = try db.execute(
@@ -195,6 +199,27 @@ extension PostgreSQLStore {
     }
 
     package func observedUnits(sources: [String]) throws -> [ObservedUnit] {
+        try observedUnits(of: pipeline, sources: sources)
+    }
+
+    package func sharedSources() throws -> [SharedSource] {
+        guard hasSchema else { return [] }
+        return try read { db in
+            let rows = try db.execute(
+                """
+                SELECT s.pipeline, s.name, s.read_run, r.started_at FROM sources s
+                JOIN runs r ON r.pipeline = s.pipeline AND r.id = s.read_run
+                WHERE s.pipeline <> $1 AND s.kind = 'observations' ORDER BY r.started_at, s.pipeline, s.id
+                """,
+                [pipeline])
+            return (0..<rows.count).map {
+                SharedSource(pipeline: rows.string($0, 0) ?? "", name: rows.string($0, 1) ?? "", readRun: rows.int64($0, 2) ?? 0,
+                             readAt: rows.string($0, 3) ?? "")
+            }
+        }
+    }
+
+    package func observedUnits(of pipeline: String, sources: [String]) throws -> [ObservedUnit] {
         guard hasSchema, !sources.isEmpty else { return [] }
         let rank = Dictionary(sources.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         return try read { db in
