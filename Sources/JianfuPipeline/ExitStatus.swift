@@ -24,8 +24,7 @@ package enum ExitStatus {
         switch error {
         case TemplateError.fileInTheWay:
             failure
-        case is PipelineError, is SampleError, is TemplateError, is UnitLookupError, RunError.unknownMetric, StoreError.granularityChanged,
-             StoreError.otherPipeline:
+        case is PipelineError, is SampleError, is TemplateError, is UnitLookupError, RunError.unknownMetric, StoreError.granularityChanged:
             badPipeline
         case RunError.qualityGate:
             dataQuality

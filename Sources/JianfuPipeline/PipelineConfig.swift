@@ -73,8 +73,8 @@ package enum StateLocation: Sendable, Equatable {
     /// `state: none`: every run reads every source and keeps nothing.
     case none
     /// The SQLite store at this absolute path (default `.jianfu/NAME.sqlite` beside the
-    /// pipeline file).
-    case sqlite(String)
+    /// pipeline file), and this pipeline's run lock beside it (`SQLiteStore.lockPath`).
+    case sqlite(String, lock: String)
     /// A PostgreSQL store (`state: postgresql://…`), shared by pipelines; theirs keyed by `name`.
     case postgresql(PostgreSQLLocation)
 
@@ -82,7 +82,7 @@ package enum StateLocation: Sendable, Equatable {
     package var description: String {
         switch self {
         case .none: "none"
-        case .sqlite(let path): path
+        case .sqlite(let path, _): path
         case .postgresql(let place): place.description
         }
     }

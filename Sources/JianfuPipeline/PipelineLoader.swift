@@ -39,7 +39,11 @@ package enum PipelineLoader {
         let metricsNode = try top.required("metrics")
         let baselineNode = try top.required("baseline")
         let metrics = try MetricsSection.read(metricsNode)
-        let sources = try SourcesSection.read(sourcesNode, metrics: metrics, location: location)
+        let state = try StateSection.read(top["state"], location: location)
+        // Only units sources: the values come from the other pipelines on a store `state:` names
+        // (the default store beside the pipeline file is its own, where no other pipeline writes).
+        let shared = top["state"] != nil && state != .none
+        let sources = try SourcesSection.read(sourcesNode, metrics: metrics, location: location, readsStore: shared)
         let baseline = try WindowsSection.baseline(baselineNode)
         let evaluation = try WindowsSection.evaluation(top["evaluation"])
         try WindowsSection.checkOrder(baseline: baseline, evaluation: evaluation, baselineNode: baselineNode)
@@ -50,7 +54,6 @@ package enum PipelineLoader {
             categories: categories.overrides,
             grades: try GradesSection.read(top["grades"]),
             staleAfter: try top["stale_after"]?.integer("a whole number of months ≥ 1") { $0 >= 1 })
-        let state = try StateSection.read(top["state"], location: location)
         let outputs = try OutputsSection.read(top["outputs"], location: location)
         try OutputsSection.checkPlace(outputs.directory, outputs: top["outputs"], root: root, inputs: inputs(
             file: location.file, sources: sources, state: state, cache: location.resolve(".jianfu")))
@@ -79,7 +82,7 @@ package enum PipelineLoader {
     private static func inputs(file: String, sources: [SourceSpec], state: StateLocation, cache: String) -> [(what: String, path: String)] {
         var inputs: [(what: String, path: String)] = [("the pipeline file", file), ("the folder of jianfu's state", cache)]
         for source in sources where source.path.hasPrefix("/") { inputs.append(("the source \(source.name)", source.path)) }
-        if case .sqlite(let store) = state {
+        if case .sqlite(let store, _) = state {
             inputs.append(("the state store", store))
             inputs.append(("the state store's folder", (store as NSString).deletingLastPathComponent))
         }

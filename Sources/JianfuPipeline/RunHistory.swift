@@ -14,7 +14,7 @@ package struct RunHistory {
             throw RunError.noRunLog(pipeline: config.name, reason: "it has state: none, so it keeps no run log")
         }
         guard let store = try config.state.openForReading(pipeline: config.name) else {
-            if case .sqlite(let path) = config.state {
+            if case .sqlite(let path, _) = config.state {
                 text = "pipeline \(config.name): no run yet (\(path) does not exist)"
             } else {
                 text = "pipeline \(config.name): no run yet (\(config.state.description) holds no jianfu store)"

@@ -3,7 +3,8 @@ import JianfuHTTP
 import JianfuIngest
 import JianfuModel
 
-/// Reads `sources:` (SPEC §1 "Sources", §2): a list of at least one observations source and any
+/// Reads `sources:` (SPEC §1 "Sources", §2): a list of at least one observations source (or, on a
+/// state store, only units sources: the values are then those other pipelines stored) and any
 /// number of units sources, in pipeline order (a key given by two sources takes the later one's
 /// value).
 ///
@@ -24,7 +25,7 @@ enum SourcesSection {
     /// The fields of a units source (SPEC §1 "Units").
     static let unitFields = ["unit_id", "name", "category", "parent_id", "responsible"]
 
-    static func read(_ node: ConfigNode, metrics: [Metric], location: PipelineLocation) throws -> [SourceSpec] {
+    static func read(_ node: ConfigNode, metrics: [Metric], location: PipelineLocation, readsStore: Bool) throws -> [SourceSpec] {
         let items = try node.list("a list of sources, each with a name and a path")
         guard !items.isEmpty else { throw node.invalid("a list of at least one source") }
         var sources: [SourceSpec] = []
@@ -36,8 +37,11 @@ enum SourcesSection {
             }
             sources.append(source)
         }
-        guard sources.contains(where: { $0.kind == .observations }) else {
-            throw node.invalid("at least one source of kind observations", found: "only units sources")
+        // A pipeline of units only evaluates what other pipelines stored (SPEC §8): it needs a store.
+        guard sources.contains(where: { $0.kind == .observations }) || (readsStore && sources.contains { $0.kind == .units }) else {
+            throw node.invalid(
+                "at least one source of kind observations (a pipeline with only units sources evaluates what other pipelines wrote into the store its state: names)",
+                found: "only units sources")
         }
         return sources
     }

@@ -17,7 +17,7 @@ enum StateSection {
     static let expected = "none, the state store's file path relative to the pipeline file (such as .jianfu/demo.sqlite), or postgresql://USER@HOST:PORT/DATABASE"
 
     static func read(_ node: ConfigNode?, location: PipelineLocation) throws -> StateLocation {
-        guard let node else { return .sqlite(location.resolve(".jianfu/\(location.baseName).sqlite")) }
+        guard let node else { return sqlite(location.resolve(".jianfu/\(location.baseName).sqlite"), location) }
         if case .mapping = node.node {
             let settings = try node.mapping("{url: postgresql://USER@HOST:PORT/DATABASE, password_env: NAME}")
             try settings.allowOnly(keys)
@@ -40,7 +40,12 @@ enum StateSection {
         guard SQLiteStore.lockPath(for: path) != path else {
             throw node.invalid("a state store file whose name does not end in .lock (the store's run lock is NAME.lock beside it), such as .jianfu/demo.sqlite")
         }
-        return .sqlite(path)
+        return sqlite(path, location)
+    }
+
+    /// The SQLite store at `path` with the run lock of the pipeline at `location`.
+    private static func sqlite(_ path: String, _ location: PipelineLocation) -> StateLocation {
+        .sqlite(path, lock: SQLiteStore.lockPath(for: path, pipelineFile: location.baseName))
     }
 
     /// The PostgreSQL URL of `node`; a URL with a password is refused without showing it.
@@ -73,12 +78,7 @@ extension StateLocation {
     func openForWriting(pipeline: String) throws -> (any ObservationStore & SampleLog)? {
         switch self {
         case .none: nil
-        case .sqlite(let path):
-            try {
-                let store = try SQLiteStore(path: path)
-                try store.claim(pipeline: pipeline)
-                return store
-            }()
+        case .sqlite(let path, let lock): try SQLiteStore(path: path, pipeline: pipeline, lockPath: lock)
         case .postgresql(let place): try PostgreSQLStore(place, pipeline: pipeline)
         }
     }
@@ -90,11 +90,9 @@ extension StateLocation {
         switch self {
         case .none:
             return nil
-        case .sqlite(let path):
+        case .sqlite(let path, let lock):
             guard FileManager.default.fileExists(atPath: path) else { return nil }
-            let store = try SQLiteStore(path: path, readOnly: true)
-            try store.claim(pipeline: pipeline)
-            return store
+            return try SQLiteStore(path: path, pipeline: pipeline, lockPath: lock, readOnly: true)
         case .postgresql(let place):
             let store = try PostgreSQLStore(place, pipeline: pipeline, readOnly: true)
             return store.hasSchema ? store : nil

@@ -6,6 +6,14 @@ import JianfuStore
 /// named in the order they first reached the store — then every stored value of the
 /// pipeline's observation sources, source after source in pipeline order (SPEC §5: the later
 /// source wins a key).
+///
+/// In a store shared by several pipelines, a pipeline with a units source also evaluates its
+/// declared units with the values other pipelines wrote (a province pipeline whose only source
+/// is the province's units file reads what the county pipelines stored). Those are laid down
+/// first, the source read longest ago first, so that a key given by several pipelines takes
+/// the value of the source read last, and the pipeline's own sources, laid down after them,
+/// win a key over any other pipeline's. A pipeline without a units source evaluates what its
+/// own sources gave, as it would alone.
 enum StoredTable {
     /// The table, and per observation source the keys it took over from an earlier one.
     /// `observed` is `store.observedUnits` of the pipeline's observation sources; `only` keeps
@@ -14,40 +22,65 @@ enum StoredTable {
         _ config: PipelineConfig, store: any ObservationStore, declared: [MonitoredUnit]?, observed: [ObservedUnit],
         only: Set<UnitKey>? = nil
     ) throws -> (table: ObservationTable, overrides: [String: Int]) {
-        let sources = observationSources(config)
         var table = ObservationTable(metrics: config.settings.metrics)
         var index: [UnitKey: Int32] = [:]
         for unit in declared ?? [] where only?.contains(UnitKey(unit.id)) ?? true { index[UnitKey(unit.id)] = table.unitIndex(unit.id) }
-        var unitIndex = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
-        for unit in observed where only?.contains(UnitKey(unit.id)) ?? true {
-            if declared == nil {
-                unitIndex[Int(unit.storeID)] = table.unitIndex(unit.id)
-            } else if let i = index[UnitKey(unit.id)] {
-                unitIndex[Int(unit.storeID)] = i
+
+        /// Store unit number → table unit (-1: not evaluated) of one pipeline's units, and the
+        /// store numbers to ask for when `only` narrows them.
+        func unitMap(_ observed: [ObservedUnit]) -> (map: [Int32], wanted: [Int32]?) {
+            var map = [Int32](repeating: -1, count: Int(observed.map(\.storeID).max() ?? 0) + 1)
+            for unit in observed where only?.contains(UnitKey(unit.id)) ?? true {
+                if declared == nil {
+                    map[Int(unit.storeID)] = table.unitIndex(unit.id)
+                } else if let i = index[UnitKey(unit.id)] {
+                    map[Int(unit.storeID)] = i
+                }
+            }
+            return (map, only == nil ? nil : observed.filter { map[Int($0.storeID)] >= 0 }.map(\.storeID).sorted())
+        }
+
+        // Other pipelines' sources first (only for declared units), then the pipeline's own.
+        var origins: [(pipeline: String?, name: String, index: UInt16)] = []
+        var maps: [String: (map: [Int32], wanted: [Int32]?)] = [:]
+        var observedNames: [(ObservedUnit, [Int32])] = []
+        if declared != nil {
+            let shared = try store.sharedSources()
+            for (k, source) in shared.enumerated() {
+                origins.append((source.pipeline, source.name, UInt16(clamping: config.sources.count + k)))
+            }
+            for pipeline in Set(shared.map(\.pipeline)) {
+                let units = try store.observedUnits(of: pipeline, sources: shared.filter { $0.pipeline == pipeline }.map(\.name))
+                maps[pipeline] = unitMap(units)
             }
         }
-        let wanted = only == nil ? nil : observed.filter { unitIndex[Int($0.storeID)] >= 0 }.map(\.storeID).sorted()
+        let own = unitMap(observed)
+        for unit in observed where !unit.name.isEmpty { observedNames.append((unit, own.map)) }
+        origins += observationSources(config).map { (nil, $0.name, $0.index) }
+
         var overrides: [String: Int] = [:]
-        for (name, index) in sources {
+        for origin in origins {
+            let (unitIndex, wanted) = origin.pipeline.flatMap { maps[$0] } ?? own
             var taken = 0
             for (m, metric) in config.settings.metrics.enumerated() {
-                let stored = try store.values(source: name, metric: metric, units: wanted)
+                let stored = try origin.pipeline.map { try store.values(of: $0, source: origin.name, metric: metric, units: wanted) }
+                    ?? store.values(source: origin.name, metric: metric, units: wanted)
                 if let first = stored.periods.first, let last = stored.periods.last { table.reserve(metric: m, ordinals: first...last) }
                 for n in 0..<stored.count {
                     let id = Int(stored.units[n])
                     let u = id < unitIndex.count ? unitIndex[id] : -1
                     guard u >= 0 else { continue }
                     if case .overrode = table.insert(
-                        metric: m, unit: u, ordinal: stored.periods[n], value: stored.values[n], source: index, line: Int(stored.lines[n])) {
+                        metric: m, unit: u, ordinal: stored.periods[n], value: stored.values[n], source: origin.index, line: Int(stored.lines[n])) {
                         taken += 1
                     }
                 }
             }
-            overrides[name] = taken
+            if origin.pipeline == nil { overrides[origin.name] = taken }
         }
-        for unit in observed where !unit.name.isEmpty {
+        for (unit, map) in observedNames {
             let id = Int(unit.storeID)
-            if unitIndex[id] >= 0 { table.noteName(unit.name, unit: unitIndex[id]) }
+            if map[id] >= 0 { table.noteName(unit.name, unit: map[id]) }
         }
         return (table, overrides)
     }

@@ -11,8 +11,9 @@ import GRDB
 enum SQLiteSchema {
     /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`;
     /// 3: `bulletins` and `bulletin_alerts`; 4: `observation_slabs` in place of `observations`;
-    /// 5: `rejections.reason_id`, `value`, `detail`, `cell`; 6: `store_owner`.
-    static let version = 6
+    /// 5: `rejections.reason_id`, `value`, `detail`, `cell`; 6: `store_owner`; 7: a store
+    /// shared by several pipelines (`pipeline` in `runs`, `sources`, `metrics`, `unit_scores`).
+    static let version = 7
 
     /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
     /// 1246122836), in the database header, so that a store is known as jianfu's — and another
@@ -245,6 +246,83 @@ enum SQLiteSchema {
         // the same file is refused instead of mixing its sources, values and run log into it.
         migrator.registerMigration("v6-store-owner") { db in
             try db.execute(sql: "CREATE TABLE store_owner (pipeline TEXT NOT NULL)")
+        }
+        // v7: a store shared by several pipelines (SPEC §8): the run log, the sources (with
+        // their fingerprints, rejections and declared units), the metrics and the scores are
+        // each a pipeline's, keyed by its `name`; units are the store's. What was there is the
+        // owner's of v6 (or '' when never claimed: the next pipeline to write adopts it).
+        migrator.registerMigration("v7-shared-store") { db in
+            let owner = try String.fetchOne(db, sql: "SELECT pipeline FROM store_owner LIMIT 1") ?? ""
+            // The view names the tables rebuilt below: dropped first, made again at the end.
+            try db.execute(sql: "DROP VIEW IF EXISTS observation_slab_sizes")
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN pipeline TEXT NOT NULL DEFAULT '';
+                UPDATE runs SET pipeline = ?;
+                CREATE INDEX runs_by_pipeline ON runs (pipeline, id);
+                CREATE TABLE sources_v7 (
+                    id INTEGER PRIMARY KEY,
+                    pipeline TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    location TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER,
+                    sha256 TEXT NOT NULL,
+                    etag TEXT,
+                    last_modified TEXT,
+                    read_key TEXT NOT NULL,
+                    latest_month INTEGER NOT NULL,
+                    read_run INTEGER NOT NULL REFERENCES runs(id),
+                    encoding TEXT NOT NULL,
+                    rows_read INTEGER NOT NULL,
+                    rows_rejected INTEGER NOT NULL,
+                    cells_rejected INTEGER NOT NULL,
+                    blank_lines INTEGER NOT NULL,
+                    observations INTEGER NOT NULL,
+                    threads INTEGER NOT NULL,
+                    periods TEXT NOT NULL,
+                    UNIQUE (pipeline, name)
+                );
+                INSERT INTO sources_v7 SELECT id, ?, name, kind, location, size, mtime_ns, sha256, etag, last_modified, read_key,
+                    latest_month, read_run, encoding, rows_read, rows_rejected, cells_rejected, blank_lines, observations, threads, periods
+                    FROM sources;
+                DROP TABLE sources;
+                ALTER TABLE sources_v7 RENAME TO sources;
+                CREATE TABLE metrics_v7 (
+                    id INTEGER PRIMARY KEY,
+                    pipeline TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    granularity TEXT NOT NULL,
+                    UNIQUE (pipeline, name)
+                );
+                INSERT INTO metrics_v7 SELECT id, ?, name, granularity FROM metrics;
+                DROP TABLE metrics;
+                ALTER TABLE metrics_v7 RENAME TO metrics;
+                CREATE TABLE unit_scores_v7 (
+                    pipeline TEXT NOT NULL,
+                    unit_id TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    composite REAL,
+                    run INTEGER NOT NULL,
+                    PRIMARY KEY (pipeline, unit_id)
+                ) WITHOUT ROWID;
+                INSERT INTO unit_scores_v7 SELECT ?, unit_id, category, composite, run FROM unit_scores;
+                DROP TABLE unit_scores;
+                ALTER TABLE unit_scores_v7 RENAME TO unit_scores;
+                DROP TABLE store_owner;
+                """, arguments: [owner, owner, owner, owner])
+            try db.execute(sql: """
+                CREATE VIEW observation_slab_sizes AS
+                    SELECT s.pipeline, s.name AS source, m.name AS metric,
+                           CASE m.granularity
+                               WHEN 'month' THEN printf('%04d-%02d', o.period / 12, o.period % 12 + 1)
+                               WHEN 'quarter' THEN printf('%04dQ%d', o.period / 4, o.period % 4 + 1)
+                               ELSE printf('%04d', o.period) END AS period,
+                           length(o.units) / 4 AS "values"
+                    FROM observation_slabs o
+                    JOIN sources s ON s.id = o.source
+                    JOIN metrics m ON m.id = o.metric
+                """)
         }
         return migrator
     }

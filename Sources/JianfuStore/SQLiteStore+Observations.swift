@@ -94,6 +94,10 @@ extension SQLiteStore {
     }
 
     package func observedUnits(sources: [String]) throws -> [ObservedUnit] {
+        try observedUnits(of: pipeline, sources: sources)
+    }
+
+    package func observedUnits(of pipeline: String, sources: [String]) throws -> [ObservedUnit] {
         guard !sources.isEmpty else { return [] }
         let rank = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
         return try access { db in
@@ -102,9 +106,9 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT u.id, u.code, su.name, s.name AS source FROM source_units su JOIN units u ON u.id = su.unit
-                    JOIN sources s ON s.id = su.source WHERE s.name IN (\(marks)) ORDER BY u.id
+                    JOIN sources s ON s.id = su.source WHERE s.pipeline = ? AND s.name IN (\(marks)) ORDER BY u.id
                     """,
-                arguments: StatementArguments(sources))
+                arguments: [pipeline] + StatementArguments(sources))
             var units: [ObservedUnit] = []
             var nameRank = Int.max
             while let row = try rows.next() {
@@ -124,12 +128,16 @@ extension SQLiteStore {
     }
 
     package func values(source name: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
+        try values(of: pipeline, source: name, metric: metric, units: units)
+    }
+
+    package func values(of pipeline: String, source name: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
         try access { db in
             var result = StoredValues()
-            guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [name]),
+            guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE pipeline = ? AND name = ?", arguments: [pipeline, name]),
                   let metricID = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM metrics WHERE name = ? AND granularity = ?",
-                    arguments: [metric.id, metric.granularity.rawValue])
+                    db, sql: "SELECT id FROM metrics WHERE pipeline = ? AND name = ? AND granularity = ?",
+                    arguments: [pipeline, metric.id, metric.granularity.rawValue])
             else { return result }
             if let units, units.count <= SlabLookup.limit {
                 return try SlabLookup(db, location: location).values(source: source, metric: metricID, units: units)
@@ -432,8 +440,16 @@ struct ObservationSlab {
 }
 
 extension SQLiteStore {
-    // An SQLite store serves one pipeline (`store_owner`): no other pipeline's values.
-    package func sharedSources() throws -> [SharedSource] { [] }
-    package func observedUnits(of pipeline: String, sources: [String]) throws -> [ObservedUnit] { [] }
-    package func values(of pipeline: String, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues { StoredValues() }
+    package func sharedSources() throws -> [SharedSource] {
+        try access { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.pipeline, s.name, s.read_run, r.started_at FROM sources s JOIN runs r ON r.id = s.read_run
+                    WHERE s.pipeline <> ? AND s.kind = 'observations' ORDER BY r.started_at, s.pipeline, s.id
+                    """,
+                arguments: [pipeline]
+            ).map { SharedSource(pipeline: $0[0], name: $0[1], readRun: $0[2], readAt: $0[3]) }
+        }
+    }
 }

@@ -20,6 +20,9 @@ import JianfuModel
 /// <https://www.sqlite.org/withoutrowid.html>.
 package final class SQLiteStore: ObservationStore {
     package let location: String
+    /// The `name:` of the pipeline the store serves: its runs, sources, metrics and scores are
+    /// the rows of that pipeline (a store may be shared by several, SPEC §8).
+    package let pipeline: String
     /// Opened to read only (`jianfu unit`, `history`): nothing is migrated or written.
     private let readOnly: Bool
     let queue: DatabaseQueue
@@ -36,10 +39,11 @@ package final class SQLiteStore: ObservationStore {
     /// (`checkOwnership`) and its lock file a jianfu lock file (`RunLock.check`); a store is
     /// marked with `SQLiteSchema.applicationID` when it is created, and a store written before
     /// stores were marked is recognised by its tables and marked.
-    package init(path: String, readOnly: Bool = false) throws {
+    package init(path: String, pipeline: String = "", lockPath: String? = nil, readOnly: Bool = false) throws {
         location = path
+        self.pipeline = pipeline
         self.readOnly = readOnly
-        let lockPath = Self.lockPath(for: path)
+        let lockPath = lockPath ?? Self.lockPath(for: path)
         guard lockPath != path else {
             throw StoreError.unusable(path: path, reason: "its name ends in .lock, the name of its own lock file; name it NAME.sqlite")
         }
@@ -66,12 +70,13 @@ package final class SQLiteStore: ObservationStore {
                 throw StoreError.newerSchema(path: path, found: SQLiteSchema.version + 1, known: SQLiteSchema.version)
             }
             if !readOnly {
-                try SQLiteSchema.migrator.migrate(queue)
+                try Self.migrate(queue)
                 try queue.writeWithoutTransaction { db in
                     if try Int32.fetchOne(db, sql: "PRAGMA application_id") != SQLiteSchema.applicationID {
                         try db.execute(sql: "PRAGMA application_id = \(SQLiteSchema.applicationID)")
                     }
                 }
+                try adoptUnclaimedRows()
             }
         } catch let error as StoreError {
             throw error
@@ -79,6 +84,28 @@ package final class SQLiteStore: ObservationStore {
             throw StoreError.unusable(path: path, reason: Self.reason(error, path: path))
         }
     }
+
+    /// Creates or upgrades the store's tables. Pipelines sharing a store may open a new one at
+    /// the same moment: GRDB applies each migration in a transaction of its own after looking
+    /// which are applied, so the slower of two finds a table the other just made, the
+    /// migration already recorded, or the database busy past its timeout. It then looks again, after a pause, and applies what is
+    /// still missing; the tables are made once either way.
+    static func migrate(_ queue: DatabaseQueue) throws {
+        var attempt = 0
+        while true {
+            do {
+                try SQLiteSchema.migrator.migrate(queue)
+                return
+            } catch let error as DatabaseError where attempt < 20 && Self.racingMigrationCodes.contains(error.resultCode) {
+                attempt += 1
+                usleep(useconds_t(50_000 * attempt))
+            }
+        }
+    }
+
+    /// What a migration that raced another process's fails with: the database busy or locked,
+    /// a table or column the other made (`SQLITE_ERROR`), or the migration it recorded first.
+    static let racingMigrationCodes: [ResultCode] = [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR, .SQLITE_CONSTRAINT]
 
     /// The connection to the store at `path`. A read-only one (`history`, `unit`) that cannot be
     /// opened as usual — it must create the `-shm` file beside the store, which a full disk
@@ -134,13 +161,23 @@ package final class SQLiteStore: ObservationStore {
         throw StoreError.notAStore(path: path, reason: "it is an SQLite database that holds \(listed)")
     }
 
+    /// How long a run waits to begin its changes while another pipeline's run writes (ms).
+    static let transactionWait = 3_600_000
+
     /// The cache and memory-map sizes of every connection.
     static let readPragmas = "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296"
 
-    /// `NAME.lock` beside `NAME.sqlite` (or `PATH.lock` beside a store without extension).
-    package static func lockPath(for path: String) -> String {
+    /// The run lock of the pipeline whose file is `pipelineFile.yml` (its base name) on the store
+    /// at `path`: `NAME.lock` beside `NAME.sqlite` (or `PATH.lock` beside a store without
+    /// extension) when the store is named after the pipeline file, as the default
+    /// `.jianfu/NAME.sqlite` is, or no pipeline file is given; else `NAME.PIPELINEFILE.lock`, so
+    /// that the pipelines sharing one store each have a lock of their own (SPEC §8: runs of
+    /// different pipelines proceed at once; their writes take turns in SQLite's transaction).
+    package static func lockPath(for path: String, pipelineFile: String? = nil) -> String {
         let url = URL(fileURLWithPath: path)
-        return url.pathExtension.isEmpty ? path + ".lock" : url.deletingPathExtension().path + ".lock"
+        let stem = url.pathExtension.isEmpty ? path : url.deletingPathExtension().path
+        guard let pipelineFile, pipelineFile != (stem as NSString).lastPathComponent else { return stem + ".lock" }
+        return stem + "." + pipelineFile + ".lock"
     }
 
     /// SQLite's error in words. A full disk says so — "no space left on device" — whether SQLite
@@ -182,19 +219,20 @@ package final class SQLiteStore: ObservationStore {
 
     // MARK: The pipeline it serves
 
-    /// Makes the store `pipeline`'s, or throws `StoreError.otherPipeline` when another
-    /// pipeline's runs wrote it. A store not claimed yet (new, or written before stores were
-    /// claimed) becomes `pipeline`'s; read-only, nothing is written and an unclaimed store
-    /// passes.
-    package func claim(pipeline: String) throws {
+    /// Makes the rows of a store written before stores were shared (schema 6 and earlier, never
+    /// claimed by a pipeline: `pipeline` is '') this pipeline's, as their writer's were.
+    private func adoptUnclaimedRows() throws {
+        guard !pipeline.isEmpty else { return }
         try access { db in
-            // A store of an older schema opened to read has no such table yet: unclaimed.
-            guard try db.tableExists("store_owner") else { return }
-            let owner = try String.fetchOne(db, sql: "SELECT pipeline FROM store_owner LIMIT 1")
-            if let owner, owner.utf8.elementsEqual(pipeline.utf8) { return }
-            if let owner { throw StoreError.otherPipeline(path: location, owner: owner, pipeline: pipeline) }
-            guard !readOnly else { return }
-            try db.execute(sql: "INSERT INTO store_owner (pipeline) VALUES (?)", arguments: [pipeline])
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE pipeline = '')") == true
+                || Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sources WHERE pipeline = '')") == true
+            else { return }
+            try db.inTransaction {
+                for table in ["runs", "sources", "metrics", "unit_scores"] {
+                    try db.execute(sql: "UPDATE \(table) SET pipeline = ? WHERE pipeline = ''", arguments: [pipeline])
+                }
+                return .commit
+            }
         }
     }
 
@@ -209,7 +247,9 @@ package final class SQLiteStore: ObservationStore {
     package func beginRun(_ run: RunStart, reportsRunID: String?) throws -> Int64 {
         try access { db in
             try db.inTransaction {
-                let unsettled = try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE outcome IN ('running', 'committed')").map(Self.runRecord)
+                let unsettled = try Row.fetchAll(
+                    db, sql: "SELECT * FROM runs WHERE pipeline = ? AND outcome IN ('running', 'committed')", arguments: [pipeline]
+                ).map(Self.runRecord)
                 for record in unsettled {
                     let outcome = record.settled(reportsRunID: reportsRunID)
                     try db.execute(
@@ -218,10 +258,10 @@ package final class SQLiteStore: ObservationStore {
                 }
                 try db.execute(
                     sql: """
-                        INSERT INTO runs (run_id, started_at, pid, pipeline_sha256, jianfu_version, as_of, outcome)
-                        VALUES (?, ?, ?, ?, ?, ?, 'running')
+                        INSERT INTO runs (pipeline, run_id, started_at, pid, pipeline_sha256, jianfu_version, as_of, outcome)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 'running')
                         """,
-                    arguments: [run.runID, run.startedAt, run.pid, run.pipelineSHA256, run.jianfuVersion, run.asOf])
+                    arguments: [pipeline, run.runID, run.startedAt, run.pid, run.pipelineSHA256, run.jianfuVersion, run.asOf])
                 return .commit
             }
             return db.lastInsertedRowID
@@ -253,7 +293,7 @@ package final class SQLiteStore: ObservationStore {
 
     package func recentRuns(limit: Int) throws -> [RunRecord] {
         try access { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.runRecord)
+            try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE pipeline = ? ORDER BY id DESC LIMIT ?", arguments: [pipeline, limit]).map(Self.runRecord)
         }
     }
 
@@ -278,8 +318,15 @@ package final class SQLiteStore: ObservationStore {
 
     // MARK: The run's changes
 
+    /// Begins the run's transaction. Another pipeline sharing the store may be inside its own:
+    /// this one then waits for it to commit, up to an hour (a night's run of one county), not
+    /// the busy timeout of a few seconds that everything else waits.
     package func beginChanges() throws {
-        try access { db in try db.beginTransaction(.immediate) }
+        try access { db in
+            try db.execute(sql: "PRAGMA busy_timeout = \(Self.transactionWait)")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            try db.beginTransaction(.immediate)
+        }
         unitIDs = nil
     }
 
@@ -301,7 +348,7 @@ package final class SQLiteStore: ObservationStore {
     func syncMetrics(_ metrics: [Metric], dropping: Set<String>, _ db: Database) throws -> [GranularityChange] {
         var stored: [String: (id: Int64, granularity: String)] = [:]
         for metric in metrics {
-            if let row = try Row.fetchOne(db, sql: "SELECT id, granularity FROM metrics WHERE name = ?", arguments: [metric.id]) {
+            if let row = try Row.fetchOne(db, sql: "SELECT id, granularity FROM metrics WHERE pipeline = ? AND name = ?", arguments: [pipeline, metric.id]) {
                 stored[metric.id] = (row["id"], row["granularity"])
             }
         }
@@ -315,7 +362,9 @@ package final class SQLiteStore: ObservationStore {
                 }
                 metricIDs[metric.id] = id
             } else {
-                try db.execute(sql: "INSERT INTO metrics (name, granularity) VALUES (?, ?)", arguments: [metric.id, metric.granularity.rawValue])
+                try db.execute(
+                    sql: "INSERT INTO metrics (pipeline, name, granularity) VALUES (?, ?, ?)",
+                    arguments: [pipeline, metric.id, metric.granularity.rawValue])
                 metricIDs[metric.id] = db.lastInsertedRowID
             }
         }
@@ -327,8 +376,8 @@ package final class SQLiteStore: ObservationStore {
     package func source(named name: String) throws -> StoredSource? {
         try access { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT s.*, r.started_at AS read_at FROM sources s JOIN runs r ON r.id = s.read_run WHERE s.name = ?",
-                arguments: [name])
+                db, sql: "SELECT s.*, r.started_at AS read_at FROM sources s JOIN runs r ON r.id = s.read_run WHERE s.pipeline = ? AND s.name = ?",
+                arguments: [pipeline, name])
             else { return nil }
             var report = SourceReport(name: name, path: row["location"], kind: SourceKind(rawValue: row["kind"]) ?? .observations)
             report.encoding = SourceEncoding(rawValue: row["encoding"]) ?? .auto
@@ -355,8 +404,8 @@ package final class SQLiteStore: ObservationStore {
     package func rejections(source name: String) throws -> [Rejection] {
         try access { db in
             try Row.fetchAll(
-                db, sql: "SELECT r.* FROM rejections r JOIN sources s ON s.id = r.source WHERE s.name = ? ORDER BY r.seq",
-                arguments: [name]
+                db, sql: "SELECT r.* FROM rejections r JOIN sources s ON s.id = r.source WHERE s.pipeline = ? AND s.name = ? ORDER BY r.seq",
+                arguments: [pipeline, name]
             ).map { row in
                 // A row stored before v4 (reason_id '') or of a kind this jianfu does not know
                 // keeps its code and English sentence.
@@ -372,8 +421,8 @@ package final class SQLiteStore: ObservationStore {
     package func declaredUnits(source name: String) throws -> [MonitoredUnit] {
         try access { db in
             try Row.fetchAll(
-                db, sql: "SELECT d.* FROM declared_units d JOIN sources s ON s.id = d.source WHERE s.name = ? ORDER BY d.position",
-                arguments: [name]
+                db, sql: "SELECT d.* FROM declared_units d JOIN sources s ON s.id = d.source WHERE s.pipeline = ? AND s.name = ? ORDER BY d.position",
+                arguments: [pipeline, name]
             ).map { row in
                 MonitoredUnit(id: row["unit_id"], name: row["name"], category: row["category"], parentID: row["parent_id"], responsible: row["responsible"])
             }
@@ -397,15 +446,15 @@ package final class SQLiteStore: ObservationStore {
         let f = read.fingerprint
         let periods = r.firstPeriod.keys.sorted().map { "\($0)\t\(r.firstPeriod[$0]!)\t\(r.lastPeriod[$0] ?? "")" }.joined(separator: "\n")
         let values: StatementArguments = [
-            r.name, r.kind.rawValue, r.path, f.size, f.modified, f.sha256, f.etag, f.lastModified, read.readKey, read.latestMonth, run,
+            pipeline, r.name, r.kind.rawValue, r.path, f.size, f.modified, f.sha256, f.etag, f.lastModified, read.readKey, read.latestMonth, run,
             r.encoding.rawValue, r.rowsRead, r.rowsRejected, r.cellsRejected, r.blankLines, r.observations, r.threads, periods,
         ]
         try db.execute(
             sql: """
-                INSERT INTO sources (name, kind, location, size, mtime_ns, sha256, etag, last_modified, read_key, latest_month,
+                INSERT INTO sources (pipeline, name, kind, location, size, mtime_ns, sha256, etag, last_modified, read_key, latest_month,
                     read_run, encoding, rows_read, rows_rejected, cells_rejected, blank_lines, observations, threads, periods)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, location = excluded.location, size = excluded.size,
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (pipeline, name) DO UPDATE SET kind = excluded.kind, location = excluded.location, size = excluded.size,
                     mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, etag = excluded.etag,
                     last_modified = excluded.last_modified, read_key = excluded.read_key, latest_month = excluded.latest_month,
                     read_run = excluded.read_run, encoding = excluded.encoding, rows_read = excluded.rows_read,
@@ -414,7 +463,7 @@ package final class SQLiteStore: ObservationStore {
                     periods = excluded.periods
                 """,
             arguments: values)
-        let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [r.name])!
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE pipeline = ? AND name = ?", arguments: [pipeline, r.name])!
         try db.execute(sql: "DELETE FROM rejections WHERE source = ?", arguments: [id])
         let insert = try db.makeStatement(sql: """
             INSERT INTO rejections (source, seq, line, field, reason, message, raw, is_cell, reason_id, value, detail, cell)
@@ -467,17 +516,17 @@ package final class SQLiteStore: ObservationStore {
 
     package func saveScores(_ scores: [UnitScore], run: Int64) throws {
         try access { db in
-            try db.execute(sql: "DELETE FROM unit_scores")
-            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores VALUES (?, ?, ?, ?)")
+            try db.execute(sql: "DELETE FROM unit_scores WHERE pipeline = ?", arguments: [pipeline])
+            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores VALUES (?, ?, ?, ?, ?)")
             for score in scores {
-                try insert.execute(arguments: [score.unitID, score.category, score.composite, run])
+                try insert.execute(arguments: [pipeline, score.unitID, score.category, score.composite, run])
             }
         }
     }
 
     package func scores() throws -> (run: Int64, scores: [UnitScore])? {
         try access { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM unit_scores")
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM unit_scores WHERE pipeline = ?", arguments: [pipeline])
             guard let first = rows.first else { return nil }
             return (first["run"], rows.map { UnitScore(unitID: $0["unit_id"], category: $0["category"], composite: $0["composite"]) })
         }

@@ -17,9 +17,6 @@ package enum StoreError: Error, Sendable {
     /// A metric's granularity changed in the pipeline, which would drop its stored values (their
     /// period ordinals meant other periods), and the run was not told to (`--drop-stored`).
     case granularityChanged([GranularityChange])
-    /// An SQLite store holds one pipeline's values, sources and run log: `owner` wrote it, and
-    /// `pipeline` (another `name:`) may not mix its own into them.
-    case otherPipeline(path: String, owner: String, pipeline: String)
 }
 
 /// A metric whose granularity differs from the one its stored values were written with.
@@ -64,8 +61,6 @@ extension StoreError: CustomStringConvertible {
             return "\(path) is not a jianfu state store: \(reason); jianfu leaves it as it is: point `state:` at a new file, or at a store jianfu wrote"
         case .foreignLock(let lockFile, let reason):
             return "\(lockFile) is not a jianfu lock file: \(reason); jianfu neither uses nor changes it: move it away, or point `state:` at a store in another place (the lock file is NAME.lock beside the store NAME.sqlite)"
-        case .otherPipeline(let path, let owner, let pipeline):
-            return "the state store \(path) holds the pipeline \(owner)'s values and run log, and this is the pipeline \(pipeline): an SQLite store serves one pipeline, so they would mix; the store is unchanged. Give this pipeline a state file of its own (state: .jianfu/\(pipeline).sqlite), or use a PostgreSQL store, which keeps pipelines apart"
         case .granularityChanged(let changes):
             let what = changes.map { "metric \($0.metric): its granularity changed from \($0.stored) to \($0.now)" }.joined(separator: "; ")
             let options = changes.map { "--drop-stored \($0.metric)" }.joined(separator: " ")

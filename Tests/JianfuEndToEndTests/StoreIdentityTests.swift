@@ -31,33 +31,41 @@ import Testing
         """
     }
 
-    @Test("a second pipeline pointed at another pipeline's SQLite store is refused, and the store is unchanged")
-    func anSQLiteStoreServesOnePipeline() throws {
+    @Test("two pipelines on one SQLite file keep their own run log, sources and lock; neither evaluates the other's units")
+    func anSQLiteStoreSharedByTwoPipelines() throws {
         let dir = try TempDir()
         defer { dir.remove() }
         try dir.write("counts.csv", Self.counts)
+        // The other pipeline's source has the same name, counts, and another unit.
+        try dir.write("q/counts.csv", Self.counts.replacingOccurrences(of: "U1", with: "U2").replacingOccurrences(of: ",5\n", with: ",7\n"))
         let first = try dir.write("p.yml", Self.pipeline(state: "shared.sqlite"))
-        try #require(try Jianfu.run(["run", first.path]).status == 0)
+        let second = try dir.write("q/q.yml", Self.pipeline(state: "../shared.sqlite")
+            .replacingOccurrences(of: "name: 试点", with: "name: 邻县"))
+        for pipeline in [first, second, first] {
+            let result = try Jianfu.run(["run", pipeline.path])
+            #expect(result.status == 0, "\(result)")
+        }
         let store = dir.file("shared.sqlite").path
-        func runs() throws -> Int { try DatabaseQueue(path: store).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM runs") ?? -1 } }
-        #expect(try DatabaseQueue(path: store).read { try String.fetchAll($0, sql: "SELECT pipeline FROM store_owner") } == ["试点"])
-        #expect(try runs() == 1)
-
-        // Another name, another report folder, the same store.
-        let second = try dir.write("q.yml", Self.pipeline(state: "shared.sqlite")
-            .replacingOccurrences(of: "name: 试点", with: "name: 邻县")
-            .replacingOccurrences(of: "dir: out", with: "dir: out-q"))
-        let refused = try Jianfu.run(["run", second.path])
-        #expect(refused.status == 2, "\(refused)")
-        #expect(refused.stderr.contains("holds the pipeline 试点's values") && refused.stderr.contains("this is the pipeline 邻县"), "\(refused)")
-        #expect(!dir.exists("out-q"))
-        #expect(try runs() == 1, "nothing logged by the refused run")
-        let unit = try Jianfu.run(["unit", "-p", second.path, "U1"])
-        #expect(unit.status == 2, "\(unit)")
-
-        // The owner runs on as before.
-        #expect(try Jianfu.run(["run", first.path]).status == 0)
-        #expect(try runs() == 2)
+        let runs = try DatabaseQueue(path: store).read {
+            try String.fetchAll($0, sql: "SELECT pipeline || ' ' || count(*) FROM runs GROUP BY pipeline ORDER BY pipeline")
+        }
+        #expect(runs == ["试点 2", "邻县 1"])
+        let sources = try DatabaseQueue(path: store).read {
+            try String.fetchAll($0, sql: "SELECT pipeline || ' ' || name || ' ' || location FROM sources ORDER BY pipeline")
+        }
+        #expect(sources == ["试点 counts \(dir.file("counts.csv").path)", "邻县 counts \(dir.file("q/counts.csv").path)"])
+        // Each pipeline file has its own lock beside the store (neither is named after the store).
+        #expect(dir.exists("shared.p.lock") && dir.exists("shared.q.lock") && !dir.exists("shared.lock"))
+        // U1: 10 → 5 is a 50 % reduction; U2: 10 → 7, 30 %. Neither pipeline declares units,
+        // so each evaluates only what its own source gave.
+        let mine = try String(contentsOf: dir.file("out/indicators.csv"), encoding: .utf8)
+        let theirs = try String(contentsOf: dir.file("q/out/indicators.csv"), encoding: .utf8)
+        #expect(mine.contains("U1") && !mine.contains("U2"), "\(mine)")
+        #expect(theirs.contains("U2") && !theirs.contains("U1"), "\(theirs)")
+        #expect(mine.contains(",0.5,") && theirs.contains(",0.3,"), "\(mine)\n\(theirs)")
+        // The second night of 试点 read nothing again: its source is its own, unchanged.
+        let history = try Jianfu.run(["history", "-p", second.path])
+        #expect(history.status == 0 && history.stdout.split(separator: "\n").count >= 2, "\(history)")
     }
 
     @Test("jianfu store check counts what the store holds, and a damaged slab is a problem (exit 1)")
@@ -175,14 +183,15 @@ import Testing
         defer { dir.remove() }
         try dir.write("p/counts.csv", Self.counts)
         let notes = "buy milk\ncall the county office\n"
-        try dir.write("notes.lock", notes)
+        // The run lock of p.yml on the store notes.db is notes.p.lock.
+        try dir.write("notes.p.lock", notes)
         let pipeline = try dir.write("p/p.yml", Self.pipeline(state: "../notes.db"))
 
         let result = try Jianfu.run(["run", pipeline.path])
         #expect(result.status == 1, "\(result)")
-        #expect(result.stderr.contains("notes.lock"), "\(result)")
+        #expect(result.stderr.contains("notes.p.lock"), "\(result)")
         #expect(result.stderr.contains("not a jianfu lock file"), "\(result)")
-        #expect(try String(contentsOf: dir.file("notes.lock"), encoding: .utf8) == notes)
+        #expect(try String(contentsOf: dir.file("notes.p.lock"), encoding: .utf8) == notes)
         #expect(!dir.exists("p/out"))
     }
 
@@ -205,7 +214,7 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         try dir.write("counts.csv", Self.counts)
-        let pipeline = try dir.write("p.yml", Self.pipeline(state: "s.sqlite"))
+        let pipeline = try dir.write("s.yml", Self.pipeline(state: "s.sqlite"))
         try #require(try Jianfu.run(["run", pipeline.path]).status == 0)
         // The lock file's name made to lead to the store.
         try FileManager.default.removeItem(at: dir.file("s.lock"))
@@ -235,7 +244,7 @@ import Testing
             #expect(result.stderr.contains("is not a jianfu state store"), "\(result)")
         }
         #expect(try bytes(dir.file("other.db")) == before)
-        #expect(!dir.exists("other.lock") && !dir.exists("other.db-wal"))
+        #expect(!dir.exists("other.p.lock") && !dir.exists("other.db-wal"))
 
         // Another application's id, with no table at all, is refused too.
         let marked = dir.file("marked.db").path

@@ -29,7 +29,8 @@ final class StorePlace: Sendable {
     func open(pipeline: String = "p", readOnly: Bool = false) throws -> any ObservationStore & SampleLog {
         switch kind {
         case .sqlite:
-            return try SQLiteStore(path: place, readOnly: readOnly)
+            return try SQLiteStore(
+                path: place, pipeline: pipeline, lockPath: SQLiteStore.lockPath(for: place, pipelineFile: pipeline), readOnly: readOnly)
         case .postgresql:
             let server = try PostgresServer.shared()
             var location = try PostgreSQLLocation.parse(server.url(place)).get()
@@ -79,16 +80,20 @@ final class StorePlace: Sendable {
         read(name, rows.map { ($0.0, 0, $0.1, $0.2) })
     }
 
-    static func start(_ store: any ObservationStore, runID: String = "r", reportsRunID: String? = nil) throws -> Int64 {
+    static func start(
+        _ store: any ObservationStore, runID: String = "r", reportsRunID: String? = nil, at startedAt: String = "2024-06-01T00:00:00Z"
+    ) throws -> Int64 {
         try store.beginRun(
-            RunStart(runID: runID, startedAt: "2024-06-01T00:00:00Z", pid: 1, pipelineSHA256: "p", jianfuVersion: "t", asOf: nil),
+            RunStart(runID: runID, startedAt: startedAt, pid: 1, pipelineSHA256: "p", jianfuVersion: "t", asOf: nil),
             reportsRunID: reportsRunID)
     }
 
     /// Records `reads` in one committed run; returns the run and what each read changed.
     @discardableResult
-    static func night(_ store: any ObservationStore, _ reads: [(ObservationBatch, SourceRead)]) throws -> (run: Int64, counts: [MergeCount]) {
-        let run = try start(store)
+    static func night(
+        _ store: any ObservationStore, _ reads: [(ObservationBatch, SourceRead)], at startedAt: String = "2024-06-01T00:00:00Z"
+    ) throws -> (run: Int64, counts: [MergeCount]) {
+        let run = try start(store, at: startedAt)
         try store.beginChanges()
         let counts = try reads.map { try store.recordObservations($0.0, read: $0.1, run: run) }
         try store.commitChanges()
@@ -423,5 +428,36 @@ final class StorePlace: Sendable {
         first.unlockRun()
         #expect(try second.lockForRun(LockHolder(pid: 1, since: "later")) == nil)
         second.unlockRun()
+    }
+
+    @Test("a store shared by pipelines: each keeps its sources and run log, and reads the others' values", arguments: StorePlace.Kind.allCases)
+    func aStoreSharedByPipelines(kind: StorePlace.Kind) throws {
+        let place = try StorePlace(kind)
+        defer { place.remove() }
+        let east = try place.open(pipeline: "east")
+        let west = try place.open(pipeline: "west")
+        // Both name their source counts; west also gives E2 a February value.
+        try Self.night(east, [Self.read("counts", [("E1", "2024-01", 10), ("E2", "2024-01", 4)])], at: "2024-06-01T01:00:00Z")
+        try Self.night(west, [Self.read("counts", [("W1", "2024-01", 7), ("E2", "2024-02", 3)])], at: "2024-06-01T02:00:00Z")
+
+        #expect(try east.values(source: "counts", metric: Self.documents, units: nil).values == [10, 4])
+        #expect(try west.values(source: "counts", metric: Self.documents, units: nil).values == [7, 3])
+        #expect(try east.recentRuns(limit: 9).count == 1 && west.recentRuns(limit: 9).count == 1)
+        #expect(try east.source(named: "counts")?.report.path == "/data/counts.csv")
+        #expect(try east.sharedSources().map { "\($0.pipeline) \($0.name)" } == ["west counts"])
+
+        // A third pipeline with no source of its own sees both, the one read longest ago first.
+        let county = try place.open(pipeline: "county")
+        #expect(try county.sharedSources().map { "\($0.pipeline) \($0.name)" } == ["east counts", "west counts"])
+        let units = try county.observedUnits(of: "west", sources: ["counts"])
+        // In the order units first reached the store: SQLite numbers them store-wide (E2 came with
+        // east), PostgreSQL per pipeline.
+        #expect(Set(units.map(\.id)) == ["W1", "E2"] && units.count == 2)
+        let code = Dictionary(uniqueKeysWithValues: units.map { ($0.storeID, $0.id) })
+        let values = try county.values(of: "west", source: "counts", metric: Self.documents, units: nil)
+        #expect((0..<values.count).map { "\(code[values.units[$0]]!) \(values.periods[$0] - Self.jan) \(values.values[$0])" } == ["W1 0 7.0", "E2 1 3.0"])
+        let e2 = try #require(units.first { $0.id == "E2" }).storeID
+        #expect(try county.values(of: "west", source: "counts", metric: Self.documents, units: [e2]).values == [3])
+        #expect(try county.values(of: "nobody", source: "counts", metric: Self.documents, units: nil).count == 0)
     }
 }

@@ -393,5 +393,22 @@ import Testing
         #expect(try store.observedUnits(sources: ["counts"]) == [ObservedUnit(storeID: 1, id: "U1", name: "甲"), ObservedUnit(storeID: 2, id: "U2")])
         let tables = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE name IN ('observations', 'observation_slabs')") }
         #expect(tables == ["observation_slabs"])
+        try store.queue.close()
+
+        // Never claimed by a pipeline (v7 gave its rows the pipeline ''): the first pipeline to
+        // open it to write adopts every row; another one then sees none of them as its own.
+        let adopted = try SQLiteStore(path: path, pipeline: "甲县")
+        #expect(try adopted.values(source: "counts", metric: Metric(id: "documents"), units: nil).values == [10, 5, 8])
+        #expect(try adopted.recentRuns(limit: 5).count == 2)
+        let pipelines = try adopted.queue.read {
+            try String.fetchAll($0, sql: "SELECT DISTINCT pipeline FROM runs UNION SELECT DISTINCT pipeline FROM sources UNION SELECT DISTINCT pipeline FROM metrics")
+        }
+        #expect(pipelines == ["甲县"])
+        try adopted.queue.close()
+        let other = try SQLiteStore(path: path, pipeline: "乙县")
+        #expect(try other.values(source: "counts", metric: Metric(id: "documents"), units: nil).count == 0)
+        #expect(try other.recentRuns(limit: 5).isEmpty)
+        #expect(try other.sharedSources().map { "\($0.pipeline) \($0.name)" } == ["甲县 counts"])
+        #expect(try other.values(of: "甲县", source: "counts", metric: Metric(id: "documents"), units: [2]).values == [5])
     }
 }
