@@ -1,4 +1,5 @@
 import Foundation
+import JianfuModel
 
 /// A fill-in workbook (填报模板, docs/templates.md): the sheet a reporting unit fills in and sends
 /// back, laid out so that the pipeline's wide source reads it as it is — the header on the
@@ -93,7 +94,7 @@ package struct FillInTemplate: Sendable {
     /// The `.xlsx` bytes, dated `created` (the same template on the same date gives the same
     /// bytes).
     package func bytes(author: String, created: Date) -> [UInt8] {
-        let stamp = ISO8601DateFormatter().string(from: created)
+        let stamp = UTCTimestamp.string(created)
         return OfficePackage.zip(
             SpreadsheetML.parts([sheet], title: title, author: author, created: stamp), modified: created, fileName: "填报模板")
     }

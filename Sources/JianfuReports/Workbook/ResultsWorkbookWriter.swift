@@ -210,7 +210,7 @@ package struct ResultsWorkbookWriter: ReportWriter {
 
     /// The `.xlsx` bytes.
     static func package(_ sheets: [SpreadsheetML.Sheet], title: String, author: String, issued: Date) -> [UInt8] {
-        let created = ISO8601DateFormatter().string(from: issued)
+        let created = UTCTimestamp.string(issued)
         return OfficePackage.zip(SpreadsheetML.parts(sheets, title: title, author: author, created: created), modified: issued, fileName: "jianfu.xlsx")
     }
 }
