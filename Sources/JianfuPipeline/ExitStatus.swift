@@ -24,7 +24,8 @@ package enum ExitStatus {
         switch error {
         case TemplateError.fileInTheWay:
             failure
-        case is PipelineError, is SampleError, is TemplateError, is UnitLookupError, RunError.unknownMetric, StoreError.granularityChanged:
+        case is PipelineError, is SampleError, is TemplateError, is UnitLookupError, RunError.unknownMetric, StoreError.granularityChanged,
+             is CopyError, StoreError.notEmpty:
             badPipeline
         case RunError.qualityGate:
             dataQuality

@@ -29,7 +29,7 @@ package final class SQLiteStore: ObservationStore {
     private let lock: RunLock
     /// Unit code → store id, loaded once per transaction; codes compared byte for byte, as
     /// `units.code` is (`UnitKey`).
-    private var unitIDs: [UnitKey: Int32]?
+    var unitIDs: [UnitKey: Int32]?
     /// Metric name → store id.
     private var metricIDs: [String: Int64] = [:]
 

@@ -17,6 +17,8 @@ package enum StoreError: Error, Sendable {
     /// A metric's granularity changed in the pipeline, which would drop its stored values (their
     /// period ordinals meant other periods), and the run was not told to (`--drop-stored`).
     case granularityChanged([GranularityChange])
+    /// `jianfu store copy` into a store that holds runs or sources of the pipeline already.
+    case notEmpty(path: String, pipeline: String)
 }
 
 /// A metric whose granularity differs from the one its stored values were written with.
@@ -65,6 +67,8 @@ extension StoreError: CustomStringConvertible {
             let what = changes.map { "metric \($0.metric): its granularity changed from \($0.stored) to \($0.now)" }.joined(separator: "; ")
             let options = changes.map { "--drop-stored \($0.metric)" }.joined(separator: " ")
             return "\(what), and its stored values (their periods are \(changes.count == 1 ? "" : "each ")at the old granularity) would be dropped with their history; the store is unchanged. Run with \(options) to drop them (the sources are read again, but months a nightly file no longer holds are lost), or restore the old granularity"
+        case .notEmpty(let path, let pipeline):
+            return "the state store \(path) holds runs or sources of the pipeline \(pipeline) already: a copy goes into a store that holds nothing of the pipelines it copies, so that no history is mixed or overwritten; nothing was written"
         }
     }
 }
