@@ -57,37 +57,12 @@ extension SQLiteStore {
     ) throws -> MergeCount {
         let period = incoming.periods[range.lowerBound]
         let stored = try slabs.read(source: source, metric: metric, period: period, db) ?? ObservationSlab()
-        var merged = ObservationSlab()
-        merged.reserveCapacity(stored.count + range.count)
-        var count = MergeCount()
-        var j = 0
-        for n in range {
-            let unit = incoming.units[n]
-            while j < stored.count, stored.units[j] < unit {
-                merged.append(stored, j)
-                j += 1
-            }
-            if j < stored.count, stored.units[j] == unit {
-                if stored.values[j] != incoming.values[n] {
-                    try slabs.keepHistory(
-                        source: source, metric: metric, period: period, unit: unit, old: stored, j,
-                        newValue: incoming.values[n], newLine: incoming.lines[n], run: run, db)
-                    merged.append(unit: unit, value: incoming.values[n], line: incoming.lines[n], run: Int32(truncatingIfNeeded: run))
-                    count.corrections += 1
-                } else {
-                    merged.append(stored, j)
-                }
-                j += 1
-            } else {
-                merged.append(unit: unit, value: incoming.values[n], line: incoming.lines[n], run: Int32(truncatingIfNeeded: run))
-                count.added += 1
-            }
+        let (merged, count) = try stored.merging(incoming, range, run: run) { j, n in
+            try slabs.keepHistory(
+                source: source, metric: metric, period: period, unit: incoming.units[n], old: stored, j,
+                newValue: incoming.values[n], newLine: incoming.lines[n], run: run, db)
         }
-        while j < stored.count {
-            merged.append(stored, j)
-            j += 1
-        }
-        if count.added > 0 || count.corrections > 0 {
+        if let merged {
             try slabs.write(merged, source: source, metric: metric, period: period, db)
         }
         return count
@@ -153,13 +128,7 @@ extension SQLiteStore {
             while try step(s, db) {
                 let period = sqlite3_column_int(s, 0)
                 let slab = try ObservationSlab.Columns(s, from: 1, location: location)
-                if let units {
-                    slab.select(units) { i in
-                        result.append(period: period, unit: slab.unit(i), value: slab.value(i), line: slab.line(i))
-                    }
-                } else {
-                    slab.appendAll(period: period, to: &result)
-                }
+                slab.append(period: period, units: units, to: &result)
             }
             return result
         }
@@ -327,116 +296,30 @@ private struct SlabStatements {
     }
 }
 
-/// The values of one (source, metric, period), ordered by unit: a row of `observation_slabs`
-/// with its four columns decoded — `units` (Int32), `vals` (Float64), `lines` (UInt32) and
-/// `runs` (Int32, the run that stored each value), each a little-endian array of the same
-/// length.
-struct ObservationSlab {
-    var units: [Int32] = []
-    var values: [Double] = []
-    var lines: [UInt32] = []
-    var runs: [Int32] = []
-
-    var count: Int { units.count }
-
-    init() {}
-
+/// `ObservationSlab` (ObservationSlab.swift) from the blob columns of an SQLite statement.
+extension ObservationSlab {
     /// The slab in the four blob columns of `statement` starting at `column`.
     init(_ statement: OpaquePointer, from column: Int32, location: String) throws {
-        let columns = try Columns(statement, from: column, location: location)
-        units = Self.decode(statement, column, count: columns.count)
-        values = Self.decode(statement, column + 1, count: columns.count)
-        lines = Self.decode(statement, column + 2, count: columns.count)
-        runs = Self.decode(statement, column + 3, count: columns.count)
-        guard Self.byteCount(statement, column + 3) == columns.count * 4 else {
-            throw StoreError.unusable(path: location, reason: "a slab of observation_slabs has columns of different lengths")
-        }
+        try self.init(
+            units: blob(statement, column), values: blob(statement, column + 1), lines: blob(statement, column + 2),
+            runs: blob(statement, column + 3), location: location)
     }
+}
 
-    mutating func reserveCapacity(_ n: Int) {
-        units.reserveCapacity(n)
-        values.reserveCapacity(n)
-        lines.reserveCapacity(n)
-        runs.reserveCapacity(n)
+extension ObservationSlab.Columns {
+    /// The units, values and lines in the three blob columns of `statement` starting at
+    /// `column`: valid until the statement steps or is reset.
+    init(_ statement: OpaquePointer, from column: Int32, location: String) throws {
+        try self.init(
+            units: blob(statement, column), values: blob(statement, column + 1), lines: blob(statement, column + 2), location: location)
     }
+}
 
-    mutating func append(unit: Int32, value: Double, line: UInt32, run: Int32) {
-        units.append(unit)
-        values.append(value)
-        lines.append(line)
-        runs.append(run)
-    }
-
-    /// Appends value `j` of `other`.
-    mutating func append(_ other: ObservationSlab, _ j: Int) {
-        append(unit: other.units[j], value: other.values[j], line: other.lines[j], run: other.runs[j])
-    }
-
-    private static func byteCount(_ statement: OpaquePointer, _ column: Int32) -> Int {
-        Int(sqlite3_column_bytes(statement, column))
-    }
-
-    /// `count` elements of `T` from a blob column (copied: SQLite's buffer need not be aligned).
-    private static func decode<T>(_ statement: OpaquePointer, _ column: Int32, count: Int) -> [T] {
-        guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return [] }
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: bytes, byteCount: count * MemoryLayout<T>.stride)
-            initialized = count
-        }
-    }
-
-    /// The units, values and lines of a slab as SQLite holds them, read in place: valid until
-    /// the statement steps or is reset.
-    struct Columns {
-        let count: Int
-        private let units: UnsafeRawPointer?
-        private let values: UnsafeRawPointer?
-        private let lines: UnsafeRawPointer?
-
-        init(_ statement: OpaquePointer, from column: Int32, location: String) throws {
-            // sqlite3_column_blob before sqlite3_column_bytes, as SQLite's documentation asks.
-            units = sqlite3_column_blob(statement, column).map(UnsafeRawPointer.init)
-            let unitBytes = Int(sqlite3_column_bytes(statement, column))
-            values = sqlite3_column_blob(statement, column + 1).map(UnsafeRawPointer.init)
-            let valueBytes = Int(sqlite3_column_bytes(statement, column + 1))
-            lines = sqlite3_column_blob(statement, column + 2).map(UnsafeRawPointer.init)
-            let lineBytes = Int(sqlite3_column_bytes(statement, column + 2))
-            count = unitBytes / 4
-            guard unitBytes % 4 == 0, valueBytes == count * 8, lineBytes == count * 4 else {
-                throw StoreError.unusable(path: location, reason: "a slab of observation_slabs has columns of different lengths")
-            }
-        }
-
-        @inline(__always) func unit(_ i: Int) -> Int32 { units!.loadUnaligned(fromByteOffset: i * 4, as: Int32.self) }
-        @inline(__always) func value(_ i: Int) -> Double { values!.loadUnaligned(fromByteOffset: i * 8, as: Double.self) }
-        @inline(__always) func line(_ i: Int) -> UInt32 { lines!.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self) }
-
-        /// Calls `body` with the index of each of `wanted` (ascending) the slab holds.
-        func select(_ wanted: [Int32], _ body: (Int) -> Void) {
-            var lo = 0
-            for unit in wanted {
-                var hi = count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if self.unit(mid) < unit { lo = mid + 1 } else { hi = mid }
-                }
-                if lo < count, self.unit(lo) == unit { body(lo) }
-            }
-        }
-
-        /// Appends every value, with `period`, to `result`.
-        func appendAll(period: Int32, to result: inout StoredValues) {
-            guard count > 0 else { return }
-            let start = result.count
-            result.periods.append(contentsOf: repeatElement(period, count: count))
-            result.units.append(contentsOf: repeatElement(0, count: count))
-            result.values.append(contentsOf: repeatElement(0, count: count))
-            result.lines.append(contentsOf: repeatElement(0, count: count))
-            result.units.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start * 4).copyMemory(from: units!, byteCount: count * 4) }
-            result.values.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start * 8).copyMemory(from: values!, byteCount: count * 8) }
-            result.lines.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: start * 4).copyMemory(from: lines!, byteCount: count * 4) }
-        }
-    }
+/// A blob column of the current row, in place.
+private func blob(_ statement: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
+    // sqlite3_column_blob before sqlite3_column_bytes, as SQLite's documentation asks.
+    let base = sqlite3_column_blob(statement, column)
+    return UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(statement, column)))
 }
 
 extension SQLiteStore {

@@ -59,16 +59,8 @@ extension SQLiteStore: CheckableStore {
             while let row = try rows.next() {
                 let place = "slab \(row[0] as Int64) (source \(row[1] as Int64), metric \(row[2] as Int64), period \(row[3] as Int64))"
                 let (u, v, l, r): (Data, Data, Data, Data) = (row[4], row[5], row[6], row[7])
-                guard u.count % 4 == 0, v.count == 2 * u.count, l.count == u.count, r.count == u.count else {
-                    report.problems.append("\(place): its arrays differ in length (units \(u.count), vals \(v.count), lines \(l.count), runs \(r.count) bytes)")
-                    continue
-                }
-                let ids = u.withUnsafeBytes { raw in (0..<(u.count / 4)).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) } }
-                if zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) {
-                    report.problems.append("\(place): its units are not in ascending order without repeats")
-                }
-                if let bad = ids.first(where: { $0 < 1 || Int($0) > maxUnit }) {
-                    report.problems.append("\(place): unit number \(bad) is not in units")
+                report.problems += u.withUnsafeBytes {
+                    ObservationSlab.problems(place: place, units: $0, valueBytes: v.count, lineBytes: l.count, runBytes: r.count, maxUnit: maxUnit)
                 }
             }
             return report

@@ -135,7 +135,7 @@ import Testing
         let first = try Self.run(["run", pipeline.path], env)
         try #require(first.status == 0, "\(first)")
         let before = try snapshot(dir.file("out"))
-        let stored = "SELECT count(*), sum(value), (SELECT count(*) FROM jianfu.observation_history) FROM jianfu.observations"
+        let stored = "SELECT count(*), sum(value), (SELECT count(*) FROM jianfu.observation_history) FROM jianfu.observation_values"
         let storedBefore = try server.psql(stored, database: database)
         #expect(storedBefore == "144000|\(Self.storedSum)|0")
 

@@ -47,9 +47,9 @@ import Testing
         let (_, database) = try Self.store()
         _ = try Self.store(database: database)  // a second open changes nothing
         let server = try PostgresServer.shared()
-        #expect(try server.psql("SELECT version, name FROM jianfu.schema_migrations", database: database) == "1|v1")
+        #expect(try server.psql("SELECT version, name FROM jianfu.schema_migrations ORDER BY version", database: database) == "1|v1\n2|v2-observation-slabs")
         let tables = try server.psql("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'jianfu'", database: database)
-        #expect(tables == "bulletin_alerts,bulletins,declared_units,metrics,observation_history,observations,rejections,run_locks,runs,sample_units,samples,schema_migrations,source_units,sources,unit_scores,units")
+        #expect(tables == "bulletin_alerts,bulletins,declared_units,metrics,observation_history,observation_slabs,rejections,run_locks,runs,sample_units,samples,schema_migrations,source_units,sources,unit_scores,units")
     }
 
     @Test func aSchemaWithOtherTablesIsRefusedAndLeftAlone() throws {
@@ -70,7 +70,7 @@ import Testing
         #expect {
             _ = try Self.store(database: database)
         } throws: { error in
-            guard case StoreError.newerSchema(_, 99, 1) = error else { return false }
+            guard case StoreError.newerSchema(_, 99, 2) = error else { return false }
             return true
         }
     }
@@ -105,6 +105,83 @@ import Testing
         ])
         #expect(try PostgresServer.shared().psql(
             "SELECT period, value, run, replaced_by_run, new_value FROM jianfu.observation_history", database: database) == "24289|8|1|2|7")
+    }
+
+    /// A store as jianfu's schema version 1 left it (a row per value in `observations`), its
+    /// rows written by hand: opening it moves the values into slabs, packed little-endian in
+    /// unit order, keeps the history (with the line of the value that replaced each one), and
+    /// the next night merges into the moved slabs.
+    @Test func aVersion1StoreHasItsValuesMovedIntoSlabs() throws {
+        let server = try PostgresServer.shared()
+        let database = try server.createDatabase()
+        // 2024-01 = 2024 × 12 = 24288, 2024-02 = 24289; 2024Q1 = 2024 × 4 = 8096.
+        try server.psql("""
+            SET ROLE \(server.user); CREATE SCHEMA jianfu; SET search_path TO jianfu;
+            \(PostgreSQLSchema.migrations[0].sql)
+            CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+            INSERT INTO schema_migrations (version, name) VALUES (1, 'v1');
+            INSERT INTO runs (pipeline, id, run_id, started_at, host, pid, pipeline_sha256, jianfu_version, outcome)
+                VALUES ('p', 1, 'r1', '2024-02-01T00:00:00Z', 'h', 1, 'x', 't', 'ok'), ('p', 2, 'r2', '2024-03-01T00:00:00Z', 'h', 1, 'x', 't', 'ok');
+            INSERT INTO metrics (pipeline, name, granularity) VALUES ('p', 'documents', 'month'), ('p', 'survey', 'quarter');
+            INSERT INTO units (pipeline, id, code) VALUES ('p', 1, 'U1'), ('p', 2, 'U2'), ('p', 3, 'U3');
+            INSERT INTO sources (pipeline, name, kind, location, size, sha256, read_key, latest_month, read_run, encoding, rows_read,
+                                 rows_rejected, cells_rejected, blank_lines, observations, threads, periods)
+                VALUES ('p', 'counts', 'observations', '/data/counts.csv', 1, 'a', 'k', 0, 2, 'utf-8', 5, 0, 0, 0, 5, 1, '');
+            INSERT INTO source_units (source, unit, name) VALUES (1, 1, ''), (1, 2, ''), (1, 3, '');
+            INSERT INTO observations (source, metric, period, unit, value, line, run) VALUES
+                (1, 1, 24288, 2, 10.5, 3, 1), (1, 1, 24288, 1, -0.25, 2, 1), (1, 1, 24289, 1, 7, 4, 2), (1, 1, 24289, 2, 1e-300, 5, 1),
+                (1, 2, 8096, 3, 123456.789, 6, 1);
+            INSERT INTO observation_history (source, metric, period, unit, value, line, run, replaced_by_run, new_value)
+                VALUES (1, 1, 24289, 1, 8, 4, 1, 2, 7);
+            """, database: database)
+        let (store, _) = try Self.store(database: database)
+
+        #expect(try server.psql("SELECT version FROM jianfu.schema_migrations ORDER BY version", database: database) == "1\n2")
+        #expect(try server.psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'jianfu' AND tablename = 'observations'", database: database) == "0")
+        // Units 1, 2 as little-endian Int32; -0.25 = 0xBFD0000000000000 and 10.5 = 0x4025000000000000,
+        // each little-endian; lines 2, 3; runs 1, 1.
+        #expect(try server.psql("""
+            SELECT encode(units, 'hex'), encode(vals, 'hex'), encode(lines, 'hex'), encode(runs, 'hex')
+            FROM jianfu.observation_slabs WHERE metric = 1 AND period = 24288
+            """, database: database) == "0100000002000000|000000000000d0bf0000000000002540|0200000003000000|0100000001000000")
+        let documents = try store.values(source: "counts", metric: Metric(id: "documents"), units: nil)
+        #expect(documents.periods == [24288, 24288, 24289, 24289])
+        #expect(documents.units == [1, 2, 1, 2])
+        #expect(documents.values == [-0.25, 10.5, 7, 1e-300])
+        #expect(documents.lines == [2, 3, 4, 5])
+        let survey = try store.values(source: "counts", metric: Metric(id: "survey", granularity: .quarter), units: nil)
+        #expect(survey.periods == [8096] && survey.units == [3] && survey.values == [123456.789] && survey.lines == [6])
+        #expect(try store.values(source: "counts", metric: Metric(id: "documents"), units: [2]).values == [10.5, 1e-300])
+        #expect(try store.corrections(run: 2) == [
+            Correction(unitID: "U1", metric: "documents", period: Period(year: 2024, month: 2), oldValue: 8, newValue: 7, source: "counts", line: 4, run: 2),
+        ])
+        #expect(try server.psql(
+            "SELECT unit_id, metric, period, value, line, run FROM jianfu.observation_values ORDER BY metric, period, unit_id", database: database) == """
+            U1|documents|2024-01|-0.25|2|1
+            U2|documents|2024-01|10.5|3|1
+            U1|documents|2024-02|7|4|2
+            U2|documents|2024-02|1e-300|5|1
+            U3|survey|2024Q1|123456.789|6|1
+            """)
+        let report = try store.check()
+        #expect(report.problems == [])
+        #expect(Dictionary(uniqueKeysWithValues: report.counts)["slabs"] == 3)
+        #expect(Dictionary(uniqueKeysWithValues: report.counts)["values"] == 5)
+
+        // The next night: U1's 2024-01 corrected, U3 new in 2024-01.
+        let third = try Self.start(store)
+        try store.beginChanges()
+        #expect(try store.recordObservations(Self.batch([("U1", "2024-01", -0.5), ("U3", "2024-01", 1)]), read: Self.read("counts", "b"), run: third)
+                == MergeCount(added: 1, corrections: 1))
+        try store.commitChanges()
+        #expect(third == 3)
+        let after = try store.values(source: "counts", metric: Metric(id: "documents"), units: nil)
+        #expect(after.units == [1, 2, 3, 1, 2])
+        #expect(after.values == [-0.5, 10.5, 1, 7, 1e-300])
+        #expect(after.lines == [2, 3, 3, 4, 5])
+        #expect(try store.corrections(run: 3) == [
+            Correction(unitID: "U1", metric: "documents", period: Period(year: 2024, month: 1), oldValue: -0.25, newValue: -0.5, source: "counts", line: 2, run: 3),
+        ])
     }
 
     @Test func theRunLockExcludesTheSamePipelineOnlyAndNamesItsHolder() throws {

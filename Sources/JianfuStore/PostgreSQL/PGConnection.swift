@@ -2,8 +2,8 @@ import CPostgres
 import Foundation
 
 /// One libpq connection (<https://www.postgresql.org/docs/15/libpq.html>), blocking, used from
-/// one thread at a time: statements with parameters (`execute`), and `COPY … FROM STDIN`
-/// (`copyIn`). Errors are `PGError`; `PostgreSQLStore` turns them into `StoreError`.
+/// one thread at a time: statements with parameters (`execute`), and `COPY … FROM STDIN` in
+/// text (`copyIn`) or binary (`copyInBinary`). Errors are `PGError`; `PostgreSQLStore` turns them into `StoreError`.
 ///
 /// libpq finds the password as every PostgreSQL client does — `PGPASSWORD`, then the password
 /// file (`~/.pgpass`, or `PGPASSFILE`) — unless one is given (`password_env`); it never sits in
@@ -71,47 +71,28 @@ final class PGConnection {
         _ = try check(PQexec(connection, sql))
     }
 
-    /// `COPY (…) TO STDOUT`: `body` gets each chunk of data the server sends (in binary COPY,
-    /// the header and rows, which may span chunks). Returns when the copy is complete.
-    func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let start = PQexec(connection, sql)
-        guard PQresultStatus(start) == PGRES_COPY_OUT else { _ = try check(start); throw error(nil) }
-        PQclear(start)
-        var failure: Error?
-        while true {
-            var data: UnsafeMutablePointer<CChar>?
-            let n = PQgetCopyData(connection, &data, 0)
-            if n > 0, let data {
-                if failure == nil {
-                    do { try body(UnsafeRawBufferPointer(start: data, count: Int(n))) } catch { failure = error }
-                }
-                PQfreemem(data)
-            } else if n == -1 {
-                break
-            } else {
-                throw error(nil)
-            }
-        }
-        var serverFailure: PGError?
-        while let result = PQgetResult(connection) {
-            if PQresultStatus(result) != PGRES_COMMAND_OK, serverFailure == nil { serverFailure = error(result) }
-            PQclear(result)
-        }
-        if let serverFailure { throw serverFailure }
-        if let failure { throw failure }
-    }
-
     /// `COPY … FROM STDIN` (text format): `body` writes the rows into the `PGCopyWriter`, which
     /// sends them to the server a megabyte at a time. Returns the rows copied.
     @discardableResult
     func copyIn(_ sql: String, _ body: (inout PGCopyWriter) throws -> Void) throws -> Int {
+        try copy(sql, PGCopyWriter(connection: self), body)
+    }
+
+    /// `COPY … FROM STDIN (FORMAT binary)`: `body` writes the rows into the
+    /// `PGBinaryCopyWriter`. Returns the rows copied.
+    @discardableResult
+    func copyInBinary(_ sql: String, _ body: (inout PGBinaryCopyWriter) throws -> Void) throws -> Int {
+        try copy(sql, PGBinaryCopyWriter(connection: self), body)
+    }
+
+    private func copy<Writer: PGCopyStream>(_ sql: String, _ writer: Writer, _ body: (inout Writer) throws -> Void) throws -> Int {
         let start = PQexec(connection, sql)
         guard PQresultStatus(start) == PGRES_COPY_IN else { _ = try check(start); throw error(nil) }
         PQclear(start)
-        var writer = PGCopyWriter(connection: self)
+        var writer = writer
         do {
             try body(&writer)
-            try writer.flush()
+            try writer.finish()
         } catch {
             // End the COPY with an error so that the connection can go on (the transaction fails).
             _ = PQputCopyEnd(connection, "jianfu stopped the copy")
@@ -245,6 +226,12 @@ final class PGResult {
         return Int64(bitPattern: UInt64(bigEndian: raw))
     }
 
+    /// A `bytea` column of a binary result: its bytes, in place (valid while the result is).
+    @inline(__always) func bytes(_ row: Int, _ column: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(
+            start: PQgetvalue(result, Int32(row), Int32(column)), count: Int(PQgetlength(result, Int32(row), Int32(column))))
+    }
+
     /// A `double precision` column of a binary result (IEEE 754, big-endian).
     @inline(__always) func binaryDouble(_ row: Int, _ column: Int) -> Double {
         var raw: UInt64 = 0
@@ -253,10 +240,16 @@ final class PGResult {
     }
 }
 
+/// What `PGConnection.copy` streams rows through.
+protocol PGCopyStream {
+    /// Sends what is left (and the format's trailer).
+    mutating func finish() throws
+}
+
 /// The rows of a `COPY … FROM STDIN` in PostgreSQL's text format
 /// (<https://www.postgresql.org/docs/15/sql-copy.html>): fields separated by tabs, rows ended by
 /// a newline, `\N` for NULL, backslash escapes in text. Buffered, sent a megabyte at a time.
-struct PGCopyWriter {
+struct PGCopyWriter: PGCopyStream {
     private let connection: PGConnection
     private var buffer: [UInt8] = []
     private var first = true
@@ -313,6 +306,8 @@ struct PGCopyWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    mutating func finish() throws { try flush() }
+
     @inline(__always) private mutating func separate() {
         if first { first = false } else { buffer.append(0x09) }
     }
@@ -332,5 +327,68 @@ struct PGCopyWriter {
             } while magnitude > 0
             for i in stride(from: n - 1, through: 0, by: -1) { buffer.append(d[i]) }
         }
+    }
+}
+
+/// The rows of a `COPY … FROM STDIN (FORMAT binary)`
+/// (<https://www.postgresql.org/docs/15/sql-copy.html#id-1.9.3.55.9.4>): a signature and
+/// header, then per row a field count and each field's length and big-endian bytes (a
+/// `bytea`'s bytes as they are), then -1. Buffered, sent a megabyte at a time.
+struct PGBinaryCopyWriter: PGCopyStream {
+    private let connection: PGConnection
+    private var buffer: [UInt8] = []
+
+    fileprivate init(connection: PGConnection) {
+        self.connection = connection
+        buffer.reserveCapacity(PGCopyWriter.chunk + 4096)
+        buffer.append(contentsOf: Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00])  // the signature
+        buffer.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])  // flags, header extension length
+    }
+
+    /// Starts a row of `fields` fields.
+    mutating func row(fields: Int16) {
+        append(UInt16(bitPattern: fields))
+    }
+
+    /// An `integer` field.
+    mutating func int32(_ value: Int32) {
+        append(UInt32(4))
+        append(UInt32(bitPattern: value))
+    }
+
+    /// A `bytea` field of the bytes of `array` (Int32, Double, … in this machine's order —
+    /// little-endian on every machine jianfu runs on, as slabs are packed).
+    mutating func bytea<T>(_ array: ArraySlice<T>) {
+        array.withUnsafeBytes { bytes in
+            append(UInt32(bytes.count))
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    /// A `bytea` field of `count` copies of the 4 bytes of `value`.
+    mutating func bytea(repeating value: Int32, count: Int) {
+        append(UInt32(count * 4))
+        withUnsafeBytes(of: value) { bytes in
+            for _ in 0..<count { buffer.append(contentsOf: bytes) }
+        }
+    }
+
+    /// Ends the row; sends the buffer when it holds a megabyte.
+    mutating func endRow() throws {
+        if buffer.count >= PGCopyWriter.chunk { try flush() }
+    }
+
+    mutating func finish() throws {
+        append(UInt16(0xFFFF))
+        try flush()
+    }
+
+    private mutating func flush() throws {
+        try buffer.withUnsafeBytes { try connection.put($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) private mutating func append<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
     }
 }

@@ -193,6 +193,81 @@ enum PostgreSQLSchema {
                 JOIN units u ON u.pipeline = s.pipeline AND u.id = o.unit
                 JOIN metrics m ON m.id = o.metric;
             """),
+        // v2: values kept in slabs, a row per (source, metric, period) with its units, values,
+        // lines and runs packed as little-endian arrays ordered by unit (`ObservationSlab`, as
+        // in SQLite), in place of a row per value: a night's cost follows the number of slabs.
+        // Stored uncompressed (`STORAGE EXTERNAL`): packed numbers compress little, and pglz
+        // would cost every write and read. The rows of `observations` are packed into slabs
+        // here, in SQL; the history gains the line of the value that replaced each one (it was
+        // read from `observations`). `observation_values` spells the slabs out with the
+        // `slab_*` functions (for people with `psql`; jianfu does not read it).
+        (2, "v2-observation-slabs", """
+            CREATE TABLE observation_slabs (
+                source integer NOT NULL,
+                metric integer NOT NULL,
+                period integer NOT NULL,
+                units bytea NOT NULL,
+                vals bytea NOT NULL,
+                lines bytea NOT NULL,
+                runs bytea NOT NULL,
+                PRIMARY KEY (source, metric, period)
+            );
+            ALTER TABLE observation_slabs
+                ALTER COLUMN units SET STORAGE EXTERNAL, ALTER COLUMN vals SET STORAGE EXTERNAL,
+                ALTER COLUMN lines SET STORAGE EXTERNAL, ALTER COLUMN runs SET STORAGE EXTERNAL;
+            CREATE FUNCTION pg_temp.le4(v bigint) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $$
+                SELECT substring(int8send(v) FROM 8 FOR 1) || substring(int8send(v) FROM 7 FOR 1)
+                    || substring(int8send(v) FROM 6 FOR 1) || substring(int8send(v) FROM 5 FOR 1) $$;
+            CREATE FUNCTION pg_temp.le8(v double precision) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $$
+                SELECT substring(float8send(v) FROM 8 FOR 1) || substring(float8send(v) FROM 7 FOR 1)
+                    || substring(float8send(v) FROM 6 FOR 1) || substring(float8send(v) FROM 5 FOR 1)
+                    || substring(float8send(v) FROM 4 FOR 1) || substring(float8send(v) FROM 3 FOR 1)
+                    || substring(float8send(v) FROM 2 FOR 1) || substring(float8send(v) FROM 1 FOR 1) $$;
+            INSERT INTO observation_slabs (source, metric, period, units, vals, lines, runs)
+                SELECT source, metric, period,
+                       string_agg(pg_temp.le4(unit), ''::bytea ORDER BY unit), string_agg(pg_temp.le8(value), ''::bytea ORDER BY unit),
+                       string_agg(pg_temp.le4(line), ''::bytea ORDER BY unit), string_agg(pg_temp.le4(run), ''::bytea ORDER BY unit)
+                FROM observations GROUP BY source, metric, period;
+            DROP FUNCTION pg_temp.le4(bigint);
+            DROP FUNCTION pg_temp.le8(double precision);
+            ALTER TABLE observation_history ADD COLUMN new_line bigint;
+            UPDATE observation_history h SET new_line = o.line FROM observations o
+                WHERE o.source = h.source AND o.metric = h.metric AND o.period = h.period AND o.unit = h.unit;
+            DROP VIEW observation_values;
+            DROP TABLE observations;
+            -- Element i (from 0) of a slab's array: an Int32, a UInt32, a Float64 (sign,
+            -- exponent and fraction put together exactly: powers of two and a 53-bit fraction).
+            CREATE FUNCTION slab_uint4(b bytea, i integer) RETURNS bigint LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+                SELECT get_byte(b, 4 * i)::bigint | (get_byte(b, 4 * i + 1)::bigint << 8)
+                    | (get_byte(b, 4 * i + 2)::bigint << 16) | (get_byte(b, 4 * i + 3)::bigint << 24) $$;
+            CREATE FUNCTION slab_int4(b bytea, i integer) RETURNS integer LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+                SELECT ((get_byte(b, 4 * i)::bigint | (get_byte(b, 4 * i + 1)::bigint << 8)
+                    | (get_byte(b, 4 * i + 2)::bigint << 16) | (get_byte(b, 4 * i + 3)::bigint << 24))
+                    - CASE WHEN get_byte(b, 4 * i + 3) >= 128 THEN 4294967296 ELSE 0 END)::integer $$;
+            CREATE FUNCTION slab_float8(b bytea, i integer) RETURNS double precision LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+                SELECT CASE WHEN e = 2047 THEN CASE WHEN f <> 0 THEN 'NaN'::float8 WHEN negative THEN '-Infinity' ELSE 'Infinity' END
+                            ELSE (CASE WHEN negative THEN -1.0::float8 ELSE 1.0::float8 END)
+                                 * CASE WHEN e = 0 THEN f::float8 * power(2::float8, -1074)
+                                        ELSE (1 + f::float8 / 4503599627370496.0::float8) * power(2::float8, e - 1023) END END
+                FROM (SELECT get_byte(b, 8 * i + 7) >= 128 AS negative,
+                             ((get_byte(b, 8 * i + 7) & 127) << 4) | (get_byte(b, 8 * i + 6) >> 4) AS e,
+                             ((get_byte(b, 8 * i + 6) & 15)::bigint << 48) | (get_byte(b, 8 * i + 5)::bigint << 40)
+                             | (get_byte(b, 8 * i + 4)::bigint << 32) | (get_byte(b, 8 * i + 3)::bigint << 24)
+                             | (get_byte(b, 8 * i + 2)::bigint << 16) | (get_byte(b, 8 * i + 1)::bigint << 8)
+                             | get_byte(b, 8 * i)::bigint AS f) AS bits $$;
+            CREATE VIEW observation_values AS
+                SELECT s.pipeline, s.name AS source, u.code AS unit_id, m.name AS metric,
+                       CASE m.granularity
+                           WHEN 'month' THEN lpad((o.period / 12)::text, 4, '0') || '-' || lpad((o.period % 12 + 1)::text, 2, '0')
+                           WHEN 'quarter' THEN lpad((o.period / 4)::text, 4, '0') || 'Q' || (o.period % 4 + 1)::text
+                           ELSE lpad(o.period::text, 4, '0') END AS period,
+                       slab_float8(o.vals, i) AS value, slab_uint4(o.lines, i) AS line, slab_int4(o.runs, i)::bigint AS run
+                FROM observation_slabs o
+                CROSS JOIN LATERAL generate_series(0, length(o.units) / 4 - 1) AS i
+                JOIN sources s ON s.id = o.source
+                JOIN units u ON u.pipeline = s.pipeline AND u.id = slab_int4(o.units, i)
+                JOIN metrics m ON m.id = o.metric;
+            """),
     ]
 
     /// The version this jianfu writes: the last migration's.

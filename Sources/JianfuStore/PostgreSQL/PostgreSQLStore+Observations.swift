@@ -3,84 +3,150 @@ import JianfuModel
 
 /// The bulk paths of `PostgreSQLStore`: a source's values in (with corrections), one metric's
 /// values out, and the units the sources named.
+///
+/// Values are kept in slabs, as in SQLite: a row of `observation_slabs` per (source, metric,
+/// period), its units, values, lines and runs packed in `bytea` (`ObservationSlab`). A night
+/// that brings one new month writes one slab per metric; a night that brings nothing reads a
+/// few hundred rows however many values they hold.
 extension PostgreSQLStore {
     /// Records a read of an observations source (`ObservationStore.recordObservations`): its
-    /// totals and rejections, its values merged per (metric, period, unit), the replaced ones
-    /// kept in `observation_history`, and the units it named.
+    /// totals and rejections, its values merged per (metric, period) into the stored slabs,
+    /// the replaced ones kept in `observation_history`, and the units it named.
     ///
-    /// The values are streamed with `COPY … FROM STDIN`: straight into `observations` when the
-    /// source has no stored value yet (the first night), else into a temporary table, from
-    /// which one statement copies the values about to be replaced into the history and one
-    /// `INSERT … ON CONFLICT … DO UPDATE … WHERE value differs` merges them.
+    /// Per metric, the stored slabs of the periods the read gives are read (one statement,
+    /// binary results) and merged with the read (`ObservationSlab.merging`, as SQLite does);
+    /// the slabs of periods not stored yet (every one, the first night) are streamed straight
+    /// into `observation_slabs` with `COPY … FROM STDIN (FORMAT binary)`. Slabs that changed
+    /// are copied into a temporary table and written back by one `UPDATE`; the replaced values
+    /// are copied into `observation_history`.
     package func recordObservations(_ batch: ObservationBatch, read: SourceRead, run: Int64) throws -> MergeCount {
         try access { db in
             let source = try saveRead(read, run: run, db)
             let ids = try storeIDs(for: batch.units, db)
-            var metrics: [(id: Int32, values: StoredValues)] = []
-            for (metric, values) in zip(batch.metrics, batch.values) where values.count > 0 {
-                metrics.append((try metricID(metric, db), values))
-            }
-            let total = metrics.reduce(0) { $0 + $1.values.count }
             var count = MergeCount()
-            let stored = try db.execute("SELECT EXISTS (SELECT 1 FROM observations WHERE source = $1)", [source]).bool(0, 0) ?? false
-            if total > 0, !stored {
-                try db.copyIn("COPY observations (source, metric, period, unit, value, line, run) FROM STDIN") { w in
-                    for (metric, values) in metrics {
-                        for i in 0..<values.count {
-                            w.field(source)
-                            w.field(metric)
-                            w.field(values.periods[i])
-                            w.field(ids[Int(values.units[i])])
-                            w.field(values.values[i])
-                            w.field(Int64(values.lines[i]))
-                            w.field(run)
-                            try w.endRow()
-                        }
+            var changed: [(metric: Int32, period: Int32, slab: ObservationSlab)] = []
+            var history: [HistoryRow] = []
+            for (metric, values) in zip(batch.metrics, batch.values) where values.count > 0 {
+                let metricID = try metricID(metric, db)
+                var incoming = values
+                for n in 0..<incoming.count { incoming.units[n] = ids[Int(incoming.units[n])] }
+                incoming.sortByKey()
+                var periods: [(period: Int32, range: Range<Int>)] = []
+                var start = 0
+                while start < incoming.count {
+                    var end = start + 1
+                    while end < incoming.count, incoming.periods[end] == incoming.periods[start] { end += 1 }
+                    periods.append((incoming.periods[start], start..<end))
+                    start = end
+                }
+                let stored = try storedSlabs(source: source, metric: metricID, periods: periods.map(\.period), db)
+                var fresh: [Range<Int>] = []
+                for (period, range) in periods {
+                    guard let slab = stored[period] else {
+                        fresh.append(range)
+                        count.added += range.count
+                        continue
+                    }
+                    let (merged, merge) = slab.merging(incoming, range, run: run) { j, n in
+                        history.append(HistoryRow(
+                            metric: metricID, period: period, unit: slab.units[j], value: slab.values[j], line: slab.lines[j],
+                            run: slab.runs[j], newValue: incoming.values[n], newLine: incoming.lines[n]))
+                    }
+                    count.added += merge.added
+                    count.corrections += merge.corrections
+                    if let merged { changed.append((metricID, period, merged)) }
+                }
+                guard !fresh.isEmpty else { continue }
+                try db.copyInBinary("COPY observation_slabs (source, metric, period, units, vals, lines, runs) FROM STDIN (FORMAT binary)") { w in
+                    for range in fresh {
+                        w.row(fields: 7)
+                        w.int32(source)
+                        w.int32(metricID)
+                        w.int32(incoming.periods[range.lowerBound])
+                        w.bytea(incoming.units[range])
+                        w.bytea(incoming.values[range])
+                        w.bytea(incoming.lines[range])
+                        w.bytea(repeating: Int32(truncatingIfNeeded: run), count: range.count)
+                        try w.endRow()
                     }
                 }
-                count.added = total
-            } else if total > 0 {
-                try db.execute("""
-                    CREATE TEMPORARY TABLE IF NOT EXISTS jianfu_incoming (
-                        metric integer NOT NULL, period integer NOT NULL, unit integer NOT NULL,
-                        value double precision NOT NULL, line bigint NOT NULL)
-                    """)
-                try db.execute("TRUNCATE jianfu_incoming")
-                try db.copyIn("COPY jianfu_incoming (metric, period, unit, value, line) FROM STDIN") { w in
-                    for (metric, values) in metrics {
-                        for i in 0..<values.count {
-                            w.field(metric)
-                            w.field(values.periods[i])
-                            w.field(ids[Int(values.units[i])])
-                            w.field(values.values[i])
-                            w.field(Int64(values.lines[i]))
-                            try w.endRow()
-                        }
-                    }
-                }
-                try db.execute("ANALYZE jianfu_incoming")
-                count.corrections = try db.execute(
-                    """
-                    INSERT INTO observation_history (source, metric, period, unit, value, line, run, replaced_by_run, new_value)
-                    SELECT o.source, o.metric, o.period, o.unit, o.value, o.line, o.run, $2, i.value
-                    FROM jianfu_incoming i
-                    JOIN observations o ON o.source = $1 AND o.metric = i.metric AND o.period = i.period AND o.unit = i.unit
-                    WHERE o.value <> i.value
-                    """,
-                    [source, run]).changed
-                let merged = try db.execute(
-                    """
-                    INSERT INTO observations (source, metric, period, unit, value, line, run)
-                    SELECT $1, metric, period, unit, value, line, $2 FROM jianfu_incoming
-                    ON CONFLICT (source, metric, period, unit) DO UPDATE
-                        SET value = excluded.value, line = excluded.line, run = excluded.run
-                        WHERE observations.value <> excluded.value
-                    """,
-                    [source, run]).changed
-                count.added = merged - count.corrections
             }
+            try writeBack(changed, source: source, db)
+            try keepHistory(history, source: source, run: run, db)
             try recordNamed(batch, ids: ids, source: source, db)
             return count
+        }
+    }
+
+    /// A stored value a read replaced, for `observation_history`.
+    private struct HistoryRow {
+        var metric: Int32, period: Int32, unit: Int32, value: Double, line: UInt32, run: Int32, newValue: Double, newLine: UInt32
+    }
+
+    /// The stored slabs of (`source`, `metric`) among `periods`, by period.
+    private func storedSlabs(source: Int32, metric: Int32, periods: [Int32], _ db: PGConnection) throws -> [Int32: ObservationSlab] {
+        let rows = try db.execute(
+            """
+            SELECT period, units, vals, lines, runs FROM observation_slabs
+            WHERE source = $1 AND metric = $2 AND period = ANY ($3::integer[])
+            """,
+            [source, metric, "{" + periods.map(String.init).joined(separator: ",") + "}"], binary: true)
+        var slabs: [Int32: ObservationSlab] = [:]
+        for i in 0..<rows.count {
+            slabs[rows.binaryInt32(i, 0)] = try ObservationSlab(
+                units: rows.bytes(i, 1), values: rows.bytes(i, 2), lines: rows.bytes(i, 3), runs: rows.bytes(i, 4), location: location)
+        }
+        return slabs
+    }
+
+    /// Writes back the stored slabs a read changed: into a temporary table, then one `UPDATE`.
+    private func writeBack(_ changed: [(metric: Int32, period: Int32, slab: ObservationSlab)], source: Int32, _ db: PGConnection) throws {
+        guard !changed.isEmpty else { return }
+        try db.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS jianfu_slabs (
+                metric integer NOT NULL, period integer NOT NULL, units bytea NOT NULL, vals bytea NOT NULL, lines bytea NOT NULL,
+                runs bytea NOT NULL)
+            """)
+        try db.execute("TRUNCATE jianfu_slabs")
+        try db.copyInBinary("COPY jianfu_slabs (metric, period, units, vals, lines, runs) FROM STDIN (FORMAT binary)") { w in
+            for (metric, period, slab) in changed {
+                w.row(fields: 6)
+                w.int32(metric)
+                w.int32(period)
+                w.bytea(slab.units[...])
+                w.bytea(slab.values[...])
+                w.bytea(slab.lines[...])
+                w.bytea(slab.runs[...])
+                try w.endRow()
+            }
+        }
+        try db.execute(
+            """
+            UPDATE observation_slabs o SET units = t.units, vals = t.vals, lines = t.lines, runs = t.runs
+            FROM jianfu_slabs t WHERE o.source = $1 AND o.metric = t.metric AND o.period = t.period
+            """,
+            [source])
+    }
+
+    /// Keeps the values a read replaced in `observation_history`.
+    private func keepHistory(_ rows: [HistoryRow], source: Int32, run: Int64, _ db: PGConnection) throws {
+        guard !rows.isEmpty else { return }
+        try db.copyIn("""
+            COPY observation_history (source, metric, period, unit, value, line, run, replaced_by_run, new_value, new_line) FROM STDIN
+            """) { w in
+            for row in rows {
+                w.field(source)
+                w.field(row.metric)
+                w.field(row.period)
+                w.field(row.unit)
+                w.field(row.value)
+                w.field(Int64(row.line))
+                w.field(Int64(row.run))
+                w.field(run)
+                w.field(row.newValue)
+                w.field(Int64(row.newLine))
+                try w.endRow()
+            }
         }
     }
 
@@ -162,39 +228,34 @@ extension PostgreSQLStore {
     }
 
     /// The stored values of `source` for `metric` (`ObservationStore.values`), in key order,
-    /// units as the pipeline's unit numbers; `units` (ascending) keeps only those. Read with
-    /// `COPY (SELECT …) TO STDOUT (FORMAT binary)`: no result set of millions of rows is held.
+    /// units as the pipeline's unit numbers; `units` (ascending) keeps only those. The metric's
+    /// slabs are read in one statement with binary results (the packed bytes as they are) and
+    /// unpacked in place.
     package func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
         try values(of: pipeline, source: source, metric: metric, units: units)
     }
 
     package func values(of pipeline: String, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
         guard hasSchema else { return StoredValues() }
+        if let units, units.isEmpty { return StoredValues() }
         return try read { db in
-            let ids = try db.execute(
+            let rows = try db.execute(
                 """
-                SELECT (SELECT id FROM sources WHERE pipeline = $1 AND name = $2),
-                       (SELECT id FROM metrics WHERE pipeline = $1 AND name = $3 AND granularity = $4)
+                SELECT o.period, o.units, o.vals, o.lines FROM observation_slabs o
+                WHERE o.source = (SELECT id FROM sources WHERE pipeline = $1 AND name = $2)
+                  AND o.metric = (SELECT id FROM metrics WHERE pipeline = $1 AND name = $3 AND granularity = $4)
+                ORDER BY o.period
                 """,
-                [pipeline, source, metric.id, metric.granularity.rawValue])
-            guard let sourceID = ids.int(0, 0), let metricID = ids.int(0, 1) else { return StoredValues() }
-            var filter = ""
-            if let units {
-                guard !units.isEmpty else { return StoredValues() }
-                filter = " AND unit IN (" + units.map(String.init).joined(separator: ",") + ")"
+                [pipeline, source, metric.id, metric.granularity.rawValue], binary: true)
+            var result = StoredValues()
+            if units == nil {
+                result.reserveCapacity((0..<rows.count).reduce(0) { $0 + rows.bytes($1, 1).count / 4 })
             }
-            // Integers only are spliced into the statement (COPY takes no parameters).
-            var reader = BinaryCopyReader()
-            try db.copyOut(
-                """
-                COPY (SELECT period, unit, value, line FROM observations WHERE source = \(sourceID) AND metric = \(metricID)\(filter)
-                      ORDER BY period, unit) TO STDOUT (FORMAT binary)
-                """
-            ) { chunk in try reader.feed(chunk) }
-            guard reader.finished else {
-                throw StoreError.unusable(path: location, reason: "the server's COPY of the stored values ended early")
+            for i in 0..<rows.count {
+                let slab = try ObservationSlab.Columns(units: rows.bytes(i, 1), values: rows.bytes(i, 2), lines: rows.bytes(i, 3), location: location)
+                slab.append(period: rows.binaryInt32(i, 0), units: units, to: &result)
             }
-            return reader.values
+            return result
         }
     }
 
@@ -262,13 +323,11 @@ extension PostgreSQLStore {
         return try read { db in
             let r = try db.execute(
                 """
-                SELECT u.code, m.name, m.granularity, h.period, h.value, h.new_value, s.name, o.line
+                SELECT u.code, m.name, m.granularity, h.period, h.value, h.new_value, s.name, h.new_line
                 FROM observation_history h
                 JOIN sources s ON s.id = h.source
                 JOIN units u ON u.pipeline = s.pipeline AND u.id = h.unit
                 JOIN metrics m ON m.id = h.metric
-                LEFT JOIN observations o
-                    ON o.source = h.source AND o.metric = h.metric AND o.period = h.period AND o.unit = h.unit
                 WHERE s.pipeline = $1 AND h.replaced_by_run = $2
                 ORDER BY h.source, m.name COLLATE "C", h.period, u.code COLLATE "C"
                 """,
@@ -368,71 +427,5 @@ extension PostgreSQLStore: SampleLog {
                 SampledUnit(unitID: r.string($0, 0) ?? "", month: r.int($0, 1) ?? 0, sample: r.int64($0, 2) ?? 0, reason: r.string($0, 3) ?? "")
             }
         }
-    }
-}
-
-/// Reads the rows of `COPY (SELECT period, unit, value, line …) TO STDOUT (FORMAT binary)`
-/// (<https://www.postgresql.org/docs/15/sql-copy.html#id-1.9.3.55.9.4>): a signature and
-/// header, then per row a field count and each field's length and big-endian bytes, then -1.
-/// Chunks may end anywhere; what is left of one waits for the next.
-struct BinaryCopyReader {
-    private(set) var values = StoredValues()
-    private(set) var finished = false
-    private var pending: [UInt8] = []
-    private var headerRead = false
-
-    static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
-
-    /// Reads the rows of `chunk`, keeping an unfinished row for the next. The server sends a
-    /// row a chunk, so the chunk is parsed in place unless a row was left over.
-    mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
-        if pending.isEmpty {
-            let used = try parse(chunk)
-            if used < chunk.count { pending.append(contentsOf: chunk[used...]) }
-        } else {
-            pending.append(contentsOf: chunk)
-            let buffer = pending
-            let used = try buffer.withUnsafeBytes { try parse($0) }
-            pending.removeFirst(used)
-        }
-    }
-
-    /// Parses the complete rows (and the header, first) at the start of `bytes`; returns the
-    /// bytes used.
-    private mutating func parse(_ bytes: UnsafeRawBufferPointer) throws -> Int {
-        func int16(_ i: Int) -> Int16 { Int16(bitPattern: UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])) }
-        func int32(_ i: Int) -> Int32 {
-            Int32(bitPattern: UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3]))
-        }
-        func int64(_ i: Int) -> Int64 { Int64(int32(i)) << 32 | Int64(UInt32(bitPattern: int32(i + 4))) }
-        var at = 0
-        if !headerRead {
-            guard bytes.count >= 19 else { return 0 }
-            guard Array(bytes[0..<11]) == Self.signature else { throw CopyFormatError() }
-            let extensionLength = Int(int32(15))
-            guard bytes.count >= 19 + extensionLength else { return 0 }
-            at = 19 + extensionLength
-            headerRead = true
-        }
-        // A row: count (2) + 4 fields of length (4) and value (4, 4, 8, 8) = 42 bytes.
-        while bytes.count - at >= 2 {
-            let fields = int16(at)
-            if fields == -1 {
-                finished = true
-                return at + 2
-            }
-            guard fields == 4 else { throw CopyFormatError() }
-            guard bytes.count - at >= 42 else { return at }
-            guard int32(at + 2) == 4, int32(at + 10) == 4, int32(at + 18) == 8, int32(at + 30) == 8 else { throw CopyFormatError() }
-            values.append(
-                period: int32(at + 6), unit: int32(at + 14), value: Double(bitPattern: UInt64(bitPattern: int64(at + 22))),
-                line: UInt32(truncatingIfNeeded: int64(at + 34)))
-            at += 42
-        }
-        return at
-    }
-
-    struct CopyFormatError: Error, CustomStringConvertible {
-        var description: String { "the server's binary COPY data is not in the expected format" }
     }
 }

@@ -17,10 +17,11 @@ import JianfuModel
 ///   message.
 /// - Everything is keyed by the pipeline's `name` (`pipeline`), so one schema holds many
 ///   pipelines; run and unit numbers count per pipeline.
-/// - Bulk writes go through `COPY … FROM STDIN`: a source's values into a temporary table,
-///   then one statement keeps the replaced values in `observation_history` and one
-///   `INSERT … ON CONFLICT … DO UPDATE` merges them (straight into `observations` when the
-///   source has no stored value yet). Bulk reads through `COPY (SELECT …) TO STDOUT` in binary.
+/// - Values are kept in slabs, a row per (source, metric, period) with its values packed
+///   (`ObservationSlab`, as in SQLite). Bulk writes go through `COPY … FROM STDIN`: new slabs
+///   straight into `observation_slabs`, changed ones into a temporary table and back with one
+///   `UPDATE`, the replaced values into `observation_history`. Bulk reads are one statement a
+///   metric with binary results.
 /// - A store opened `readOnly` (`jianfu unit`, `history`, `sample`'s figures) reads in one
 ///   `REPEATABLE READ READ ONLY` transaction: one consistent snapshot while writers commit.
 ///
@@ -369,7 +370,7 @@ package final class PostgreSQLStore {
             for metric in metrics {
                 if let (id, granularity) = stored[metric.id] {
                     if granularity != metric.granularity.rawValue {
-                        try db.execute("DELETE FROM observations WHERE metric = $1", [id])
+                        try db.execute("DELETE FROM observation_slabs WHERE metric = $1", [id])
                         try db.execute("DELETE FROM observation_history WHERE metric = $1", [id])
                         try db.execute("UPDATE metrics SET granularity = $1 WHERE id = $2", [metric.granularity.rawValue, id])
                     }
@@ -561,8 +562,10 @@ package final class PostgreSQLStore {
 extension PostgreSQLStore: ObservationStore {}
 
 extension PostgreSQLStore: CheckableStore {
-    /// Counts of what the pipeline's part of the schema holds, and its keys: every value, kept
-    /// correction and named unit of a source this pipeline has, of a metric it has.
+    /// Counts of what the pipeline's part of the schema holds, and its keys: every slab, kept
+    /// correction and named unit of a source this pipeline has, of a metric it has; every
+    /// slab's four arrays of one length, its units ascending without repeats and the
+    /// pipeline's (`ObservationSlab.problems`, as in SQLite).
     package func check() throws -> StoreCheckReport {
         try access { db in
             func count(_ sql: String) throws -> Int { try db.execute(sql, [pipeline]).int(0, 0) ?? 0 }
@@ -573,15 +576,29 @@ extension PostgreSQLStore: CheckableStore {
                 ("sources", try count("SELECT count(*) FROM sources WHERE pipeline = $1")),
                 ("metrics", try count("SELECT count(*) FROM metrics WHERE pipeline = $1")),
                 ("units", try count("SELECT count(*) FROM units WHERE pipeline = $1")),
-                ("values", try count("SELECT count(*) FROM observations WHERE source IN \(mine)")),
+                ("slabs", try count("SELECT count(*) FROM observation_slabs WHERE source IN \(mine)")),
+                ("values", try count("SELECT coalesce(sum(length(units)) / 4, 0) FROM observation_slabs WHERE source IN \(mine)")),
                 ("corrections kept", try count("SELECT count(*) FROM observation_history WHERE source IN \(mine)")),
                 ("rejections", try count("SELECT count(*) FROM rejections WHERE source IN \(mine)")),
             ]
             let orphans = try count("""
-                SELECT count(*) FROM observations o WHERE o.source IN \(mine)
+                SELECT count(*) FROM observation_slabs o WHERE o.source IN \(mine)
                 AND NOT EXISTS (SELECT 1 FROM metrics m WHERE m.id = o.metric AND m.pipeline = $1)
                 """)
-            if orphans > 0 { report.problems.append("\(orphans) values of a metric the pipeline does not have") }
+            if orphans > 0 { report.problems.append("\(orphans) slabs of a metric the pipeline does not have") }
+            let maxUnit = try count("SELECT coalesce(max(id), 0) FROM units WHERE pipeline = $1")
+            let slabs = try db.execute(
+                """
+                SELECT o.source, o.metric, o.period, o.units, length(o.vals), length(o.lines), length(o.runs) FROM observation_slabs o
+                WHERE o.source IN \(mine) ORDER BY o.source, o.metric, o.period
+                """,
+                [pipeline], binary: true)
+            for i in 0..<slabs.count {
+                let place = "slab (source \(slabs.binaryInt32(i, 0)), metric \(slabs.binaryInt32(i, 1)), period \(slabs.binaryInt32(i, 2)))"
+                report.problems += ObservationSlab.problems(
+                    place: place, units: slabs.bytes(i, 3), valueBytes: Int(slabs.binaryInt32(i, 4)), lineBytes: Int(slabs.binaryInt32(i, 5)),
+                    runBytes: Int(slabs.binaryInt32(i, 6)), maxUnit: maxUnit)
+            }
             return report
         }
     }
