@@ -19,7 +19,7 @@ extension SQLiteStore: CopyableStore {
         var dump = PipelineDump(pipeline: pipeline)
         dump.runs = try recentRuns(limit: Int.max).reversed()
         dump.scores = try scores()
-        dump.bulletins = try bulletins(pipeline: pipeline, before: Int.max)
+        dump.bulletins = try bulletins(pipeline: pipeline, before: Int(Int32.max))
         let listed = try access { db in
             try Row.fetchAll(db, sql: "SELECT id, name, kind FROM sources WHERE pipeline = ? ORDER BY id", arguments: [pipeline])
                 .map { (id: $0[0] as Int64, name: $0[1] as String, kind: $0[2] as String) }

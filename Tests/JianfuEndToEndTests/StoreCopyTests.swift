@@ -106,6 +106,36 @@ import Testing
         }
     }
 
+    @Test("an SQLite store copied into PostgreSQL, and back into a new SQLite file")
+    func sqliteToPostgreSQLAndBack() throws {
+        let server = try PostgresServer.shared()
+        let database = try server.createDatabase()
+        let url = server.url(database)
+        let environment = ["PGPASSWORD": server.password]
+        let dir = try TempDir()
+        defer { dir.remove() }
+        try copyAndRun(target: url, environment: environment, dir: dir) {
+            try server.psql("""
+                SELECT s.month || ' ' || s.seed || ' ' || count(u.position) FROM jianfu.samples s
+                JOIN jianfu.sample_units u ON u.sample = s.id GROUP BY s.id
+                """, database: database).split(separator: "\n").map(String.init)
+        }
+        let reference = try bytes(dir.file("out/indicators.csv"))
+        // Back from the server (now three runs) into a new file.
+        let back = try runProcess(Jianfu.executable, ["store", "copy", url, dir.file("c.sqlite").path], environment: environment)
+        #expect(back.status == 0, "\(back)")
+        #expect(back.stdout == "copied pipeline 示例县: 3 runs, 2 sources, 10 values, 1 corrections kept\n", "\(back)")
+        let returned = try dir.write("c.yml", Self.pipeline(state: "c.sqlite").replacingOccurrences(of: "dir: out", with: "dir: out-c"))
+        let night = try runProcess(Jianfu.executable, ["run", returned.path])
+        #expect(night.status == 0, "\(night)")
+        #expect(night.stderr.contains("source counts: unchanged since run 2"), "\(night)")
+        #expect(try bytes(dir.file("out-c/indicators.csv")) == reference)
+        let corrections = try DatabaseQueue(path: dir.file("c.sqlite").path).read { db in
+            try String.fetchAll(db, sql: "SELECT value || ' ' || new_value || ' ' || run || ' ' || replaced_by_run FROM observation_history")
+        }
+        #expect(corrections == ["6.0 5.0 1 2"])
+    }
+
     @Test("nothing to copy, the same store twice, a URL with a password: exit 2 in words")
     func badArguments() throws {
         let dir = try TempDir()

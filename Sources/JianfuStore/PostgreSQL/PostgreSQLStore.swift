@@ -41,7 +41,7 @@ package final class PostgreSQLStore {
     /// Whether the read-only snapshot transaction is open.
     private var snapshotOpen = false
     private var holdsLock = false
-    private let host: String
+    let host: String
     /// Unit code → the pipeline's unit number, loaded once per transaction.
     var unitIDs: [UnitKey: Int32]?
     var nextUnitID: Int32 = 1
