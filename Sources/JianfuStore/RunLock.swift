@@ -50,7 +50,7 @@ package final class RunLock {
             throw StoreError.foreignLock(lockFile: path, reason: problem)
         }
         let stale = Self.holder(in: fd)
-        let text = "\(holder.pid)\n\(holder.since)\n"
+        let text = "\(holder.pid)\n\(holder.since)\n\(Self.host)\n"
         guard ftruncate(fd, 0) == 0, pwrite(fd, text, text.utf8.count, 0) == text.utf8.count else {
             let reason = Self.error()
             close(fd)
@@ -111,16 +111,26 @@ package final class RunLock {
         content(fd).flatMap(parse)
     }
 
-    /// A holder as `acquire` writes it: `PID\nSINCE\n`, the pid decimal digits, `SINCE` one line
-    /// of printable text; `nil` for any other content.
+    /// A holder as `acquire` writes it: `PID\nSINCE\nHOST\n` (or `PID\nSINCE\n`, as jianfu wrote it
+    /// before it named the host), the pid decimal digits, `SINCE` and `HOST` one line of
+    /// printable text each; `nil` for any other content.
     static func parse(_ bytes: [UInt8]) -> LockHolder? {
         guard bytes.last == 0x0A, let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count == 2, !lines[0].isEmpty, lines[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              let pid = Int32(lines[0]), !lines[1].isEmpty, lines[1].unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+        func printable(_ line: Substring) -> Bool { !line.isEmpty && line.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F } }
+        guard lines.count == 2 || lines.count == 3, !lines[0].isEmpty, lines[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              let pid = Int32(lines[0]), lines.dropFirst().allSatisfy(printable)
         else { return nil }
-        return LockHolder(pid: pid, since: String(lines[1]))
+        return LockHolder(pid: pid, since: String(lines[1]), host: lines.count == 3 ? String(lines[2]) : nil)
     }
+
+    /// This machine's name, as the lock file records it (`gethostname`).
+    static let host: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return "unknown" }
+        let text = String(cString: name)
+        return text.isEmpty || text.contains("\n") ? "unknown" : text
+    }()
 
     private static func error() -> String { String(cString: strerror(errno)) }
 }

@@ -53,7 +53,8 @@ extension StoreError: CustomStringConvertible {
     package var description: String {
         switch self {
         case .locked(let holder, let lockFile):
-            let who = holder.map { "pid \($0.pid) since \($0.since)" } ?? "a process that has not written its pid yet"
+            let who = holder.map { "pid \($0.pid) since \($0.since)" + ($0.host.map { " on host \($0)" } ?? "") }
+                ?? "a process that has not written its pid yet"
             return "another run holds the lock: \(who) (\(lockFile)); this run did nothing"
         case .unusable(let path, let reason):
             return "the state store \(path) cannot be used: \(reason)"

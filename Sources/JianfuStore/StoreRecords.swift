@@ -172,10 +172,14 @@ package struct LockHolder: Sendable, Equatable {
     package var pid: Int32
     /// ISO 8601 UTC.
     package var since: String
+    /// The machine it runs on, when the lock says (a lock file written before it did, or a
+    /// holder not yet read back, does not).
+    package var host: String?
 
-    package init(pid: Int32, since: String) {
+    package init(pid: Int32, since: String, host: String? = nil) {
         self.pid = pid
         self.since = since
+        self.host = host
     }
 }
 

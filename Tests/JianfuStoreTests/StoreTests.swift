@@ -292,7 +292,7 @@ import Testing
             _ = try other.acquire(LockHolder(pid: 1, since: "later"))
         } throws: { error in
             guard case StoreError.locked(let holder, _) = error else { return false }
-            return holder == me
+            return holder == LockHolder(pid: me.pid, since: me.since, host: ProcessInfo.processInfo.hostName)
         }
         #expect("\(StoreError.locked(holder: me, lockFile: "x.lock"))".hasPrefix("another run holds the lock: pid \(getpid()) since 2024-06-01T00:00:00Z"))
 
