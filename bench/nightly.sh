@@ -8,6 +8,7 @@
 # ratios, and checks that the delta night's numbers agree with the peer's (compare.py).
 #
 #   bash bench/nightly.sh [1m|10m] [--no-pg]       (default 10m; needs a release build's toolchain)
+#   RUNS=1 bash bench/nightly.sh                   (repetitions, default 3; the median is printed)
 #
 # The job is bench/bench.yml (all outputs but HTML) with a second source and `series: false`:
 # the peer writes one file of 120 000 rows, and series.csv is a line per observation (350 MB
@@ -56,7 +57,8 @@ open(path, "w", encoding="utf-8").write(text)
 PY
 }
 
-median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+runs=${RUNS:-3}
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 timed() {  # timed OUTVAR_PREFIX command... ; appends "wall rss" to the arrays named PREFIX_wall/PREFIX_rss
   local prefix=$1; shift
   /usr/bin/time -f "%e %M" -o "$night/time" "$@" > /dev/null 2> "$night/stderr" || { cat "$night/stderr" >&2; exit 1; }
@@ -85,7 +87,7 @@ for n in "${nights[@]}"; do
 done
 copy_wall=()
 
-for rep in 1 2 3; do
+for rep in $(seq 1 "$runs"); do
   # jianfu + SQLite
   rm -rf "$night/sqlite" "$night/out-sqlite"*; mkdir -p "$night/sqlite"
   pipeline "$night/sqlite.yml" "$PWD/$night/sqlite/state.sqlite" "$PWD/$night/out-sqlite"
@@ -121,7 +123,7 @@ done
 python3 bench/compare.py "$night/out-sqlite/indicators.csv" "$night/duck/unit_metrics.csv"
 [ "$pg" = 1 ] && cmp "$night/out-sqlite/indicators.csv" "$night/out-pg/indicators.csv" && echo "  PostgreSQL and SQLite indicators.csv: identical"
 
-echo "== nightly job, $size ($(($(wc -l < "$history") - 1)) rows; delta $(($(wc -l < "$delta") - 1)) rows; $(nproc) cores) — median of 3"
+echo "== nightly job, $size ($(($(wc -l < "$history") - 1)) rows; delta $(($(wc -l < "$delta") - 1)) rows; $(nproc) cores) — median of $runs"
 printf '  %-7s %22s %22s %22s %12s %12s\n' night "jianfu+SQLite" "jianfu+PostgreSQL" "DuckDB store" "SQLite/peer" "PG/peer"
 for n in "${nights[@]}"; do
   eval "sw=\$(median \"\${s_${n}_wall[@]}\"); sr=\$(median \"\${s_${n}_rss[@]}\"); dw=\$(median \"\${d_${n}_wall[@]}\"); dr=\$(median \"\${d_${n}_rss[@]}\")"
@@ -140,3 +142,4 @@ if [ "$pg" = 1 ]; then
   awk -v c="$cw" -v p="$piw" 'BEGIN { printf "  psql \\copy of the history into an unindexed table: %.2f s; jianfu+PostgreSQL import / copy: %.2f\n", c, p / c }'
 fi
 echo "  runs (s): SQLite ${s_import_wall[*]} | ${s_same_wall[*]} | ${s_delta_wall[*]};  DuckDB ${d_import_wall[*]} | ${d_same_wall[*]} | ${d_delta_wall[*]}"
+if [ "$pg" = 1 ]; then echo "  runs (s): PostgreSQL ${p_import_wall[*]} | ${p_same_wall[*]} | ${p_delta_wall[*]}"; fi

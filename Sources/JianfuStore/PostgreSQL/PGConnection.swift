@@ -367,10 +367,7 @@ struct PGBinaryCopyWriter: PGCopyStream {
 
     /// A `bytea` field of `count` copies of the 4 bytes of `value`.
     mutating func bytea(repeating value: Int32, count: Int) {
-        append(UInt32(count * 4))
-        withUnsafeBytes(of: value) { bytes in
-            for _ in 0..<count { buffer.append(contentsOf: bytes) }
-        }
+        bytea([Int32](repeating: value, count: count)[...])
     }
 
     /// Ends the row; sends the buffer when it holds a megabyte.
