@@ -5,12 +5,21 @@ import JianfuModel
 /// The bulletins (`bulletins`, `bulletin_alerts`) and the corrections of a run
 /// (`observation_history`), SPEC §6 `alerts.csv` ledger columns and `corrections.csv`.
 extension SQLiteStore {
+    /// Only the alerts that changed are written (`StoredAlert.change`): a night that raises the
+    /// same alerts as the night before reads them and writes none.
     package func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
+        let old = try storedAlerts(pipeline: pipeline, month: month)
+        let change = StoredAlert.change(from: old, to: alerts)
         try access { db in
-            try db.execute(sql: "DELETE FROM bulletin_alerts WHERE pipeline = ? AND month = ?", arguments: [pipeline, month])
             try db.execute(
                 sql: "INSERT OR REPLACE INTO bulletins (pipeline, month, run) VALUES (?, ?, ?)", arguments: [pipeline, month, run])
-            // Tens of thousands of alerts on a big night: bound and stepped through the C API.
+            let delete = try db.makeStatement(
+                sql: "DELETE FROM bulletin_alerts WHERE pipeline = ? AND month = ? AND unit_id = ? AND metric = ? AND rule = ?")
+            for alert in change.gone {
+                try delete.execute(arguments: [pipeline, month, alert.unitID, alert.metric, alert.rule])
+            }
+            guard !change.added.isEmpty else { return }
+            // Tens of thousands of alerts on a big first night: bound and stepped through the C API.
             let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO bulletin_alerts VALUES (?, ?, ?, ?, ?, ?)")
             defer { withExtendedLifetime(insert) {} }
             let s = insert.sqliteStatement
@@ -28,7 +37,7 @@ extension SQLiteStore {
             bind(1, pipeline)
             sqlite3_bind_int64(s, 2, Int64(month))
             sqlite3_bind_int64(s, 6, run)
-            for alert in alerts {
+            for alert in change.added {
                 bind(3, alert.unitID)
                 bind(4, alert.metric)
                 bind(5, alert.rule)
@@ -49,16 +58,34 @@ extension SQLiteStore {
             try select.setArguments([pipeline, month])
             defer { withExtendedLifetime(select) {} }
             let s = select.sqliteStatement
-            func text(_ column: Int32) -> String {
-                guard let bytes = sqlite3_column_text(s, column) else { return "" }
-                return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(s, column))), as: UTF8.self)
-            }
             while try step(s, db) {
                 guard let i = position[Int(sqlite3_column_int64(s, 0))] else { continue }
-                bulletins[i].alerts.insert(StoredAlert(unitID: text(1), metric: text(2), rule: text(3)))
+                bulletins[i].alerts.insert(Self.alert(s, from: 1))
             }
             return bulletins
         }
+    }
+
+    /// The alerts stored for `pipeline`'s bulletin of `month`.
+    private func storedAlerts(pipeline: String, month: Int) throws -> Set<StoredAlert> {
+        try access { db in
+            let select = try db.makeStatement(sql: "SELECT unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = ? AND month = ?")
+            try select.setArguments([pipeline, month])
+            defer { withExtendedLifetime(select) {} }
+            var alerts = Set<StoredAlert>()
+            while try step(select.sqliteStatement, db) { alerts.insert(Self.alert(select.sqliteStatement, from: 0)) }
+            return alerts
+        }
+    }
+
+    /// The alert in columns `first` (unit id), `first + 1` (metric) and `first + 2` (rule) of
+    /// the current row of `s`.
+    private static func alert(_ s: OpaquePointer, from first: Int32) -> StoredAlert {
+        func text(_ column: Int32) -> String {
+            guard let bytes = sqlite3_column_text(s, column) else { return "" }
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(s, column))), as: UTF8.self)
+        }
+        return StoredAlert(unitID: text(first), metric: text(first + 1), rule: text(first + 2))
     }
 
     package func corrections(run: Int64) throws -> [Correction] {

@@ -386,6 +386,15 @@ final class StorePlace: Sendable {
         try store.recordBulletin(pipeline: "p", month: mar, alerts: [a], run: next)
         store.rollbackChanges()
         #expect(try store.bulletins(pipeline: "p", before: mar + 1).count == 2)
+        // A later run's January: a stays, b stays gone, c is new (given twice, kept once); the
+        // bulletin is that run's.
+        let c = StoredAlert(unitID: "U3", metric: "meetings", rule: "rebound")
+        let third = try Self.start(store)
+        try store.beginChanges()
+        try store.recordBulletin(pipeline: "p", month: jan, alerts: [c, a, c], run: third)
+        try store.commitChanges()
+        #expect(try store.bulletins(pipeline: "p", before: feb) == [StoredBulletin(month: jan, run: third, alerts: [a, c])])
+        #expect(try store.bulletins(pipeline: "other", before: feb) == [StoredBulletin(month: jan, run: run, alerts: [b])])
     }
 
     @Test(arguments: StorePlace.Kind.allCases)

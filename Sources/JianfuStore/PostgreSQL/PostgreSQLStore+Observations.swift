@@ -342,19 +342,35 @@ extension PostgreSQLStore {
         }
     }
 
+    /// Only the alerts that changed are written: those the month no longer raises are deleted,
+    /// new ones inserted with this run, the others left as they are (a night that raises the
+    /// same 100 000 alerts writes none, and leaves no dead rows behind).
     package func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
         try access { db in
-            try db.execute("DELETE FROM bulletin_alerts WHERE pipeline = $1 AND month = $2", [pipeline, month])
             try db.execute(
                 """
                 INSERT INTO bulletins (pipeline, month, run) VALUES ($1, $2, $3)
                 ON CONFLICT (pipeline, month) DO UPDATE SET run = excluded.run
                 """,
                 [pipeline, month, run])
-            // An alert given twice is recorded once (the key is the alert).
-            var seen = Set<StoredAlert>()
+            let stored = try db.execute(
+                "SELECT unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = $1 AND month = $2", [pipeline, month])
+            let old = Set((0..<stored.count).map {
+                StoredAlert(unitID: stored.string($0, 0) ?? "", metric: stored.string($0, 1) ?? "", rule: stored.string($0, 2) ?? "")
+            })
+            let change = StoredAlert.change(from: old, to: alerts)
+            if !change.gone.isEmpty {
+                try db.execute(
+                    """
+                    DELETE FROM bulletin_alerts b USING unnest($3::text[], $4::text[], $5::text[]) AS g (unit_id, metric, rule)
+                    WHERE b.pipeline = $1 AND b.month = $2 AND b.unit_id = g.unit_id AND b.metric = g.metric AND b.rule = g.rule
+                    """,
+                    [pipeline, month, Self.arrayLiteral(change.gone.map(\.unitID)), Self.arrayLiteral(change.gone.map(\.metric)),
+                     Self.arrayLiteral(change.gone.map(\.rule))])
+            }
+            guard !change.added.isEmpty else { return }
             try db.copyIn("COPY bulletin_alerts (pipeline, month, unit_id, metric, rule, run) FROM STDIN") { w in
-                for alert in alerts where seen.insert(alert).inserted {
+                for alert in change.added {
                     w.text(pipeline)
                     w.field(month)
                     w.text(alert.unitID)
