@@ -4,20 +4,10 @@ package struct SourceReport: Sendable, Equatable {
     package var path: String
     package var kind: SourceKind
     package var encoding: SourceEncoding = .auto
-    /// Data rows read (header and blank lines excluded).
-    package var rowsRead = 0
-    /// Rows of which no observation was kept.
-    package var rowsRejected = 0
-    /// Single wide cells rejected in rows that kept at least one observation (a row that kept
-    /// nothing counts in `rowsRejected` instead).
-    package var cellsRejected = 0
-    package var blankLines = 0
+    /// What the read counted (SPEC §5); the properties below name them one by one.
+    package var counts = DataQuality()
     /// Threads that read the source: 1 is one sequential pass.
     package var threads = 1
-    /// Observations stored from this source.
-    package var observations = 0
-    /// Keys this source gave that an earlier source had given too (the later wins).
-    package var overrides = 0
     /// Distinct periods (canonical spelling) seen, per metric id.
     package var firstPeriod: [String: String] = [:]
     package var lastPeriod: [String: String] = [:]
@@ -28,14 +18,41 @@ package struct SourceReport: Sendable, Equatable {
         self.kind = kind
     }
 
-    /// Adds `other`'s row and value counts (not its name, encoding, threads or periods): the
-    /// totals of two stretches of one read, or of a run's sources. The one list of the counters.
+    /// Adds `other`'s counters (not its name, encoding, threads or periods): the totals of two
+    /// stretches of one read.
     package mutating func add(countsOf other: SourceReport) {
-        rowsRead += other.rowsRead
-        rowsRejected += other.rowsRejected
-        cellsRejected += other.cellsRejected
-        blankLines += other.blankLines
-        observations += other.observations
-        overrides += other.overrides
+        counts.add(other.counts)
+    }
+
+    // The counters of `counts`, by name (the readers count into them row by row).
+
+    /// Data rows read (header and blank lines excluded).
+    @inlinable package var rowsRead: Int {
+        get { counts.rowsRead }
+        set { counts.rowsRead = newValue }
+    }
+    /// Rows of which no observation was kept.
+    @inlinable package var rowsRejected: Int {
+        get { counts.rowsRejected }
+        set { counts.rowsRejected = newValue }
+    }
+    /// Single wide cells rejected in rows that kept at least one observation.
+    @inlinable package var cellsRejected: Int {
+        get { counts.cellsRejected }
+        set { counts.cellsRejected = newValue }
+    }
+    @inlinable package var blankLines: Int {
+        get { counts.blankLines }
+        set { counts.blankLines = newValue }
+    }
+    /// Observations stored from this source.
+    @inlinable package var observations: Int {
+        get { counts.observations }
+        set { counts.observations = newValue }
+    }
+    /// Keys this source gave that an earlier source had given too (the later wins).
+    @inlinable package var overrides: Int {
+        get { counts.overrides }
+        set { counts.overrides = newValue }
     }
 }

@@ -5,8 +5,9 @@ import JianfuModel
 import JianfuReports
 import Logging
 
-/// The ingest stage of a run: every source read into one observation table, the units and
-/// their hierarchy, and what each source held (SPEC §1, §4, §5).
+/// What the ingest stage of a run makes (`PipelineRunner.ingest()`, or `StoreRun.ingest()` with a
+/// state store): every source read into one observation table, the units and their hierarchy,
+/// and what each source held (SPEC §1, §4, §5).
 package struct Ingestion: Sendable {
     package var table: ObservationTable
     /// `units[i]` is the table's unit `i`.
@@ -18,6 +19,9 @@ package struct Ingestion: Sendable {
     package var orphanWarnings: [String]
     /// Per source: its fingerprint and whether it was read again (with a state store).
     package var manifest: [String: SourceManifest] = [:]
+    /// The stored values this run's reads replaced (with a state store, SPEC §6
+    /// `corrections.csv`); empty with `state: none`.
+    package var replaced: [Correction] = []
 
     /// Reads every source of `config`: HTTP sources are fetched first (into local copies, so a
     /// network fault stops the run before any row is read), then units sources are read (so

@@ -7,8 +7,8 @@ import JianfuReports
 import JianfuStore
 import Logging
 
-/// The stages of a run, composed: pipeline file → ingest → indicators → reports
-/// (SPEC §7 `run` and `validate`).
+/// A run of a loaded pipeline (SPEC §7 `run` and `validate`): its clock, id and logger, and the
+/// steps the stages share. The stages of `run`, composed, are in RunStages.swift.
 package struct PipelineRunner {
     package static let version = "0.2.0"
 
@@ -47,19 +47,24 @@ package struct PipelineRunner {
         return c.year! * 12 + c.month! - 1
     }
 
-    /// Reads every source (stateless: `validate`, and `run` with `state: none`).
+    /// The ingest stage without a state store (`validate`, and `run` with `state: none`): reads
+    /// every source (`Ingestion.run`).
     package func ingest() throws -> Ingestion {
+        progress("reading the sources")
         let ingestion = try Ingestion.run(config, latestMonth: currentMonth, logger: logger)
         for report in ingestion.reports { logRead(report) }
-        try checkRowCounts(ingestion)
-        return warned(ingestion)
+        return try checked(ingestion)
     }
 
-    /// Reads the sources that changed into `store` and builds the table from the whole store.
-    func ingest(into store: any ObservationStore, run: Int64) throws -> Ingestion {
-        let ingestion = try StoreIngestion(runner: self, store: store, run: run).ingest()
+    /// What every ingest ends with: a source with fewer rows than its `min_rows` stops the run
+    /// (`checkRowCounts`); a unit whose parent is not known is a warning.
+    func checked(_ ingestion: Ingestion) throws -> Ingestion {
         try checkRowCounts(ingestion)
-        return warned(ingestion)
+        // (orphanWarnings are made from hierarchy.orphans, one for one.)
+        for (orphan, warning) in zip(ingestion.hierarchy.orphans, ingestion.orphanWarnings) {
+            logger.warning("\(warning)", metadata: ["unit": "\(ingestion.units[orphan.unit].id)"])
+        }
+        return ingestion
     }
 
     /// A source with no data row (a header alone: an export that went wrong) is a warning
@@ -82,14 +87,6 @@ package struct PipelineRunner {
         logger.info("source \(report.name): \(report.rowsRead) rows read, \(report.rowsRejected) rejected, \(report.cellsRejected) cells rejected, \(report.blankLines) blank lines (\(report.encoding.rawValue))", metadata: ["source": "\(report.name)"])
     }
 
-    private func warned(_ ingestion: Ingestion) -> Ingestion {
-        // (orphanWarnings are made from hierarchy.orphans, one for one.)
-        for (orphan, warning) in zip(ingestion.hierarchy.orphans, ingestion.orphanWarnings) {
-            logger.warning("\(warning)", metadata: ["unit": "\(ingestion.units[orphan.unit].id)"])
-        }
-        return ingestion
-    }
-
     /// The outcome of a successful `run`.
     package struct Outcome: Sendable {
         package let evaluation: Evaluation
@@ -97,9 +94,8 @@ package struct PipelineRunner {
         package let outputDirectory: String
     }
 
-    /// The nightly job: ingest (through the state store unless `state: none`), check the
-    /// data-quality gate, evaluate, write every output atomically.
-    package func run() throws -> Outcome {
+    /// `--drop-stored` names metrics of the pipeline; with `state: none` it has nothing to drop.
+    func checkDropStored() throws {
         let metrics = config.settings.metrics.map(\.id)
         for name in dropStored.sorted() where !metrics.contains(name) {
             throw RunError.unknownMetric(option: "--drop-stored", name: name, known: metrics)
@@ -107,74 +103,6 @@ package struct PipelineRunner {
         if !dropStored.isEmpty, config.state == .none {
             logger.warning("--drop-stored: with state: none there are no stored values; nothing to drop")
         }
-        if let store = try config.state.openForWriting(pipeline: config.name) {
-            return try run(with: store)
-        }
-        let clock = ContinuousClock()
-        let started = clock.now
-        progress("reading the sources")
-        let ingestion = try ingest()
-        return try publish(ingestion, started: started, ingested: clock.now)
-    }
-
-    /// The stages after ingest: the data-quality gate, the indicators (over the months up to
-    /// `--as-of` when given), every output written into a staging folder, `beforeSwap` (the
-    /// store's commit), then the swap into place. `store` (nil with `state: none`) holds the
-    /// earlier bulletins of the rectification ledger; `corrections` are the values this run
-    /// replaced (`LedgerStage`).
-    func publish(
-        _ ingestion: Ingestion, started: ContinuousClock.Instant, ingested: ContinuousClock.Instant,
-        store: (any ObservationStore)? = nil, corrections: [Correction] = [],
-        annotate: (Evaluation, inout RunInfo) throws -> Void = { _, _ in },
-        beforeSwap: (Evaluation) throws -> Void = { _ in }
-    ) throws -> Outcome {
-        let clock = ContinuousClock()
-        var annotated = makeRunInfo(ingestion)
-        let quality = annotated.quality
-        if let limit = config.maxRejected, quality.rejectedShare > limit {
-            let file = config.outputDirectory + ".rejected.csv"
-            let written = writeRejectedBeside(ingestion.rejections, path: file)
-            throw RunError.qualityGate(
-                share: quality.rejectedShare, limit: limit, rejected: quality.rowsRejected + quality.cellsRejected,
-                rowsRead: quality.rowsRead, rejectedFile: written ? file : nil)
-        }
-        progress("computing the indicators")
-        let evaluation = try evaluateListingRejected(ingestion, quality: quality)
-        let evaluated = clock.now
-        logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
-        try annotate(evaluation, &annotated)
-        annotated.ledger = try LedgerStage(pipeline: config.name, logger: logger).ledger(evaluation, store: store)
-        annotated.replacedValues = corrections
-        let runInfo = annotated
-        if let first = config.bulletin.firstIssue, runInfo.issue(evaluation) == nil {
-            logger.warning("bulletin month \(evaluation.windows.evaluation.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
-        }
-        // Writers are independent and deterministic: run them on every core.
-        let writers = writers(for: evaluation, hierarchy: ingestion.hierarchy, ledger: runInfo.ledger)
-        let output = try OutputDirectory(target: config.outputDirectory, runID: runID, files: writers.map(\.fileName))
-        let abandoned = output.removeAbandonedStaging()
-        for folder in abandoned.removed {
-            logger.warning("removed \(folder), the staging folder of a run that was killed")
-        }
-        for folder in abandoned.left {
-            logger.warning("left \(folder), the staging folder of a run that was killed: it holds files jianfu did not write")
-        }
-        progress("writing the reports")
-        do {
-            try output.writeConcurrently(writers.map { writer in
-                (writer.fileName, { writer.write(evaluation, run: runInfo, to: $0) })
-            })
-            if config.syncOutputs { try output.flush() }
-            try beforeSwap(evaluation)
-            if let left = try output.commit() {
-                logger.warning("left \(left.folder), the previous report: it holds \(left.left.joined(separator: ", ")), which jianfu did not write")
-            }
-        } catch {
-            output.discard()
-            throw error
-        }
-        logger.info("took \(Self.seconds(clock.now - started)) s: ingest \(Self.seconds(ingested - started)), evaluate \(Self.seconds(evaluated - ingested)), write \(Self.seconds(clock.now - evaluated))")
-        return Outcome(evaluation: evaluation, run: runInfo, outputDirectory: config.outputDirectory)
     }
 
     /// The writers for the pipeline's `outputs.formats`; `html` is `index.html` and one page
@@ -207,9 +135,11 @@ package struct PipelineRunner {
         return "\(ms / 1000).\(String(ms % 1000 / 10 + 100).dropFirst())"
     }
 
-    /// The indicators of the ingested table, over the months up to `--as-of` when given (SPEC
+    /// The indicators of the ingested table (`Evaluator.evaluate`), over the months up to
+    /// `--as-of` when given (SPEC
     /// §3: `--as-of` ends the `{months: N}` windows; later periods are left out, so the report
-    /// is the one that month would have had, with today's corrections).
+    /// is the one that month would have had, with today's corrections). `run`'s evaluate stage
+    /// is `evaluate(_:store:)`; `unit` and `sample` use this.
     func evaluate(_ ingestion: Ingestion) throws -> Evaluation {
         let table = config.settings.asOf.map { AsOf.truncate(ingestion.table, throughMonth: $0) } ?? ingestion.table
         guard let evaluation = Evaluator.evaluate(

@@ -1,4 +1,5 @@
 import JianfuIndicators
+import JianfuModel
 import JianfuReports
 
 extension PipelineRunner {

@@ -38,7 +38,7 @@ package struct RunHistory {
             return [
                 String(run.number), run.start.startedAt, end.map { duration(from: run.start.startedAt, to: $0.finishedAt) } ?? "",
                 outcome.rawValue, outcome != run.outcome ? (outcome == .ok ? "0" : "-1") : end.map { String($0.exitCode) } ?? "", end.map { String($0.sourcesRead) } ?? "",
-                end.map { String($0.rowsRead) } ?? "", end.map { String($0.rowsRejected + $0.cellsRejected) } ?? "",
+                end.map { String($0.quality.rowsRead) } ?? "", end.map { String($0.quality.rowsRejected + $0.quality.cellsRejected) } ?? "",
                 end.map { String($0.corrections) } ?? "", run.start.asOf ?? "",
             ]
         }

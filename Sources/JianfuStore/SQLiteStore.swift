@@ -285,8 +285,8 @@ package final class SQLiteStore: ObservationStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    end.finishedAt, end.outcome.rawValue, end.exitCode, end.message, end.sourcesRead, end.rowsRead,
-                    end.rowsRejected, end.cellsRejected, end.observations, end.corrections, end.latestMonth, number,
+                    end.finishedAt, end.outcome.rawValue, end.exitCode, end.message, end.sourcesRead, end.quality.rowsRead,
+                    end.quality.rowsRejected, end.quality.cellsRejected, end.quality.observations, end.corrections, end.latestMonth, number,
                 ])
         }
     }
@@ -305,10 +305,10 @@ package final class SQLiteStore: ObservationStore {
         if let outcome = RunOutcome(rawValue: row["outcome"]), outcome != .running {
             var e = RunEnd(outcome: outcome, exitCode: row["exit_code"] ?? -1, finishedAt: row["finished_at"] ?? "", message: row["message"])
             e.sourcesRead = row["sources_read"] ?? 0
-            e.rowsRead = row["rows_read"] ?? 0
-            e.rowsRejected = row["rows_rejected"] ?? 0
-            e.cellsRejected = row["cells_rejected"] ?? 0
-            e.observations = row["observations"] ?? 0
+            e.quality.rowsRead = row["rows_read"] ?? 0
+            e.quality.rowsRejected = row["rows_rejected"] ?? 0
+            e.quality.cellsRejected = row["cells_rejected"] ?? 0
+            e.quality.observations = row["observations"] ?? 0
             e.corrections = row["corrections"] ?? 0
             e.latestMonth = row["latest_month"]
             end = e

@@ -235,10 +235,9 @@ package struct RunEnd: Sendable {
     package var message: String?
     /// Sources read again (not unchanged).
     package var sourcesRead = 0
-    package var rowsRead = 0
-    package var rowsRejected = 0
-    package var cellsRejected = 0
-    package var observations = 0
+    /// The run's data-quality totals (SPEC §5). The run log keeps rows read, rows and cells
+    /// rejected and observations; blank lines and overrides are not kept (0 when read back).
+    package var quality = DataQuality()
     package var corrections = 0
     /// The latest month with data in the whole store, which ends `{months: N}` windows.
     package var latestMonth: Int?

@@ -254,7 +254,7 @@ final class StorePlace: Sendable {
         _ = try Self.start(store, runID: "killed")  // killed before its commit
         let committed = try Self.start(store, runID: "kept")
         var end = RunEnd(outcome: .committed, exitCode: 0, finishedAt: "2024-06-01T00:00:02Z")
-        end.rowsRead = 12
+        end.quality.rowsRead = 12
         try store.finishRun(committed, end)
         // The reports in place are those of run "kept" (each run settles those before it).
         let lost = try Self.start(store, runID: "lost", reportsRunID: "kept")
@@ -263,7 +263,7 @@ final class StorePlace: Sendable {
         let log = try store.recentRuns(limit: 10)
         #expect(log.map(\.number) == [4, 3, 2, 1])
         #expect(log.map(\.outcome) == [.running, .committedReportsFailed, .ok, .interrupted])
-        #expect(log[2].end?.rowsRead == 12)
+        #expect(log[2].end?.quality.rowsRead == 12)
         #expect(try store.recentRuns(limit: 2).map(\.start.runID) == ["next", "lost"])
     }
 

@@ -278,10 +278,10 @@ package final class PostgreSQLStore {
         if let outcome = RunOutcome(rawValue: r.string(i, 7) ?? ""), outcome != .running {
             var e = RunEnd(outcome: outcome, exitCode: Int32(r.int(i, 8) ?? -1), finishedAt: r.string(i, 9) ?? "", message: r.string(i, 10))
             e.sourcesRead = r.int(i, 11) ?? 0
-            e.rowsRead = r.int(i, 12) ?? 0
-            e.rowsRejected = r.int(i, 13) ?? 0
-            e.cellsRejected = r.int(i, 14) ?? 0
-            e.observations = r.int(i, 15) ?? 0
+            e.quality.rowsRead = r.int(i, 12) ?? 0
+            e.quality.rowsRejected = r.int(i, 13) ?? 0
+            e.quality.cellsRejected = r.int(i, 14) ?? 0
+            e.quality.observations = r.int(i, 15) ?? 0
             e.corrections = r.int(i, 16) ?? 0
             e.latestMonth = r.int(i, 17)
             end = e
@@ -324,8 +324,8 @@ package final class PostgreSQLStore {
                     rows_rejected = $7, cells_rejected = $8, observations = $9, corrections = $10, latest_month = $11
                 WHERE pipeline = $12 AND id = $13
                 """,
-                [end.finishedAt, end.outcome.rawValue, end.exitCode, end.message, end.sourcesRead, end.rowsRead, end.rowsRejected,
-                 end.cellsRejected, end.observations, end.corrections, end.latestMonth, pipeline, number])
+                [end.finishedAt, end.outcome.rawValue, end.exitCode, end.message, end.sourcesRead, end.quality.rowsRead, end.quality.rowsRejected,
+                 end.quality.cellsRejected, end.quality.observations, end.corrections, end.latestMonth, pipeline, number])
         }
     }
 

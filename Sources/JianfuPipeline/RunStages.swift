@@ -1,0 +1,159 @@
+import JianfuIndicators
+import JianfuModel
+import JianfuReports
+
+/// `jianfu run` as a composition of stages (docs/architecture.md "The stages of a run"), each a
+/// function of what the stage before made:
+///
+///     PipelineConfig ─ingest→ Ingestion ─gate→ Ingestion ─evaluate→ Evaluated ─render→ Rendered ─publish→ Outcome
+///
+/// A run with a state store goes through the same stages; two of them differ: ingest syncs the
+/// store (`StoreRun.ingest`: only the sources that changed are read, the grid comes from the
+/// store) and publish commits the store's transaction before the swap (`StoreRun.commit`).
+/// `StoreRun.logged` holds the store's run lock and logs the run around the stages.
+extension PipelineRunner {
+    /// The nightly job (SPEC §7 `run`): the loaded pipeline (`PipelineLoader.load`) through the
+    /// stages; with a state store under its run lock and in its run log.
+    package func run() throws -> Outcome {
+        let clock = StageClock()
+        try checkDropStored()
+        guard let store = try config.state.openForWriting(pipeline: config.name) else {
+            return try stages(store: nil, clock: clock)
+        }
+        return try StoreRun(runner: self, store: store).logged { try stages(store: $0, clock: clock) }
+    }
+
+    /// The stages in order; `store` is nil with `state: none`.
+    func stages(store: StoreRun?, clock: StageClock) throws -> Outcome {
+        let ingestion = try store?.ingest() ?? ingest()
+        clock.lap("ingest")
+        let evaluated = try evaluate(gate(ingestion), store: store)
+        clock.lap("evaluate")
+        let rendered = try render(evaluated)
+        let outcome = try publish(rendered, store: store)
+        clock.lap("write")
+        logger.info("took \(clock)")
+        return outcome
+    }
+
+    // MARK: The stages after ingest (ingest: `ingest()`, `StoreRun.ingest()`)
+
+    /// The data-quality gate (SPEC §5): more rejected rows and cells than `max_rejected` allows
+    /// stops the run (exit 3) before anything is evaluated or written; the rejected rows are
+    /// listed beside the output folder (`DIR.rejected.csv`).
+    func gate(_ ingestion: Ingestion) throws -> Ingestion {
+        let quality = DataQuality(sources: ingestion.reports)
+        if let limit = config.maxRejected, quality.rejectedShare > limit {
+            let file = config.outputDirectory + ".rejected.csv"
+            let written = writeRejectedBeside(ingestion.rejections, path: file)
+            throw RunError.qualityGate(
+                share: quality.rejectedShare, limit: limit, rejected: quality.rowsRejected + quality.cellsRejected,
+                rowsRead: quality.rowsRead, rejectedFile: written ? file : nil)
+        }
+        return ingestion
+    }
+
+    /// The evaluate stage: the indicators (over the months up to `--as-of` when given), and
+    /// what the writers need besides (`RunInfo`): the rectification ledger against the store's
+    /// earlier bulletins (`LedgerStage`), the values this run replaced, and with a store the
+    /// spot-check list drawn for the bulletin's month.
+    func evaluate(_ ingestion: Ingestion, store: StoreRun?) throws -> Evaluated {
+        progress("computing the indicators")
+        let evaluation = try evaluateListingRejected(ingestion, quality: DataQuality(sources: ingestion.reports))
+        logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
+        var run = makeRunInfo(ingestion)
+        run.spotCheck = try store?.spotCheck(for: evaluation)
+        run.ledger = try LedgerStage(pipeline: config.name, logger: logger).ledger(evaluation, store: store?.store)
+        run.replacedValues = ingestion.replaced
+        if let first = config.bulletin.firstIssue, run.issue(evaluation) == nil {
+            logger.warning("bulletin month \(evaluation.windows.evaluation.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
+        }
+        return Evaluated(ingestion: ingestion, evaluation: evaluation, run: run)
+    }
+
+    /// The render stage: every output of `outputs.formats` written into a staging folder beside
+    /// the report folder (`OutputDirectory`: refused when the report folder holds files jianfu did
+    /// not write), concurrently, and flushed to disk with `outputs.sync`. The report folder is
+    /// not touched yet.
+    func render(_ evaluated: Evaluated) throws -> Rendered {
+        let (evaluation, run) = (evaluated.evaluation, evaluated.run)
+        let writers = writers(for: evaluation, hierarchy: evaluated.ingestion.hierarchy, ledger: run.ledger)
+        let folder = try OutputDirectory(target: config.outputDirectory, runID: runID, files: writers.map(\.fileName))
+        let abandoned = folder.removeAbandonedStaging()
+        for staging in abandoned.removed {
+            logger.warning("removed \(staging), the staging folder of a run that was killed")
+        }
+        for staging in abandoned.left {
+            logger.warning("left \(staging), the staging folder of a run that was killed: it holds files jianfu did not write")
+        }
+        progress("writing the reports")
+        do {
+            // Writers are independent and deterministic: run them on every core.
+            try folder.writeConcurrently(writers.map { writer in
+                (writer.fileName, { writer.write(evaluation, run: run, to: $0) })
+            })
+            if config.syncOutputs { try folder.flush() }
+        } catch {
+            folder.discard()
+            throw error
+        }
+        return Rendered(evaluated: evaluated, folder: folder)
+    }
+
+    /// The publish stage: with a store, the run's changes committed (`StoreRun.commit`); then
+    /// the staging folder swapped into place atomically (`OutputDirectory.commit`). A failure
+    /// before the swap leaves the previous report where it was.
+    func publish(_ rendered: Rendered, store: StoreRun?) throws -> Outcome {
+        do {
+            try store?.commit(rendered.evaluated)
+            if let left = try rendered.folder.commit() {
+                logger.warning("left \(left.folder), the previous report: it holds \(left.left.joined(separator: ", ")), which jianfu did not write")
+            }
+        } catch {
+            rendered.folder.discard()
+            throw error
+        }
+        let evaluated = rendered.evaluated
+        return Outcome(evaluation: evaluated.evaluation, run: evaluated.run, outputDirectory: config.outputDirectory)
+    }
+}
+
+/// What the evaluate stage makes: the indicators, what the writers need besides them, and the
+/// ingestion they were computed from.
+struct Evaluated {
+    let ingestion: Ingestion
+    let evaluation: Evaluation
+    let run: RunInfo
+}
+
+/// What the render stage makes: the reports of `evaluated`, written into `folder`'s staging
+/// folder and not yet in place.
+struct Rendered {
+    let evaluated: Evaluated
+    let folder: OutputDirectory
+}
+
+/// How long each stage took, for the run's last log line (`took 1.20 s: ingest 0.80, …`).
+final class StageClock: CustomStringConvertible {
+    private let clock = ContinuousClock()
+    private let started: ContinuousClock.Instant
+    private var last: ContinuousClock.Instant
+    private var laps: [(stage: String, took: Duration)] = []
+
+    init() {
+        started = clock.now
+        last = started
+    }
+
+    /// Ends the lap of `stage`, which began when the one before ended.
+    func lap(_ stage: String) {
+        let now = clock.now
+        laps.append((stage, now - last))
+        last = now
+    }
+
+    /// `T s: STAGE T, …` up to the last lap.
+    var description: String {
+        "\(PipelineRunner.seconds(last - started)) s: " + laps.map { "\($0.stage) \(PipelineRunner.seconds($0.took))" }.joined(separator: ", ")
+    }
+}
