@@ -103,7 +103,7 @@ extension SQLiteStore: CopyableStore {
                         arguments: [
                             pipeline, run.start.runID, run.start.startedAt, end?.finishedAt, run.start.pid, run.start.pipelineSHA256,
                             run.start.jianfuVersion, run.start.asOf, run.outcome.rawValue, end?.exitCode, end?.message, end?.sourcesRead,
-                            end?.rowsRead, end?.rowsRejected, end?.cellsRejected, end?.observations, end?.corrections, end?.latestMonth,
+                            end?.quality.rowsRead, end?.quality.rowsRejected, end?.quality.cellsRejected, end?.quality.observations, end?.corrections, end?.latestMonth,
                         ])
                     runs[run.number] = db.lastInsertedRowID
                 }

@@ -123,7 +123,7 @@ extension PostgreSQLStore: CopyableStore {
                         """,
                         [pipeline, run.number, run.start.runID, run.start.startedAt, end?.finishedAt, host, run.start.pid,
                          run.start.pipelineSHA256, run.start.jianfuVersion, run.start.asOf, run.outcome.rawValue, end?.exitCode,
-                         end?.message, end?.sourcesRead, end?.rowsRead, end?.rowsRejected, end?.cellsRejected, end?.observations,
+                         end?.message, end?.sourcesRead, end?.quality.rowsRead, end?.quality.rowsRejected, end?.quality.cellsRejected, end?.quality.observations,
                          end?.corrections, end?.latestMonth])
                 }
                 var metrics: [String: Int32] = [:]
