@@ -89,12 +89,6 @@ package struct CSVRow {
         out.write(value)
     }
 
-    /// Several cells already spelled for CSV, commas included (`a,b,c`).
-    package mutating func formatted(bytes: [UInt8]) {
-        separate()
-        out.write(bytes: bytes)
-    }
-
     /// A number as `NumberFormat.format` spells it; empty when missing.
     package mutating func number(_ value: Double?) {
         separate()
