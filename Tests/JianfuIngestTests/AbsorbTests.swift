@@ -6,17 +6,7 @@ import Testing
 /// go in as one sequential pass would have put them (SPEC §5), or the merge is refused.
 @Suite("ObservationTable.absorb") struct AbsorbTests {
     static let metrics = [Metric(id: "documents"), Metric(id: "survey", direction: .up, aggregate: .mean)]
-
-    /// Every (unit, metric, ordinal, value, line) of a table, in a comparable form.
-    func contents(_ table: ObservationTable) -> [String] {
-        var lines: [String] = []
-        for u in 0..<table.unitCount {
-            for m in table.metrics.indices {
-                for e in table.series[m][u] { lines.append("\(table.unitID(Int32(u))) \(m) \(e.ordinal) \(e.value) \(e.line)") }
-            }
-        }
-        return lines
-    }
+    typealias Entry = ObservationTable.Entry
 
     @Test func absorbCountsTheValuesOfOtherSourcesItReplaces() {
         var table = ObservationTable(metrics: Self.metrics)
@@ -29,7 +19,8 @@ import Testing
         _ = later.insert(metric: 1, unit: la, ordinal: 10, value: 6, source: 1, line: 8)  // new key
         let replaced = table.absorb(later, source: 1, unitMap: [a], lineOffset: 0)
         #expect(replaced == 1)
-        #expect(contents(table) == ["a 0 10 5.0 7", "a 0 11 2.0 3", "a 1 10 6.0 8"])
+        #expect(table.series[0][Int(a)] == [Entry(ordinal: 10, line: 7, source: 1, value: 5), Entry(ordinal: 11, line: 3, source: 0, value: 2)])
+        #expect(table.series[1][Int(a)] == [Entry(ordinal: 10, line: 8, source: 1, value: 6)])
     }
 
     @Test func absorbMapsUnitsShiftsLinesAndRefusesAClash() {
@@ -43,13 +34,16 @@ import Testing
         let map = [merged.unitIndex("b"), merged.unitIndex("a")]
         let absorbed = merged.absorb(second, source: 3, unitMap: map, lineOffset: 100)
         #expect(absorbed == 0)
-        #expect(contents(merged) == ["a 0 10 1.0 2", "a 1 41 3.0 103", "b 0 40 2.0 102"])
-        #expect(contents(first) == ["a 0 10 1.0 2"])   // the table absorbed into was a copy
+        let (a, b) = (Int(merged.unitIndex("a")), Int(merged.unitIndex("b")))
+        #expect(merged.series[0][a] == [Entry(ordinal: 10, line: 2, source: 3, value: 1)])
+        #expect(merged.series[1][a] == [Entry(ordinal: 41, line: 103, source: 3, value: 3)])
+        #expect(merged.series[0][b] == [Entry(ordinal: 40, line: 102, source: 3, value: 2)])
+        #expect(merged.series[1][b].isEmpty)
+        #expect(first.unitCount == 1 && first.series[0][0] == [Entry(ordinal: 10, line: 2, source: 3, value: 1)])   // a copy
         // The same key of the same source in both: refused.
         var clash = ObservationTable(metrics: Self.metrics)
         _ = clash.insert(metric: 0, unit: clash.unitIndex("a"), ordinal: 10, value: 7, source: 3, line: 2)
-        let a = merged.unitIndex("a")
-        let refused = merged.absorb(clash, source: 3, unitMap: [a], lineOffset: 0)
+        let refused = merged.absorb(clash, source: 3, unitMap: [Int32(a)], lineOffset: 0)
         #expect(refused == nil)
     }
 }
