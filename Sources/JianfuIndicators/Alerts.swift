@@ -36,7 +36,7 @@ package enum Alerts {
                 }
             }
             if let staleAfter = settings.staleAfter, !unit.isRollup {
-                let silent = unit.lastReportedMonth.map { windows.evaluation.last - $0 }
+                let silent = unit.lastReportedMonth.map { windows.current.last - $0 }
                 if silent == nil || silent! >= staleAfter {
                     alerts.append(Alert(unitIndex: u, metricIndex: nil, rule: .stale, value: silent.map(Double.init), threshold: Double(staleAfter)))
                 }

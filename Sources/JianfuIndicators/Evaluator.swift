@@ -14,7 +14,7 @@ package enum Evaluator {
         let access = Evaluation.SeriesAccess(table: dense, rollups: .concurrentMap(count: metrics.count, blocks: metrics.count) { m in
             RollUp.series(of: metrics[m], leaves: { dense.entries(metric: m, unit: $0) }, unitCount: dense.unitCount, hierarchy: hierarchy)
         })
-        let end = windows.evaluation.last
+        let end = windows.current.last
         let perUnit = [(rows: [MetricIndicators], lastReported: Int?)].concurrentMap(count: units.count) { u in
             let override = settings.override(for: units[u].category)
             var rows: [MetricIndicators] = []
@@ -25,7 +25,7 @@ package enum Evaluator {
                 let rebound = Rebound(series, metric: metric, windowEnd: end, rule: settings.rebound)
                 rows.append(MetricIndicators(
                     baseline: Level(series, over: windows.baseline.ordinals(at: g)),
-                    current: Level(series, over: windows.evaluation.ordinals(at: g)),
+                    current: Level(series, over: windows.current.ordinals(at: g)),
                     prior: Level(series, over: windows.prior.ordinals(at: g)),
                     rule: override.rule(for: metric), rebound: rebound, direction: metric.direction,
                     bulletin: BulletinFigures.applies(to: metric) ? BulletinFigures(series, bulletinMonth: end) : nil))

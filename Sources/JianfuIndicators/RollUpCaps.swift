@@ -20,7 +20,7 @@ enum RollUpCaps {
                 return true
             }
             guard !rollups.isEmpty else { continue }
-            let window = windows.evaluation.ordinals(at: metric.granularity)
+            let window = windows.current.ordinals(at: metric.granularity)
             // Subtree counts in post-order: each unit after all of its descendants.
             var counts = [UnitsWithinCap](repeating: UnitsWithinCap(), count: units.count)
             for u in hierarchy.postOrder {

@@ -2,7 +2,8 @@ import JianfuModel
 
 /// The three windows of a run (SPEC §3 "Windows"), in months.
 package struct Windows: Sendable, Equatable {
-    package let evaluation: MonthWindow
+    /// The evaluation window: its level is an indicator's `current` (SPEC §3).
+    package let current: MonthWindow
     package let baseline: MonthWindow
     /// Always the evaluation window one year back; it carries 只减不增.
     package let prior: MonthWindow
@@ -19,13 +20,18 @@ package struct Windows: Sendable, Equatable {
             guard let end = settings.asOf ?? latestMonth else { return nil }
             evaluation = MonthWindow(months: count, endingAt: end)
         }
-        self.evaluation = evaluation
+        current = evaluation
         prior = evaluation.previousYear
         switch settings.baseline {
         case .window(let window): baseline = window
         case .previousYear: baseline = evaluation.previousYear
         }
     }
+
+    /// The evaluation window by its former name, for the files not yet moved to `current`
+    /// (ReportWriter.swift, PipelineRunner.swift, StoreRun.swift, changed on other branches):
+    /// to be removed once they are.
+    package var evaluation: MonthWindow { current }
 
     /// The latest month with data in `table` (see `init`).
     package static func latestMonth(in table: ObservationTable) -> Int? {

@@ -15,18 +15,19 @@ package struct ObservationReader: Sendable {
     package let sourceIndex: UInt16
     /// When units are declared, a row for any other unit is rejected.
     package let unitsDeclared: Bool
-    /// Month ordinal of the latest month a period may reach; later ones are rejected.
-    package let latestMonth: Int
+    /// Month ordinal of the current month, the run's "now": a period starting after it is in
+    /// the future and rejected.
+    package let currentMonth: Int
     /// Threads to use for a large file; 1 reads sequentially.
     package var threads: Int
     /// Files smaller than this are read sequentially: threads would not pay.
     package var parallelMinimumSize = 16 << 20
 
-    package init(spec: SourceSpec, sourceIndex: UInt16, unitsDeclared: Bool, latestMonth: Int, threads: Int? = nil) {
+    package init(spec: SourceSpec, sourceIndex: UInt16, unitsDeclared: Bool, currentMonth: Int, threads: Int? = nil) {
         self.spec = spec
         self.sourceIndex = sourceIndex
         self.unitsDeclared = unitsDeclared
-        self.latestMonth = latestMonth
+        self.currentMonth = currentMonth
         self.threads = threads ?? ProcessInfoCores.active
     }
 

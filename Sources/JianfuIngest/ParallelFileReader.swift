@@ -17,10 +17,11 @@ import JianfuModel
 ///   Otherwise `read` returns `nil` and the caller reads sequentially.
 /// - Each stretch counts its lines from 1; lines and rejections are shifted by the lines of
 ///   the stretches before it.
-/// - Each stretch inserts into its own copy of the table. Merging in stretch order (one pass
-///   over each later stretch's grid, `ObservationTable.absorb`) reproduces the sequential
-///   outcome unless a key of this source occurs in two stretches (the first occurrence must win
-///   and the second be rejected with its row's text): then `read` returns `nil` too.
+/// - Each stretch inserts into its own copy of the table. Merging in stretch order (each value
+///   of a later stretch inserted into the first's table, `ObservationTable.absorb`) reproduces
+///   the sequential outcome unless a key of this source occurs in two stretches (the first
+///   occurrence must win and the second be rejected with its row's text): then `read` returns
+///   `nil` too.
 /// - A record that outgrows the scanner's limit (a stray quote) is the source's fault only in
 ///   stretch 0; a later stretch may have begun inside a quoted field, so there it makes `read`
 ///   return `nil` and the sequential pass decides.

@@ -24,7 +24,7 @@ struct RowIngestor {
     let spec: SourceSpec
     let sourceIndex: UInt16
     let unitsDeclared: Bool
-    let latestMonth: Int
+    let currentMonth: Int
     let columns: Columns
     let metrics: [Metric]
     private let metricNames: [([UInt8], [UInt8])]
@@ -56,7 +56,7 @@ struct RowIngestor {
         spec = reader.spec
         sourceIndex = reader.sourceIndex
         unitsDeclared = reader.unitsDeclared
-        latestMonth = reader.latestMonth
+        currentMonth = reader.currentMonth
         self.columns = columns
         metrics = table.metrics
         metricNames = table.metrics.map { (Array($0.id.utf8), Array($0.label.utf8)) }
@@ -273,8 +273,8 @@ struct RowIngestor {
             return .failure(PeriodFailure(problem: .wrongGranularity(
                 Self.text(raw), found: period.granularity, metric: metrics[m].id, expected: granularities[m])))
         }
-        guard period.firstMonthOrdinal <= latestMonth else {
-            return .failure(PeriodFailure(problem: .futurePeriod(Self.text(raw), period: period, currentMonth: Period(.month, ordinal: latestMonth))))
+        guard period.firstMonthOrdinal <= currentMonth else {
+            return .failure(PeriodFailure(problem: .futurePeriod(Self.text(raw), period: period, currentMonth: Period(.month, ordinal: currentMonth))))
         }
         return .success(Int32(period.ordinal))
     }

@@ -11,7 +11,8 @@
 /// anything. Unit-major input is correct too, only slower. Whether a cell holds a value is
 /// kept in a bitmap beside the cells (missing is missing, never zero).
 ///
-/// Evaluation reads unit by unit; `snapshot()` transposes once into `DenseSeries`.
+/// Evaluation reads unit by unit; `denseSeries(metric:)` transposes a metric once into
+/// `DenseSeries` (evaluation does so for every metric at once, `snapshot()` in JianfuIndicators).
 package struct ObservationTable: Sendable {
     /// One value of a series, with where it came from (for duplicate and override accounting).
     package struct Entry: Sendable, Equatable {
@@ -210,67 +211,6 @@ package struct ObservationTable: Sendable {
         return .overrode
     }
 
-    /// Moves into this table every value that `source` gave in `other`, a table filled on
-    /// another thread: from a later stretch of the same file (`ParallelFileReader`) or from the
-    /// other half of a source's metrics in the store (`SQLiteStore.load`). `unitMap[u]` is this
-    /// table's index of `other`'s unit `u`, and `lineOffset` is added to every line. Cells of
-    /// other sources in `other` are skipped (this table has them already). Returns how many of
-    /// this table's values of other sources were replaced (overrides, SPEC §5); `nil`, with this
-    /// table partly filled, when a key of `source` is in both: the caller then discards it.
-    ///
-    /// One pass over the periods `other` holds values in, in storage order, instead of an
-    /// `insert` per value; this grid widens once.
-    package mutating func absorb(_ other: ObservationTable, source: UInt16, unitMap: [Int32], lineOffset: Int) -> Int? {
-        precondition(other.metrics.count == metrics.count && other.grids.count == grids.count)
-        let units = min(other.units.count, unitMap.count)
-        var replaced = 0
-        for g in grids.indices {
-            let from = other.grids[g]
-            guard from.span > 0, units > 0 else { continue }
-            // The periods `other` holds anything in, so the slack of its grid is not copied.
-            guard let first = (0..<from.span).first(where: from.rowHasValues),
-                  let last = (0..<from.span).last(where: from.rowHasValues) else { continue }
-            if grids[g].span == 0 || Int(from.base) + first < Int(grids[g].base) { widen(g, toHold: Int(from.base) + first) }
-            if Int(from.base) + last >= Int(grids[g].base) + grids[g].span { widen(g, toHold: Int(from.base) + last) }
-            let width = from.width
-            let shift = Int(from.base) - Int(grids[g].base)
-            var clash = false
-            var grid = grids[g]
-            grids[g] = Grid(metrics: [])  // so `grid` is uniquely referenced while written
-            grid.makeUnique()
-            let cells = grid.cells.base
-            grid.occupied.withUnsafeMutableBufferPointer { occupied in
-                let capacity = grid.unitCapacity
-                for p in first...last where !clash && from.rowHasValues(p) {
-                    for u in 0..<units where !clash {
-                        let start = from.index(p, u, 0)
-                        for s in 0..<width {
-                            let index = start + s
-                            guard from.isOccupied(index) else { continue }
-                            var cell = from.cells.base[index]
-                            guard cell.source == source else { continue }
-                            let to = ((p + shift) * capacity + Int(unitMap[u])) * width + s
-                            let bit: UInt64 = 1 << UInt64(to & 63)
-                            if occupied[to >> 6] & bit != 0 {
-                                if cells[to].source == source {
-                                    clash = true
-                                    break
-                                }
-                                replaced += 1
-                            }
-                            occupied[to >> 6] |= bit
-                            cell.line = UInt32(truncatingIfNeeded: Int(cell.line) + lineOffset)
-                            cells[to] = cell
-                        }
-                    }
-                }
-            }
-            grids[g] = grid
-            if clash { return nil }
-        }
-        return replaced
-    }
-
     /// Leaves out every value of a period that starts after month `month` (`--as-of`): the
     /// bitmap words of those period rows are cleared, so the cells, shared with any copy of the
     /// table, are not touched and nothing is copied but the bitmap.
@@ -360,9 +300,19 @@ package struct ObservationTable: Sendable {
 
     /// The ordinal of the latest value of `metric` for any unit, or `nil`.
     package func latestOrdinal(metric: Int) -> Int32? {
+        firstOrdinal(metric: metric, rows: stride(from: grids[place[metric].grid].span - 1, through: 0, by: -1))
+    }
+
+    /// The ordinal of the earliest value of `metric` for any unit, or `nil`.
+    package func earliestOrdinal(metric: Int) -> Int32? {
+        firstOrdinal(metric: metric, rows: 0..<grids[place[metric].grid].span)
+    }
+
+    /// The ordinal of the first of period rows `rows` that holds a value of `metric`.
+    private func firstOrdinal(metric: Int, rows: some Sequence<Int>) -> Int32? {
         let (g, slot) = place[metric]
         let grid = grids[g]
-        for p in stride(from: grid.span - 1, through: 0, by: -1) where grid.rowHasValues(p) {
+        for p in rows where grid.rowHasValues(p) {
             for u in 0..<min(units.count, grid.unitCapacity) where grid.isOccupied(grid.index(p, u, slot)) {
                 return grid.base + Int32(p)
             }
@@ -370,33 +320,32 @@ package struct ObservationTable: Sendable {
         return nil
     }
 
-    /// Every value, transposed unit by unit for evaluation (see `DenseSeries`).
-    package func snapshot() -> DenseSeries {
-        DenseSeries(metrics: .concurrentMap(count: metrics.count, blocks: metrics.count) { m in
-            let (g, slot) = place[m]
-            let grid = grids[g]
-            let units = min(self.units.count, grid.unitCapacity)
-            // Only the periods that hold a value: a stray 1900-01 adds one column, not 124 years.
-            let rows = (0..<grid.span).filter(grid.rowHasValues)
-            var values = [Double](repeating: .nan, count: units * rows.count)
-            // Blocked transpose: a tile of periods × units at a time, so both sides stay in cache.
-            let tile = 64
-            values.withUnsafeMutableBufferPointer { out in
-                let cells = grid.cells.base
-                for k0 in stride(from: 0, to: rows.count, by: tile) {
-                    for u0 in stride(from: 0, to: units, by: tile) {
-                        for k in k0..<min(k0 + tile, rows.count) {
-                            let p = rows[k]
-                            for u in u0..<min(u0 + tile, units) {
-                                let index = grid.index(p, u, slot)
-                                if grid.isOccupied(index) { out[u * rows.count + k] = cells[index].value }
-                            }
+    /// The values of `metric` transposed unit by unit for evaluation (see `DenseSeries`;
+    /// evaluation transposes the metrics on every core, `ObservationTable.snapshot()`).
+    package func denseSeries(metric m: Int) -> DenseSeries.Metric {
+        let (g, slot) = place[m]
+        let grid = grids[g]
+        let units = min(self.units.count, grid.unitCapacity)
+        // Only the periods that hold a value: a stray 1900-01 adds one column, not 124 years.
+        let rows = (0..<grid.span).filter(grid.rowHasValues)
+        var values = [Double](repeating: .nan, count: units * rows.count)
+        // Blocked transpose: a tile of periods × units at a time, so both sides stay in cache.
+        let tile = 64
+        values.withUnsafeMutableBufferPointer { out in
+            let cells = grid.cells.base
+            for k0 in stride(from: 0, to: rows.count, by: tile) {
+                for u0 in stride(from: 0, to: units, by: tile) {
+                    for k in k0..<min(k0 + tile, rows.count) {
+                        let p = rows[k]
+                        for u in u0..<min(u0 + tile, units) {
+                            let index = grid.index(p, u, slot)
+                            if grid.isOccupied(index) { out[u * rows.count + k] = cells[index].value }
                         }
                     }
                 }
             }
-            return DenseSeries.Metric(ordinals: rows.map { grid.base + Int32($0) }, values: values)
-        }, unitCount: units.count)
+        }
+        return DenseSeries.Metric(ordinals: rows.map { grid.base + Int32($0) }, values: values)
     }
 
     /// Index of the first entry with `ordinal >= target`.
@@ -428,6 +377,11 @@ package struct DenseSeries: Sendable {
 
     package let metrics: [Metric]
     package let unitCount: Int
+
+    package init(metrics: [Metric], unitCount: Int) {
+        self.metrics = metrics
+        self.unitCount = unitCount
+    }
 
     /// Calls `body` with each (ordinal, value) of `unit` for `metric`, in period order.
     @inlinable

@@ -62,7 +62,7 @@ package struct Ingestion: Sendable {
     /// are not CSV there.
     static func reader(_ spec: SourceSpec, index: Int, unitsDeclared: Bool, latestMonth: Int) -> ObservationReader {
         ObservationReader(
-            spec: spec, sourceIndex: UInt16(index), unitsDeclared: unitsDeclared, latestMonth: latestMonth,
+            spec: spec, sourceIndex: UInt16(index), unitsDeclared: unitsDeclared, currentMonth: latestMonth,
             threads: spec.filePath == nil ? 1 : nil)
     }
 

@@ -21,7 +21,7 @@ struct LedgerStage {
     /// The ledger of `evaluation`'s alerts against the store's earlier bulletins; without a
     /// store (`state: none`) there is no history and every alert is `new`, said once in the log.
     func ledger(_ evaluation: Evaluation, store: (any ObservationStore)?) throws -> RectificationLedger.Result {
-        let month = evaluation.windows.evaluation.last
+        let month = evaluation.windows.current.last
         let keys = RectificationLedger.keys(of: evaluation)
         guard let store else {
             if !keys.isEmpty {
@@ -47,7 +47,7 @@ struct LedgerStage {
         let alerts = RectificationLedger.keys(of: evaluation).map {
             StoredAlert(unitID: $0.unitID, metric: $0.metric, rule: $0.rule.rawValue)
         }
-        try store.recordBulletin(pipeline: pipeline, month: evaluation.windows.evaluation.last, alerts: alerts, run: run)
+        try store.recordBulletin(pipeline: pipeline, month: evaluation.windows.current.last, alerts: alerts, run: run)
     }
 
     /// The values run `run` replaced, named in the log (the first few).

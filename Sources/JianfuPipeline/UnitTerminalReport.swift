@@ -34,7 +34,7 @@ struct UnitTerminalReport {
         facts.append("减负责任人 " + (unit.unit.responsible.isEmpty ? "未填报" : shown(unit.unit.responsible)))
         lines.append(facts.joined(separator: " · "))
         let issue = inspection.run.issue(evaluation).map { "\($0) · " } ?? ""
-        lines.append(style.dim(issue + "评估期 \(windows.evaluation.firstMonth)..\(windows.evaluation.lastMonth) · 基线 \(windows.baseline.firstMonth)..\(windows.baseline.lastMonth) · 同比 \(windows.prior.firstMonth)..\(windows.prior.lastMonth)"))
+        lines.append(style.dim(issue + "评估期 \(windows.current.firstMonth)..\(windows.current.lastMonth) · 基线 \(windows.baseline.firstMonth)..\(windows.baseline.lastMonth) · 同比 \(windows.prior.firstMonth)..\(windows.prior.lastMonth)"))
         lines.append("")
 
         // Composite, grade, rank.
@@ -53,7 +53,7 @@ struct UnitTerminalReport {
         lines.append("")
 
         // Indicators.
-        let end = windows.evaluation.last
+        let end = windows.current.last
         let granularities = Set(evaluation.metrics.map(\.granularity))
         let sparkTitle = "近\(Self.sparklinePeriods)期" + (granularities == [.month]
             ? " \(Period(.month, ordinal: end - Self.sparklinePeriods + 1))..\(Period(.month, ordinal: end))" : "")

@@ -27,7 +27,7 @@ package struct ValidationSummary {
             }
         }
         if let windows = Windows(settings: config.settings, latestMonth: Windows.latestMonth(in: ingestion.table)) {
-            lines.append("windows: evaluation \(windows.evaluation), baseline \(windows.baseline), prior \(windows.prior)")
+            lines.append("windows: evaluation \(windows.current), baseline \(windows.baseline), prior \(windows.prior)")
         } else {
             lines.append("windows: none (no observations)")
         }

@@ -14,12 +14,10 @@ package struct AlertsCSVWriter: ReportWriter {
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
-        out.write(bytes: CSVOutput.byteOrderMark)
-        CSVOutput.row(Self.header, to: out)
         let ledger = LedgerView(run.ledger, evaluation: evaluation)
-        for (a, alert) in evaluation.alerts.enumerated() {
+        CSVOutput.write(header: Self.header, rows: evaluation.alerts.enumerated(), to: out) { line, numbered in
+            let (a, alert) = numbered
             let unit = evaluation.units[alert.unitIndex].unit
-            var line = CSVRow(out)
             line.text(unit.id)
             line.text(unit.name)
             line.text(unit.responsible)
@@ -28,11 +26,9 @@ package struct AlertsCSVWriter: ReportWriter {
             line.number(alert.value)
             line.number(alert.threshold)
             Self.ledgerCells(ledger.entry(ofAlert: a), into: &line)
-            line.end()
         }
-        for entry in ledger.resolved {
+        CSVOutput.rows(ledger.resolved, to: out) { line, entry in
             let unit = ledger.unit(entry.key.unitID)
-            var line = CSVRow(out)
             line.text(entry.key.unitID)
             line.text(unit?.name ?? "")
             line.text(unit?.responsible ?? "")
@@ -41,7 +37,6 @@ package struct AlertsCSVWriter: ReportWriter {
             line.number(nil)
             line.number(nil)
             Self.ledgerCells(entry, into: &line)
-            line.end()
         }
     }
 

@@ -52,11 +52,33 @@ package enum CSVOutput {
         return bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
     }
 
-    /// Writes one row of already formatted cells (headers).
-    package static func row(_ cells: [String], to out: OutputBuffer) {
+    /// A whole CSV file as jianfu writes every one (SPEC §6): `start`, then `rows`.
+    package static func write<Elements: Sequence>(
+        header: [String], rows elements: Elements, to out: OutputBuffer, _ cells: (inout CSVRow, Elements.Element) -> Void
+    ) {
+        start(header, to: out)
+        rows(elements, to: out, cells)
+    }
+
+    /// The start of a CSV file: the byte order mark, then the header (names already spelled
+    /// for CSV).
+    package static func start(_ header: [String], to out: OutputBuffer) {
+        out.write(bytes: byteOrderMark)
         var row = CSVRow(out)
-        for cell in cells { row.formatted(cell) }
+        for name in header { row.formatted(name) }
         row.end()
+    }
+
+    /// A row per element of `elements`: `cells` writes the element's cells in column order,
+    /// and each row is ended with a LF.
+    package static func rows<Elements: Sequence>(
+        _ elements: Elements, to out: OutputBuffer, _ cells: (inout CSVRow, Elements.Element) -> Void
+    ) {
+        for element in elements {
+            var row = CSVRow(out)
+            cells(&row, element)
+            row.end()
+        }
     }
 }
 
@@ -87,12 +109,6 @@ package struct CSVRow {
     package mutating func formatted(_ value: String) {
         separate()
         out.write(value)
-    }
-
-    /// Several cells already spelled for CSV, commas included (`a,b,c`).
-    package mutating func formatted(bytes: [UInt8]) {
-        separate()
-        out.write(bytes: bytes)
     }
 
     /// A number as `NumberFormat.format` spells it; empty when missing.

@@ -12,10 +12,7 @@ package struct CorrectionsCSVWriter: ReportWriter {
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
-        out.write(bytes: CSVOutput.byteOrderMark)
-        CSVOutput.row(Self.header, to: out)
-        for c in run.replacedValues {
-            var line = CSVRow(out)
+        CSVOutput.write(header: Self.header, rows: run.replacedValues, to: out) { line, c in
             line.text(c.unitID)
             line.text(c.metric)
             line.formatted(c.period.description)
@@ -24,7 +21,6 @@ package struct CorrectionsCSVWriter: ReportWriter {
             line.text(c.source)
             line.integer(c.line)
             line.integer(Int(c.run))
-            line.end()
         }
     }
 }

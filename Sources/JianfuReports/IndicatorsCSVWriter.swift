@@ -14,14 +14,13 @@ package struct IndicatorsCSVWriter: ReportWriter {
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
-        out.write(bytes: CSVOutput.byteOrderMark)
-        CSVOutput.row(Self.header, to: out)
+        CSVOutput.start(Self.header, to: out)
         for unit in evaluation.units {
             // id, name, category, rollup: the same for the unit's rows, spelled once.
             let prefix = [CSVOutput.text(unit.unit.id), CSVOutput.text(unit.unit.name), CSVOutput.text(unit.unit.category),
                           NumberFormat.format(unit.isRollup)].joined(separator: ",")
-            for (metric, row) in zip(evaluation.metrics, unit.metrics) {
-                var line = CSVRow(out)
+            CSVOutput.rows(zip(evaluation.metrics, unit.metrics), to: out) { line, pair in
+                let (metric, row) = pair
                 line.formatted(prefix)
                 line.text(metric.id)
                 line.number(row.baseline)
@@ -43,7 +42,6 @@ package struct IndicatorsCSVWriter: ReportWriter {
                 line.integer(figures?.ytdMonths)
                 line.number(figures?.ytdPrior)
                 line.number(figures?.ytdRate)
-                line.end()
             }
         }
     }

@@ -16,10 +16,7 @@ package struct RejectedCSVWriter: ReportWriter {
 
     /// Written without an evaluation too: a run stopped by the data-quality gate still says why.
     package static func write(_ rejections: [Rejection], to out: OutputBuffer) {
-        out.write(bytes: CSVOutput.byteOrderMark)
-        CSVOutput.row(header, to: out)
-        for r in rejections {
-            var line = CSVRow(out)
+        CSVOutput.write(header: header, rows: rejections, to: out) { line, r in
             line.text(r.source)
             line.integer(r.line)
             line.text(r.field)
@@ -27,7 +24,6 @@ package struct RejectedCSVWriter: ReportWriter {
             line.text(RejectionMessages.english(r))
             line.text(r.raw)
             line.formatted(r.problem.id)
-            line.end()
         }
     }
 }

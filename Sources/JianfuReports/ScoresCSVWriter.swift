@@ -8,10 +8,7 @@ package struct ScoresCSVWriter: ReportWriter {
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
-        out.write(bytes: CSVOutput.byteOrderMark)
-        CSVOutput.row(Self.header, to: out)
-        for unit in evaluation.units {
-            var line = CSVRow(out)
+        CSVOutput.write(header: Self.header, rows: evaluation.units, to: out) { line, unit in
             line.text(unit.unit.id)
             line.text(unit.unit.name)
             line.text(unit.unit.category)
@@ -20,7 +17,6 @@ package struct ScoresCSVWriter: ReportWriter {
             line.text(unit.grade?.name ?? "")
             line.integer(unit.rank)
             line.integer(unit.rebounds)
-            line.end()
         }
     }
 }

@@ -9,8 +9,7 @@ package struct SeriesCSVWriter: ReportWriter {
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
-        out.write(bytes: CSVOutput.byteOrderMark)
-        CSVOutput.row(Self.header, to: out)
+        CSVOutput.start(Self.header, to: out)
         // A line per observation, millions of them: each line is stored through a pointer in
         // one reservation, from the unit's and metric's bytes and the period's spelling made
         // once per period; only values that are neither whole nor short decimals go through a

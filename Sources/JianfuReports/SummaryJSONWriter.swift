@@ -14,7 +14,7 @@ package struct SummaryJSONWriter: ReportWriter {
         func window(_ w: MonthWindow) -> JSON {
             .object([("from", .string(w.firstMonth.description)), ("to", .string(w.lastMonth.description))])
         }
-        let bulletinMonth = windows.evaluation.lastMonth.description
+        let bulletinMonth = windows.current.lastMonth.description
         let metrics: [JSON] = headline.metrics.map { t in
             // SPEC §6: the `*_total` keys keep their names; for a mean metric they hold the mean
             // of the leaf units' levels (`aggregate` says which).
@@ -79,7 +79,7 @@ package struct SummaryJSONWriter: ReportWriter {
             ])),
             ("bulletin", Self.bulletin(evaluation, run: run)),
             ("windows", .object([
-                ("evaluation", window(windows.evaluation)), ("baseline", window(windows.baseline)), ("prior", window(windows.prior)),
+                ("evaluation", window(windows.current)), ("baseline", window(windows.baseline)), ("prior", window(windows.prior)),
             ])),
             ("units", .object([
                 ("total", .int(evaluation.units.count)), ("leaves", .int(headline.leafUnits)), ("rollups", .int(headline.rollupUnits)),
@@ -106,7 +106,7 @@ package struct SummaryJSONWriter: ReportWriter {
     static func bulletin(_ evaluation: Evaluation, run: RunInfo) -> JSON {
         .object([
             ("issue", run.issue(evaluation).map { .int($0.value) } ?? .null),
-            ("month", .string(evaluation.windows.evaluation.lastMonth.description)),
+            ("month", .string(evaluation.windows.current.lastMonth.description)),
             ("first_issue", run.bulletin.firstIssue.map { .string($0.description) } ?? .null),
             ("issuer", run.bulletin.issuer.map(JSON.string) ?? .null),
             ("issued_at_local", .string(run.issuedAt.iso8601)),

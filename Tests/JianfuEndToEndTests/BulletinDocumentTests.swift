@@ -71,20 +71,12 @@ import Testing
         let (dir, result) = try DemoTests.runDemo()
         defer { dir.remove() }
         try #require(result.status == 0, "\(result.stderr)")
-        let pdfDir = dir.file("pdf")
-        let convert = try runProcess(
-            URL(fileURLWithPath: "/usr/bin/soffice"),
-            ["--headless", "-env:UserInstallation=file://\(dir.file("lo-profile").path)",
-             "--convert-to", "pdf", "--outdir", pdfDir.path, dir.file("out/bulletin.docx").path],
-            timeLimit: 180)
-        try #require(convert.status == 0, "soffice: \(convert.stdout) \(convert.stderr)")
-        let pdf = pdfDir.appendingPathComponent("bulletin.pdf")
-        let text = try runProcess(URL(fileURLWithPath: "/usr/bin/pdftotext"), ["-layout", pdf.path, "-"])
-        try #require(text.status == 0, "pdftotext: \(text.stderr)")
-        #expect(text.stdout.contains("基层减负工作情况的通报"), "\(text.stdout.prefix(500))")
-        #expect(text.stdout.contains("一、总体情况"))
+        let pdf = try convertWithLibreOffice(dir.file("out/bulletin.docx"), in: dir)
+        let text = try pdfText(pdf)
+        #expect(text.contains("基层减负工作情况的通报"), "\(text.prefix(500))")
+        #expect(text.contains("一、总体情况"))
         // Page numbers as `— N —` (pdftotext may drop the spaces).
-        #expect(text.stdout.replacingOccurrences(of: " ", with: "").contains("—1—"), "a page number in the footer")
+        #expect(text.replacingOccurrences(of: " ", with: "").contains("—1—"), "a page number in the footer")
         let info = try runProcess(URL(fileURLWithPath: "/usr/bin/pdfinfo"), [pdf.path])
         #expect(info.stdout.contains("A4") || info.stdout.contains("595.") , "\(info.stdout)")
     }

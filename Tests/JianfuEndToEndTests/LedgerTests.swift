@@ -22,18 +22,10 @@ import Testing
 
         """
 
-    static let units = """
-        unit_id,name,category,parent_id,responsible
-        U1,甲村,village,,张三
-        U2,乙村,village,,李四
-
-        """
+    static let units = twoVillages
 
     static func setUp(state: String? = nil) throws -> (TempDir, URL) {
-        let dir = try TempDir()
-        try dir.write("units.csv", units)
-        try dir.write("counts.csv", counts)
-        let pipeline = """
+        try TempDir.withPipeline("""
             name: 台账
             sources:
               - {name: units, kind: units, path: units.csv}
@@ -45,8 +37,7 @@ import Testing
             rebound: {threshold: 100}
             outputs: {dir: out, formats: [csv, html, bulletin]}
             \(state.map { "state: \($0)" } ?? "")
-            """
-        return (dir, try dir.write("p.yml", pipeline))
+            """, files: ["units.csv": units, "counts.csv": counts])
     }
 
     @discardableResult

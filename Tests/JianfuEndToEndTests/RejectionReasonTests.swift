@@ -18,18 +18,10 @@ import Testing
 
         """
 
-    static let units = """
-        unit_id,name,category,parent_id,responsible
-        U1,甲村,village,,张三
-        U2,乙村,village,,李四
-
-        """
+    static let units = twoVillages
 
     static func setUp(state: String) throws -> (TempDir, URL) {
-        let dir = try TempDir()
-        try dir.write("units.csv", units)
-        try dir.write("counts.csv", counts)
-        let pipeline = try dir.write("p.yml", """
+        try TempDir.withPipeline("""
             name: 试点
             sources:
               - {name: units, kind: units, path: units.csv}
@@ -42,8 +34,7 @@ import Testing
             outputs: {dir: out, formats: [csv, html, xlsx]}
             state: \(state)
 
-            """)
-        return (dir, pipeline)
+            """, files: ["units.csv": units, "counts.csv": counts])
     }
 
     static let period = "统计期 '2019-13' 无效（应为 2024-03 这样的月份）"

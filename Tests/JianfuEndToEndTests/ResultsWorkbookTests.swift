@@ -171,21 +171,12 @@ import Testing
         let (dir, result) = try DemoTests.runDemo()
         defer { dir.remove() }
         try #require(result.status == 0, "\(result.stderr)")
-        let pdfDir = dir.file("pdf")
-        let convert = try runProcess(
-            URL(fileURLWithPath: "/usr/bin/soffice"),
-            ["--headless", "-env:UserInstallation=file://\(dir.file("lo-profile").path)",
-             "--convert-to", "pdf", "--outdir", pdfDir.path, dir.file("out/jianfu.xlsx").path],
-            timeLimit: 180)
-        try #require(convert.status == 0, "soffice: \(convert.stdout) \(convert.stderr)")
-        let pdf = pdfDir.appendingPathComponent("jianfu.pdf")
-        let text = try runProcess(URL(fileURLWithPath: "/usr/bin/pdftotext"), ["-layout", pdf.path, "-"])
-        try #require(text.status == 0, "pdftotext: \(text.stderr)")
+        let text = try pdfText(convertWithLibreOffice(dir.file("out/jianfu.xlsx"), in: dir))
         // Headers and values of each sheet reach the PDF: 总体情况's and 指标's headers, a unit,
         // a rate as a percentage with one decimal.
         for word in ["本期水平", "减少率", "县教育局", "综合得分", "预警规则", "原始行"] {
-            #expect(text.stdout.contains(word), "PDF lacks \(word)")
+            #expect(text.contains(word), "PDF lacks \(word)")
         }
-        #expect(text.stdout.range(of: #"\d+\.\d%"#, options: .regularExpression) != nil, "a rate as 0.0%")
+        #expect(text.range(of: #"\d+\.\d%"#, options: .regularExpression) != nil, "a rate as 0.0%")
     }
 }

@@ -124,10 +124,8 @@ import Testing
     }
 
     static func setUp(state: String = "s.sqlite") throws -> (TempDir, String) {
-        let dir = try TempDir()
-        try dir.write("units.csv", units)
-        try dir.write("counts.csv", counts)
-        return (dir, try dir.write("p.yml", pipeline(state: state)).path)
+        let (dir, pipeline) = try TempDir.withPipeline(pipeline(state: state), files: ["units.csv": units, "counts.csv": counts])
+        return (dir, pipeline.path)
     }
 
     static func sample(_ pipeline: String, _ arguments: [String], output: URL) throws -> (RunResult, [String]) {

@@ -20,12 +20,7 @@ import Testing
 
         """
 
-    static let units = """
-        unit_id,name,category,parent_id,responsible
-        U1,甲村,village,,张三
-        U2,乙村,village,,李四
-
-        """
+    static let units = twoVillages
 
     /// The next night's export holds the latest month only, and re-sends U1's 2019-02 with 5
     /// instead of 8.
@@ -56,10 +51,7 @@ import Testing
     static let tables = ["indicators.csv", "scores.csv", "series.csv", "alerts.csv", "rejected.csv"]
 
     static func setUp(state: String? = nil) throws -> (TempDir, URL) {
-        let dir = try TempDir()
-        try dir.write("units.csv", units)
-        try dir.write("counts.csv", counts)
-        return (dir, try dir.write("p.yml", pipeline(state: state)))
+        try TempDir.withPipeline(pipeline(state: state), files: ["units.csv": units, "counts.csv": counts])
     }
 
     static func sources(_ summary: [String: Any]) -> [[String: Any]] {

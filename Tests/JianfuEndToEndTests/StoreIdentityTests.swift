@@ -31,6 +31,27 @@ import Testing
         """
     }
 
+    /// A fresh folder holding `counts` as counts.csv and the pipeline storing in `state` as
+    /// p.yml, both in `folder` (`p/` for a store outside the pipeline's folder), the pipeline run
+    /// once, with success, unless `run` is false. The caller removes the folder.
+    static func setUp(state: String = ".jianfu/p.sqlite", counts: String = counts, folder: String = "", run: Bool = true)
+        throws -> (dir: TempDir, pipeline: URL)
+    {
+        let dir = try TempDir()
+        do {
+            try dir.write(folder + "counts.csv", counts)
+            let pipeline = try dir.write(folder + "p.yml", Self.pipeline(state: state))
+            if run {
+                let first = try Jianfu.run(["run", pipeline.path])
+                try #require(first.status == 0, "\(first)")
+            }
+            return (dir, pipeline)
+        } catch {
+            dir.remove()
+            throw error
+        }
+    }
+
     @Test("two pipelines on one SQLite file keep their own run log, sources and lock; neither evaluates the other's units")
     func anSQLiteStoreSharedByTwoPipelines() throws {
         let dir = try TempDir()
@@ -70,11 +91,8 @@ import Testing
 
     @Test("jianfu store check counts what the store holds, and a damaged slab is a problem (exit 1)")
     func storeCheckFindsADamagedSlab() throws {
-        let dir = try TempDir()
+        let (dir, pipeline) = try Self.setUp()
         defer { dir.remove() }
-        try dir.write("counts.csv", Self.counts)
-        let pipeline = try dir.write("p.yml", Self.pipeline(state: ".jianfu/p.sqlite"))
-        try #require(try Jianfu.run(["run", pipeline.path]).status == 0)
         let whole = try Jianfu.run(["store", "check", "-p", pipeline.path])
         #expect(whole.status == 0, "\(whole)")
         // counts.csv: U1 in 2018-01 and 2019-01 — two values, a slab each.
@@ -102,17 +120,15 @@ import Testing
 
     @Test("two spellings of café are two units, with and without the store, night after night")
     func idsThatDifferOnlyByNormalisationAreTwoUnitsEverywhere() throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        try dir.write("counts.csv", """
+        let (dir, stored) = try Self.setUp(counts: """
             unit_id,period,metric,value
             \(Self.nfc),2018-01,documents,10
             \(Self.nfc),2019-01,documents,5
             \(Self.nfd),2018-01,documents,20
             \(Self.nfd),2019-01,documents,10
 
-            """)
-        let stored = try dir.write("p.yml", Self.pipeline(state: ".jianfu/p.sqlite"))
+            """, run: false)
+        defer { dir.remove() }
         let stateless = try dir.write("none.yml", Self.pipeline(state: "none"))
 
         let none = try Jianfu.run(["run", stateless.path])
@@ -140,16 +156,13 @@ import Testing
 
     @Test("豈 U+8C48 arriving on a later night is a new unit, not a correction of 豈 U+F900")
     func aSecondSpellingOnALaterNightIsNotACorrection() throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        try dir.write("counts.csv", """
+        let (dir, pipeline) = try Self.setUp(counts: """
             unit_id,period,metric,value
             \(Self.compatibility),2018-01,documents,10
             \(Self.compatibility),2019-01,documents,5
 
             """)
-        let pipeline = try dir.write("p.yml", Self.pipeline(state: ".jianfu/p.sqlite"))
-        try #require(try Jianfu.run(["run", pipeline.path]).status == 0)
+        defer { dir.remove() }
 
         try dir.write("counts.csv", """
             unit_id,period,metric,value
@@ -179,13 +192,11 @@ import Testing
         """
 
     @Test func aLockFileJianfuDidNotWriteIsNeitherTruncatedNorUsed() throws {
-        let dir = try TempDir()
+        let (dir, pipeline) = try Self.setUp(state: "../notes.db", folder: "p/", run: false)
         defer { dir.remove() }
-        try dir.write("p/counts.csv", Self.counts)
         let notes = "buy milk\ncall the county office\n"
         // The run lock of p.yml on the store notes.db is notes.p.lock.
         try dir.write("notes.p.lock", notes)
-        let pipeline = try dir.write("p/p.yml", Self.pipeline(state: "../notes.db"))
 
         let result = try Jianfu.run(["run", pipeline.path])
         #expect(result.status == 1, "\(result)")
@@ -196,10 +207,8 @@ import Testing
     }
 
     @Test func aStoreNamedLikeItsLockFileIsRefused() throws {
-        let dir = try TempDir()
+        let (dir, pipeline) = try Self.setUp(state: "../s.lock", folder: "p/", run: false)
         defer { dir.remove() }
-        try dir.write("p/counts.csv", Self.counts)
-        let pipeline = try dir.write("p/p.yml", Self.pipeline(state: "../s.lock"))
 
         for _ in 0..<2 {
             let result = try Jianfu.run(["run", pipeline.path])
@@ -211,14 +220,11 @@ import Testing
     }
 
     @Test func aLockFileThatIsTheStoreItselfIsRefused() throws {
-        let dir = try TempDir()
+        let (dir, pipeline) = try Self.setUp(state: "s.sqlite")
         defer { dir.remove() }
-        try dir.write("counts.csv", Self.counts)
-        let pipeline = try dir.write("s.yml", Self.pipeline(state: "s.sqlite"))
-        try #require(try Jianfu.run(["run", pipeline.path]).status == 0)
-        // The lock file's name made to lead to the store.
-        try FileManager.default.removeItem(at: dir.file("s.lock"))
-        try FileManager.default.createSymbolicLink(atPath: dir.file("s.lock").path, withDestinationPath: "s.sqlite")
+        // The lock file's name (p.yml's lock on s.sqlite) made to lead to the store.
+        try FileManager.default.removeItem(at: dir.file("s.p.lock"))
+        try FileManager.default.createSymbolicLink(atPath: dir.file("s.p.lock").path, withDestinationPath: "s.sqlite")
         let before = try bytes(dir.file("s.sqlite"))
 
         let result = try Jianfu.run(["run", pipeline.path])
@@ -228,15 +234,13 @@ import Testing
     }
 
     @Test func anotherApplicationsDatabaseIsLeftAsItWas() throws {
-        let dir = try TempDir()
+        let (dir, pipeline) = try Self.setUp(state: "../other.db", folder: "p/", run: false)
         defer { dir.remove() }
-        try dir.write("p/counts.csv", Self.counts)
         let other = dir.file("other.db").path
         try DatabaseQueue(path: other).write { db in
             try db.execute(sql: "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('张三')")
         }
         let before = try bytes(dir.file("other.db"))
-        let pipeline = try dir.write("p/p.yml", Self.pipeline(state: "../other.db"))
 
         for command in [["run", pipeline.path], ["history", "-p", pipeline.path]] {
             let result = try Jianfu.run(command)
@@ -256,11 +260,8 @@ import Testing
 
     @Test("a store is marked with application_id 0x4A465354, and one written before the mark is recognised and marked")
     func storesAreMarkedAndOldStoresAreRecognised() throws {
-        let dir = try TempDir()
+        let (dir, pipeline) = try Self.setUp()
         defer { dir.remove() }
-        try dir.write("counts.csv", Self.counts)
-        let pipeline = try dir.write("p.yml", Self.pipeline(state: ".jianfu/p.sqlite"))
-        try #require(try Jianfu.run(["run", pipeline.path]).status == 0)
         let store = dir.file(".jianfu/p.sqlite").path
         // "JFST" in ASCII: 0x4A 0x46 0x53 0x54.
         let mark = 0x4A << 24 | 0x46 << 16 | 0x53 << 8 | 0x54
@@ -278,11 +279,8 @@ import Testing
     // MARK: Item 4: a granularity change drops stored values only when told
 
     @Test func aGranularityChangeIsRefusedUnlessDropStoredNamesTheMetric() throws {
-        let dir = try TempDir()
+        let (dir, pipeline) = try Self.setUp()
         defer { dir.remove() }
-        try dir.write("counts.csv", Self.counts)
-        let pipeline = try dir.write("p.yml", Self.pipeline(state: ".jianfu/p.sqlite"))
-        try #require(try Jianfu.run(["run", pipeline.path]).status == 0)
         let report = try bytes(dir.file("out/series.csv"))
         let store = dir.file(".jianfu/p.sqlite").path
         func stored() throws -> [String] {

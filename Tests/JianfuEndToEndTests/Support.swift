@@ -18,6 +18,15 @@ extension Jianfu {
     }
 }
 
+/// The units source of several tests: two villages without a parent, U1 甲村 (张三 responsible)
+/// and U2 乙村 (李四).
+let twoVillages = """
+    unit_id,name,category,parent_id,responsible
+    U1,甲村,village,,张三
+    U2,乙村,village,,李四
+
+    """
+
 /// Every file of a report folder, by name, with its bytes.
 func snapshot(_ folder: URL) throws -> [String: [UInt8]] {
     var files: [String: [UInt8]] = [:]

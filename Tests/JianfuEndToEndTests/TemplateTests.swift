@@ -202,16 +202,9 @@ import Testing
         let pipeline = try Self.pipeline(dir)
         let made = try Jianfu.run(["template", "-p", pipeline.path, "--period", "2025-01", "--dir", dir.file("tpl").path])
         try #require(made.status == 0, "\(made)")
-        let convert = try runProcess(
-            URL(fileURLWithPath: "/usr/bin/soffice"),
-            ["--headless", "-env:UserInstallation=file://\(dir.file("lo-profile").path)",
-             "--convert-to", "pdf", "--outdir", dir.file("pdf").path, dir.file("tpl/填报模板-2025-01.xlsx").path],
-            timeLimit: 180)
-        try #require(convert.status == 0, "soffice: \(convert.stdout) \(convert.stderr)")
-        let text = try runProcess(URL(fileURLWithPath: "/usr/bin/pdftotext"), ["-layout", dir.file("pdf/填报模板-2025-01.pdf").path, "-"])
-        try #require(text.status == 0, "pdftotext: \(text.stderr)")
-        #expect(text.stdout.contains("测试县 填报模板 2025-01"), "\(text.stdout)")
-        #expect(text.stdout.contains("测评满意度") && text.stdout.contains("桃园社区"), "\(text.stdout)")
+        let text = try pdfText(convertWithLibreOffice(dir.file("tpl/填报模板-2025-01.xlsx"), in: dir))
+        #expect(text.contains("测试县 填报模板 2025-01"), "\(text)")
+        #expect(text.contains("测评满意度") && text.contains("桃园社区"), "\(text)")
     }
 
     /// With `sheets: all` each township's sheet is named after it: the filled workbooks of two

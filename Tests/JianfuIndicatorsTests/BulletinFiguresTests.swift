@@ -34,7 +34,7 @@ import Testing
 
     @Test func unitFiguresByHand() throws {
         let e = try evaluation()
-        #expect(e.windows.evaluation.lastMonth.description == "2024-03")
+        #expect(e.windows.current.lastMonth.description == "2024-03")
         let v = try #require(try e.row("V", "documents").bulletin)
         // V: March 12; 环比 (12 − 10) / 10 = +20 %; 1—3月累计 9 + 10 + 12 = 31 over 3 months;
         // a year earlier 10 + 12 + 8 = 30; 累计同比 (31 − 30) / 30.

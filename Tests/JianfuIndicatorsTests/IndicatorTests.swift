@@ -22,7 +22,7 @@ import Testing
 
     @Test func levelsAreMeansOverReportedPeriods() throws {
         let e = try oneUnit()
-        #expect(e.windows.evaluation == MonthWindow(first: month("2024-01"), last: month("2024-12")))
+        #expect(e.windows.current == MonthWindow(first: month("2024-01"), last: month("2024-12")))
         #expect(e.windows.prior == MonthWindow(first: month("2023-01"), last: month("2023-12")))
         let row = try e.row("A", "documents")
         #expect(row.baseline == 20)          // (10 + 20 + 30) / 3, missing months not zero

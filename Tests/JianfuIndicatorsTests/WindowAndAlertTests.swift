@@ -12,7 +12,7 @@ import Testing
         let explicit = MonthWindow(from: PeriodParser.parse("2023")!, to: PeriodParser.parse("2023")!)
         let e = try f.evaluate(EvaluationSettings(metrics: [documents], baseline: .previousYear, evaluation: .window(explicit)))
         // Evaluation 2023-01..2023-12 → current 10; baseline = prior = 2022 → 20.
-        #expect(e.windows.evaluation == MonthWindow(first: month("2023-01"), last: month("2023-12")))
+        #expect(e.windows.current == MonthWindow(first: month("2023-01"), last: month("2023-12")))
         #expect(e.windows.baseline == MonthWindow(first: month("2022-01"), last: month("2022-12")))
         let row = try e.row("A", "documents")
         #expect(row.current == 10 && row.baseline == 20 && row.prior == 20 && row.reductionRate == 0.5)
@@ -23,7 +23,7 @@ import Testing
         f.add("A", "documents", ["2024-01": 4, "2024-06": 8])
         let e = try f.evaluate(EvaluationSettings(metrics: [documents], baseline: baseline2018,
                                                   evaluation: .lastMonths(3), asOf: month("2024-02")))
-        #expect(e.windows.evaluation == MonthWindow(first: month("2023-12"), last: month("2024-02")))
+        #expect(e.windows.current == MonthWindow(first: month("2023-12"), last: month("2024-02")))
         #expect(try e.row("A", "documents").current == 4)
     }
 

@@ -7,7 +7,7 @@ import Testing
 ///
 /// Month ordinals used below (year*12 + month-1): 2024-01 = 24288, 2024-02 = 24289,
 /// 2024-03 = 24290, 2024-04 = 24291. Quarter ordinal (year*4 + quarter-1): 2024Q1 = 8096.
-/// `latestMonth` is 2024-12 = 24299 unless a test says otherwise.
+/// `currentMonth` is 2024-12 = 24299 unless a test says otherwise.
 @Suite("ObservationReader")
 struct ObservationReaderTests {
     typealias Entry = ObservationTable.Entry
@@ -56,7 +56,7 @@ struct ObservationReaderTests {
         #expect(rejections.map(Rejected.init) == [
             Rejected(6, "period", .badPeriod),           // month 13
             Rejected(7, "period", .wrongGranularity),    // a month for the quarterly metric
-            Rejected(8, "period", .futurePeriod),        // 2025-01 after latest month 2024-12
+            Rejected(8, "period", .futurePeriod),        // 2025-01 after the current month 2024-12
             Rejected(9, "value", .badValue),
             Rejected(10, "value", .negativeCount),       // documents is a count
             Rejected(12, "value", .emptyValue),
@@ -101,26 +101,26 @@ struct ObservationReaderTests {
         #expect(report.lastPeriod == ["documents": "2024-03", "survey": "2024-02", "quarterly": "2024Q1"])
     }
 
-    @Test("the latest month itself is accepted, the month after is future", arguments: [
-        (2024 * 12 + 2, [Rejected(3, "period", .futurePeriod)]),   // latest 2024-03: 2024-04 is future
-        (2024 * 12 + 3, []),                                        // latest 2024-04: both kept
+    @Test("the current month itself is accepted, the month after is future", arguments: [
+        (2024 * 12 + 2, [Rejected(3, "period", .futurePeriod)]),   // current 2024-03: 2024-04 is future
+        (2024 * 12 + 3, []),                                        // current 2024-04: both kept
     ])
-    func latestMonth(latest: Int, expected: [Rejected]) throws {
+    func currentMonth(current: Int, expected: [Rejected]) throws {
         let files = try TestFiles()
         let path = try files.write("long.csv", "unit_id,period,metric,value\nu1,2024-03,documents,1\nu1,2024-04,documents,2\n")
         var table = ObservationTable(metrics: Self.longMetrics)
-        let (_, rejections) = try readObservations(SourceSpec(name: "s", path: path), into: &table, latestMonth: latest)
+        let (_, rejections) = try readObservations(SourceSpec(name: "s", path: path), into: &table, currentMonth: current)
         #expect(rejections.map(Rejected.init) == expected)
     }
 
-    @Test("a quarter starting after the latest month is future")
+    @Test("a quarter starting after the current month is future")
     func futureQuarter() throws {
-        // latest month 2024-02: 2024Q1 starts in January, so it is not in the future.
+        // current month 2024-02: 2024Q1 starts in January, so it is not in the future.
         // 2024Q2 starts in April: future.
         let files = try TestFiles()
         let path = try files.write("q.csv", "unit_id,period,metric,value\nu1,2024Q1,quarterly,1\nu1,2024-Q2,quarterly,2\n")
         var table = ObservationTable(metrics: Self.longMetrics)
-        let (_, rejections) = try readObservations(SourceSpec(name: "s", path: path), into: &table, latestMonth: 2024 * 12 + 1)
+        let (_, rejections) = try readObservations(SourceSpec(name: "s", path: path), into: &table, currentMonth: 2024 * 12 + 1)
         #expect(rejections.map(Rejected.init) == [Rejected(3, "period", .futurePeriod)])
         #expect(table.series[2][0] == [Entry(ordinal: 8096, line: 2, source: 0, value: 1)])
     }
@@ -247,7 +247,7 @@ struct ObservationReaderTests {
         var table = ObservationTable(metrics: Self.longMetrics)
         var rejections: [Rejection] = []
         let reader = ObservationReader(spec: SourceSpec(name: "big", path: path), sourceIndex: 0, unitsDeclared: false,
-                                       latestMonth: 2024 * 12 + 11, threads: threads)
+                                       currentMonth: 2024 * 12 + 11, threads: threads)
         #expect(throws: IngestError.recordTooLong(source: "big", path: path, line: 4, bytes: 64 << 20, insideQuotes: true)) {
             _ = try reader.read(into: &table, rejections: &rejections)
         }
@@ -269,7 +269,7 @@ struct ObservationReaderTests {
         var table = ObservationTable(metrics: Self.longMetrics)
         var rejections: [Rejection] = []
         var reader = ObservationReader(spec: SourceSpec(name: "c", path: path), sourceIndex: 0, unitsDeclared: false,
-                                       latestMonth: 2024 * 12 + 11, threads: threads)
+                                       currentMonth: 2024 * 12 + 11, threads: threads)
         reader.parallelMinimumSize = 1 << 20
         let report = try reader.read(into: &table, rejections: &rejections)
         #expect(rejections.map(\.line) == [3, 4, 6])

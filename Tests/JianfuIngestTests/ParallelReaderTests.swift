@@ -24,7 +24,7 @@ import Testing
         for (line, (unit, m, ordinal, value)) in earlier.enumerated() {
             _ = table.insert(metric: m, unit: table.unitIndex(unit), ordinal: ordinal, value: value, source: 0, line: line + 2)
         }
-        var reader = ObservationReader(spec: spec, sourceIndex: 1, unitsDeclared: unitsDeclared, latestMonth: 2024 * 12 + 11, threads: threads)
+        var reader = ObservationReader(spec: spec, sourceIndex: 1, unitsDeclared: unitsDeclared, currentMonth: 2024 * 12 + 11, threads: threads)
         reader.parallelMinimumSize = 0
         var rejections: [Rejection] = []
         let report = try reader.read(into: &table, rejections: &rejections)

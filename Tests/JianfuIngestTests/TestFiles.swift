@@ -53,10 +53,10 @@ struct Rejected: Equatable, Sendable, CustomStringConvertible {
 /// Reads one observations source into `table`, as the pipeline does.
 func readObservations(
     _ spec: SourceSpec, into table: inout ObservationTable, sourceIndex: UInt16 = 0,
-    unitsDeclared: Bool = false, latestMonth: Int = 2024 * 12 + 11
+    unitsDeclared: Bool = false, currentMonth: Int = 2024 * 12 + 11
 ) throws -> (report: SourceReport, rejections: [Rejection]) {
     var rejections: [Rejection] = []
-    let reader = ObservationReader(spec: spec, sourceIndex: sourceIndex, unitsDeclared: unitsDeclared, latestMonth: latestMonth)
+    let reader = ObservationReader(spec: spec, sourceIndex: sourceIndex, unitsDeclared: unitsDeclared, currentMonth: currentMonth)
     let report = try reader.read(into: &table, rejections: &rejections)
     return (report, rejections)
 }

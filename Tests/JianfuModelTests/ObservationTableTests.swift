@@ -79,7 +79,7 @@ import Testing
         _ = table.insert(metric: 0, unit: a, ordinal: jan2024, value: 1, source: 0, line: 2)
         _ = table.insert(metric: 1, unit: b, ordinal: jan2024 + 1, value: 70.5, source: 0, line: 3)
         _ = table.insert(metric: 0, unit: b, ordinal: jan1900, value: 5, source: 0, line: 4)
-        let dense = table.snapshot()
+        let dense = DenseSeries(metrics: table.metrics.indices.map { table.denseSeries(metric: $0) }, unitCount: table.unitCount)
         #expect(dense.metrics[0].ordinals == [jan1900, jan2024, jan2024 + 1])
         #expect(dense.metrics[0].values.count == 2 * 3)
         #expect(dense.entries(metric: 0, unit: Int(a)).map { "\($0.ordinal)=\($0.value)" } == ["\(jan2024)=1.0"])
@@ -105,40 +105,5 @@ import Testing
         #expect(before.entries(metric: 0, unit: 0).count == 3)
         #expect(before.entries(metric: 1, unit: 0).count == 2)
         #expect(table.latestOrdinal(metric: 0) == jan + 1)
-    }
-
-    @Test func absorbCountsTheValuesOfOtherSourcesItReplaces() {
-        var table = ObservationTable(metrics: Self.metrics)
-        let a = table.unitIndex("a")
-        _ = table.insert(metric: 0, unit: a, ordinal: 10, value: 1, source: 0, line: 2)   // replaced
-        _ = table.insert(metric: 0, unit: a, ordinal: 11, value: 2, source: 0, line: 3)   // kept
-        var later = ObservationTable(metrics: Self.metrics)
-        let la = later.unitIndex("a")
-        _ = later.insert(metric: 0, unit: la, ordinal: 10, value: 5, source: 1, line: 7)
-        _ = later.insert(metric: 1, unit: la, ordinal: 10, value: 6, source: 1, line: 8)  // new key
-        let replaced = table.absorb(later, source: 1, unitMap: [a], lineOffset: 0)
-        #expect(replaced == 1)
-        #expect(contents(table) == ["a 0 10 5.0 7", "a 0 11 2.0 3", "a 1 10 6.0 8"])
-    }
-
-    @Test func absorbMapsUnitsShiftsLinesAndRefusesAClash() {
-        var first = ObservationTable(metrics: Self.metrics)
-        var second = first
-        _ = first.insert(metric: 0, unit: first.unitIndex("a"), ordinal: 10, value: 1, source: 3, line: 2)
-        // The second stretch met b before a: its unit 0 is b.
-        _ = second.insert(metric: 0, unit: second.unitIndex("b"), ordinal: 40, value: 2, source: 3, line: 2)
-        _ = second.insert(metric: 1, unit: second.unitIndex("a"), ordinal: 41, value: 3, source: 3, line: 3)
-        var merged = first
-        let map = [merged.unitIndex("b"), merged.unitIndex("a")]
-        let absorbed = merged.absorb(second, source: 3, unitMap: map, lineOffset: 100)
-        #expect(absorbed == 0)
-        #expect(contents(merged) == ["a 0 10 1.0 2", "a 1 41 3.0 103", "b 0 40 2.0 102"])
-        #expect(contents(first) == ["a 0 10 1.0 2"])   // the table absorbed into was a copy
-        // The same key of the same source in both: refused.
-        var clash = ObservationTable(metrics: Self.metrics)
-        _ = clash.insert(metric: 0, unit: clash.unitIndex("a"), ordinal: 10, value: 7, source: 3, line: 2)
-        let a = merged.unitIndex("a")
-        let refused = merged.absorb(clash, source: 3, unitMap: [a], lineOffset: 0)
-        #expect(refused == nil)
     }
 }

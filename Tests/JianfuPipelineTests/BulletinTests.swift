@@ -4,55 +4,10 @@ import Testing
 
 @testable import JianfuPipeline
 
-/// The bulletin's issue header (SPEC §6): the 期号, the wall-clock time in the bulletin's zone,
+/// The bulletin's issue header (SPEC §6): the wall-clock time in the bulletin's zone
 /// and the `bulletin:` key of the pipeline file.
 @Suite struct BulletinTests {
-    // MARK: 期号
-
-    @Test func issuesAreCountedByMonthFromTheFirst() throws {
-        let first = Period(year: 2024, month: 1)
-        // 2024-01 is issue 1 itself; 2024-12 is 11 months later: 1 + 11 = 12;
-        // 2025-02 is 12 + 1 = 13 months later: 1 + 13 = 14.
-        #expect(IssueNumber(month: Period(year: 2024, month: 1), firstIssue: first)?.value == 1)
-        #expect(IssueNumber(month: Period(year: 2024, month: 12), firstIssue: first)?.value == 12)
-        #expect(IssueNumber(month: Period(year: 2025, month: 2), firstIssue: first)?.value == 14)
-        #expect(IssueNumber(month: Period(year: 2024, month: 12), firstIssue: first)?.description == "第12期")
-        // A first issue in the middle of a year: 2023-07 → 2024-12 is 17 months later: 第18期.
-        #expect(IssueNumber(month: Period(year: 2024, month: 12), firstIssue: Period(year: 2023, month: 7))?.value == 18)
-    }
-
-    @Test func aMonthBeforeTheFirstIssueHasNoNumber() {
-        let first = Period(year: 2024, month: 1)
-        #expect(IssueNumber(month: Period(year: 2023, month: 12), firstIssue: first) == nil)
-        #expect(IssueNumber(month: Period(year: 2020, month: 6), firstIssue: first) == nil)
-    }
-
-    @Test func theBulletinMonthIsAMonthOrdinal() {
-        let bulletin = Bulletin(issuer: "减负办", firstIssue: Period(year: 2024, month: 1))
-        // Month ordinals are year * 12 + month - 1: 2024-12 → 24299.
-        #expect(bulletin.issue(forMonth: 2024 * 12 + 11)?.value == 12)
-        #expect(Bulletin().issue(forMonth: 2024 * 12 + 11) == nil, "no first_issue: no number")
-    }
-
     // MARK: Local time
-
-    @Test func wallClockTimeInAZone() {
-        // 1 700 000 000 s after the epoch is 2023-11-14 22:13:20 UTC; 8 hours east it is already
-        // the next day, 06:13:20.
-        let shanghai = LocalTime(epochSeconds: 1_700_000_000, utcOffset: 8 * 3600, zone: "Asia/Shanghai")
-        #expect(shanghai.iso8601 == "2023-11-15T06:13:20+08:00")
-        #expect(shanghai.chineseDate == "2023年11月15日")
-        #expect(shanghai.reading == "2023-11-15 06:13（Asia/Shanghai）")
-        let utc = LocalTime(epochSeconds: 1_700_000_000, utcOffset: 0, zone: "UTC")
-        #expect(utc.iso8601 == "2023-11-14T22:13:20+00:00", "the offset is written out, never Z")
-        // 2024 and 2000 are leap years: 1 709 164 800 = 19 782 days = 2024-02-29; 951 782 400 = 2000-02-29.
-        #expect(LocalTime(epochSeconds: 1_709_164_800, utcOffset: 0, zone: "UTC").iso8601 == "2024-02-29T00:00:00+00:00")
-        #expect(LocalTime(epochSeconds: 951_782_400, utcOffset: 0, zone: "UTC").iso8601 == "2000-02-29T00:00:00+00:00")
-        // One second before the epoch, and a zone west of UTC with half hours.
-        #expect(LocalTime(epochSeconds: -1, utcOffset: 0, zone: "UTC").iso8601 == "1969-12-31T23:59:59+00:00")
-        #expect(LocalTime(epochSeconds: 0, utcOffset: -(3 * 3600 + 1800), zone: "America/St_Johns").iso8601
-            == "1969-12-31T20:30:00-03:30")
-    }
 
     @Test func theZoneOffsetComesFromTheTimeZoneDatabase() {
         let date = Date(timeIntervalSince1970: 1_700_000_000)

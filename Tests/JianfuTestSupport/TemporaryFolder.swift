@@ -28,6 +28,14 @@ public struct TempDir: Sendable {
         return target
     }
 
+    /// A fresh folder holding `files` (name → text) and `pipeline` as `p.yml`: the set-up of an
+    /// end-to-end test. Returns the folder and the pipeline file's URL.
+    public static func withPipeline(_ pipeline: String, files: [String: String]) throws -> (TempDir, URL) {
+        let dir = try TempDir()
+        for (name, text) in files { try dir.write(name, text) }
+        return (dir, try dir.write("p.yml", pipeline))
+    }
+
     /// Whether `name` exists inside the folder.
     public func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name).path) }
 

@@ -13,10 +13,7 @@ package enum SampleCSVWriter {
 
     /// Writes the list to `out`.
     package static func write(_ sample: SpotCheckSample, to out: OutputBuffer) {
-        out.write(bytes: CSVOutput.byteOrderMark)
-        CSVOutput.row(header, to: out)
-        for row in sample.rows {
-            var line = CSVRow(out)
+        CSVOutput.write(header: header, rows: sample.rows, to: out) { line, row in
             line.text(row.unit.id)
             line.text(row.unit.name)
             line.text(row.unit.category)
@@ -26,7 +23,6 @@ package enum SampleCSVWriter {
             line.integer(row.alerts)
             line.number(row.weight)
             line.text(row.reason.code)
-            line.end()
         }
     }
 

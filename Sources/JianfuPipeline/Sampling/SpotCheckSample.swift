@@ -79,7 +79,7 @@ package struct SpotCheckSample: Sendable {
             (evaluation, hierarchy) = (try runner.evaluate(ingestion), ingestion.hierarchy)
             basis = .sources(why: log == nil ? "state: none" : "no successful run in the store yet")
         }
-        let month = evaluation.windows.evaluation.last
+        let month = evaluation.windows.current.last
 
         // Who may be drawn, and how heavily.
         var alerts = [Int](repeating: 0, count: evaluation.units.count)

@@ -33,7 +33,7 @@ package struct BulletinComposer {
         /// time zone.
         package init(_ evaluation: Evaluation, run: RunInfo) {
             self.init(
-                title: "关于\(BulletinComposer.month(evaluation.windows.evaluation.last))基层减负工作情况的通报",
+                title: "关于\(BulletinComposer.month(evaluation.windows.current.last))基层减负工作情况的通报",
                 issue: run.issue(evaluation), issuer: run.bulletin.issuer, issuedOn: run.issuedAt.chineseDate)
         }
     }
@@ -72,7 +72,7 @@ package struct BulletinComposer {
 
     /// `（2024年12月　第12期）`.
     var issueLine: String {
-        let month = Self.month(evaluation.windows.evaluation.last)
+        let month = Self.month(evaluation.windows.current.last)
         return "（" + month + (heading.issue.map { "　\($0)" } ?? "") + "）"
     }
 
@@ -93,7 +93,7 @@ package struct BulletinComposer {
         let span = { (window: MonthWindow) in
             window.first == window.last ? Self.month(window.first) : Self.month(window.first) + "至" + Self.month(window.last)
         }
-        var intro = "本期评估期为\(span(w.evaluation))，基期为\(span(w.baseline))。纳入监测单位\(headline.leafUnits + headline.rollupUnits)个"
+        var intro = "本期评估期为\(span(w.current))，基期为\(span(w.baseline))。纳入监测单位\(headline.leafUnits + headline.rollupUnits)个"
         if headline.rollupUnits > 0 { intro += "（其中汇总单位\(headline.rollupUnits)个）" }
         intro += "。"
         if let mean = meanComposite(headline) { intro += "基层单位综合得分平均\(DisplayNumber.score(mean))分。" }
@@ -118,7 +118,7 @@ package struct BulletinComposer {
         var s = metric.label + "："
         var clauses: [String] = []
         if let figures = totals.bulletin, let value = figures.monthValue {
-            let month = BulletinFigures.monthOfYear(evaluation.windows.evaluation.last)
+            let month = BulletinFigures.monthOfYear(evaluation.windows.current.last)
             var c = "\(month)月\(metric.label)\(DisplayNumber.level(value))\(word)"
             if let mom = figures.momRate { c += "，环比" + Self.change(mom) }
             clauses.append(c)

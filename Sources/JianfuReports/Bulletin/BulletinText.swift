@@ -24,15 +24,4 @@ package struct BulletinText: Sendable, Equatable {
     package var blocks: [Block]
 
     package init(blocks: [Block] = []) { self.blocks = blocks }
-
-    /// The plain text of every block, one per line (what a reader of either file reads).
-    package var plainText: String {
-        blocks.map { block -> String in
-            switch block {
-            case .title(let s), .issueLine(let s), .heading(let s), .subheading(let s), .paragraph(let s),
-                .item(let s), .signature(let s):
-                return s
-            }
-        }.joined(separator: "\n")
-    }
 }

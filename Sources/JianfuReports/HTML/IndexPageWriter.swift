@@ -19,7 +19,7 @@ package struct IndexPageWriter: ReportWriter {
         let page = ReportPage.document(title: run.pipelineName + " · 减负监测通报") {
             ReportPage.issueHead(
                 title: run.pipelineName.hasSuffix("通报") ? run.pipelineName : run.pipelineName + "通报", issue: run.issue(evaluation), run: run,
-                facts: ReportPage.windowFacts(evaluation.windows) + ["数据截至 \(evaluation.windows.evaluation.lastMonth)"])
+                facts: ReportPage.windowFacts(evaluation.windows) + ["数据截至 \(evaluation.windows.current.lastMonth)"])
             overview(evaluation, headline)
             trends(evaluation, headline)
             ranking(evaluation, headline, context, links)
@@ -35,7 +35,7 @@ package struct IndexPageWriter: ReportWriter {
     // MARK: 一、总体情况
 
     private func overview(_ evaluation: Evaluation, _ headline: Headline) -> [HTMLNode] {
-        let month = BulletinFigures.monthOfYear(evaluation.windows.evaluation.last)
+        let month = BulletinFigures.monthOfYear(evaluation.windows.current.last)
         let stale = evaluation.alerts.filter { $0.rule == .stale }.count
         let alerts = evaluation.alerts.count - stale
         return [

@@ -51,7 +51,7 @@ enum ReportPage {
     /// The windows of a run, as the masthead states them.
     static func windowFacts(_ windows: Windows) -> [String] {
         [
-            "评估期 " + span(windows.evaluation),
+            "评估期 " + span(windows.current),
             "基线 " + span(windows.baseline),
             "同比 " + span(windows.prior),
         ]

@@ -32,7 +32,7 @@ enum TrendCharts {
         } else if let level = ReportLabels.targetLevel(metric.rule, direction: metric.direction, baseline: totals.baseline) {
             target = (level, targetWord(metric.rule))
         }
-        let rebound = Rebound(series, metric: metric, windowEnd: evaluation.windows.evaluation.last, rule: evaluation.settings.rebound)
+        let rebound = Rebound(series, metric: metric, windowEnd: evaluation.windows.current.last, rule: evaluation.settings.rebound)
         let mark: (String, Bool)? = rebound.isRebound ? ("合计反弹" + change(rebound), true)
             : reboundingUnits > 0 ? ("\(reboundingUnits) 个单位反弹", false) : nil
         return chart(evaluation, metric: metric, points: points, baseline: totals.baseline, target: target, rebound: mark)
@@ -69,12 +69,12 @@ enum TrendCharts {
     ) -> SVGChart {
         let g = metric.granularity
         let windows = evaluation.windows
-        let end = Period.ordinal(ofMonth: windows.evaluation.last, at: g)
+        let end = Period.ordinal(ofMonth: windows.current.last, at: g)
         let months = evaluation.settings.rebound.months
         return SVGChart(
             title: metric.label, granularity: g, points: points, baseline: baseline,
             target: target.map { (level: $0.0, label: $0.1) },
-            baselineWindow: windows.baseline.ordinals(at: g), evaluationWindow: windows.evaluation.ordinals(at: g),
+            baselineWindow: windows.baseline.ordinals(at: g), evaluationWindow: windows.current.ordinals(at: g),
             rebound: rebound.map { ReboundMark(periods: (end - months + 1)...end, label: $0.label, ofThisSeries: $0.ofThisSeries) },
             zeroBased: metric.aggregate == .sum)
     }

@@ -22,7 +22,7 @@ package struct ResultsWorkbookWriter: ReportWriter {
         ]
         // The run's start, so the same run gives the same bytes.
         let issued = Date(timeIntervalSince1970: run.startedAtEpoch)
-        let title = "\(run.pipelineName) \(evaluation.windows.evaluation.lastMonth.description)"
+        let title = "\(run.pipelineName) \(evaluation.windows.current.lastMonth.description)"
         out.write(bytes: Self.package(sheets, title: title, author: run.bulletin.issuer ?? run.pipelineName, issued: issued))
     }
 
@@ -70,8 +70,8 @@ package struct ResultsWorkbookWriter: ReportWriter {
         let windows = evaluation.windows
         func line(_ label: String, _ value: Cell) -> [Cell] { [.text(label), value] }
         sheet.after = [
-            line("通报月份", .text(windows.evaluation.lastMonth.description)),
-            line("评估期", .text(windows.evaluation.firstMonth.description + " — " + windows.evaluation.lastMonth.description)),
+            line("通报月份", .text(windows.current.lastMonth.description)),
+            line("评估期", .text(windows.current.firstMonth.description + " — " + windows.current.lastMonth.description)),
             line("基期", .text(windows.baseline.firstMonth.description + " — " + windows.baseline.lastMonth.description)),
             line("单位总数", .integer(evaluation.units.count)),
             line("基层单位", .integer(headline.leafUnits)),

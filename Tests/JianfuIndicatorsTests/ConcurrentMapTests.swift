@@ -1,4 +1,4 @@
-import JianfuModel
+import JianfuIndicators
 import Testing
 
 /// `Array.concurrentMap` must give exactly the sequential map: every index once, in order.
