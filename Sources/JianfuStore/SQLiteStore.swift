@@ -52,7 +52,9 @@ package final class SQLiteStore: ObservationStore {
         configuration.readonly = readOnly
         configuration.journalMode = .wal
         configuration.allowsUnsafeTransactions = true
-        configuration.busyMode = .timeout(10)
+        // Another pipeline sharing the store may be inside its run's transaction: a write waits
+        // for it to commit, up to an hour (a night's run of one county), as the run's own does.
+        configuration.busyMode = .timeout(readOnly ? 10 : Self.transactionWait)
         configuration.label = "jianfu-state"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; " + Self.readPragmas)
@@ -161,8 +163,8 @@ package final class SQLiteStore: ObservationStore {
         throw StoreError.notAStore(path: path, reason: "it is an SQLite database that holds \(listed)")
     }
 
-    /// How long a run waits to begin its changes while another pipeline's run writes (ms).
-    static let transactionWait = 3_600_000
+    /// How long a write waits while another pipeline's run writes (seconds).
+    static let transactionWait: TimeInterval = 3600
 
     /// The cache and memory-map sizes of every connection.
     static let readPragmas = "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296"
@@ -319,14 +321,9 @@ package final class SQLiteStore: ObservationStore {
     // MARK: The run's changes
 
     /// Begins the run's transaction. Another pipeline sharing the store may be inside its own:
-    /// this one then waits for it to commit, up to an hour (a night's run of one county), not
-    /// the busy timeout of a few seconds that everything else waits.
+    /// this one then waits for it to commit (the busy timeout, `transactionWait`).
     package func beginChanges() throws {
-        try access { db in
-            try db.execute(sql: "PRAGMA busy_timeout = \(Self.transactionWait)")
-            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
-            try db.beginTransaction(.immediate)
-        }
+        try access { db in try db.beginTransaction(.immediate) }
         unitIDs = nil
     }
 
