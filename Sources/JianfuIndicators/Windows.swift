@@ -28,11 +28,6 @@ package struct Windows: Sendable, Equatable {
         }
     }
 
-    /// The evaluation window by its former name, for the files not yet moved to `current`
-    /// (ReportWriter.swift, PipelineRunner.swift, StoreRun.swift, changed on other branches):
-    /// to be removed once they are.
-    package var evaluation: MonthWindow { current }
-
     /// The latest month with data in `table` (see `init`).
     package static func latestMonth(in table: ObservationTable) -> Int? {
         var monthly: Int?

@@ -26,10 +26,10 @@ package struct Ingestion: Sendable {
     /// Reads every source of `config`: HTTP sources are fetched first (into local copies, so a
     /// network fault stops the run before any row is read), then units sources are read (so
     /// data rows can be checked against them), then the observation sources in pipeline order
-    /// (later sources override earlier ones). Periods after `latestMonth` are rejected as
+    /// (later sources override earlier ones). Periods after `currentMonth` are rejected as
     /// future. `logger` hears the fetches (retries, 304s, `insecure` warnings).
     package static func run(
-        _ config: PipelineConfig, latestMonth: Int,
+        _ config: PipelineConfig, currentMonth: Int,
         logger: Logger = Logger(label: "jianfu", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws -> Ingestion {
         let sources = try config.sources.map { try $0.fetched(logger: logger) }
@@ -48,7 +48,7 @@ package struct Ingestion: Sendable {
         let unitsDeclared = !sources.filter { $0.kind == .units }.isEmpty
         for unit in declared { _ = table.unitIndex(unit.id) }
         for (i, spec) in sources.enumerated() where spec.kind == .observations {
-            let reader = Self.reader(spec, index: i, unitsDeclared: unitsDeclared, latestMonth: latestMonth)
+            let reader = Self.reader(spec, index: i, unitsDeclared: unitsDeclared, currentMonth: currentMonth)
             let before = rejections.count
             reports.append(try reader.read(into: &table, rejections: &rejections))
             rejections.replaceSubrange(before..., with: Self.namingCells(rejections[before...], of: spec))
@@ -60,9 +60,9 @@ package struct Ingestion: Sendable {
     /// The reader of observations source `index` (its position in the pipeline). A rendered
     /// source (JSON) is read in one pass: the parallel reader cuts a file's own bytes, which
     /// are not CSV there.
-    static func reader(_ spec: SourceSpec, index: Int, unitsDeclared: Bool, latestMonth: Int) -> ObservationReader {
+    static func reader(_ spec: SourceSpec, index: Int, unitsDeclared: Bool, currentMonth: Int) -> ObservationReader {
         ObservationReader(
-            spec: spec, sourceIndex: UInt16(index), unitsDeclared: unitsDeclared, currentMonth: latestMonth,
+            spec: spec, sourceIndex: UInt16(index), unitsDeclared: unitsDeclared, currentMonth: currentMonth,
             threads: spec.filePath == nil ? 1 : nil)
     }
 

@@ -51,7 +51,7 @@ package struct PipelineRunner {
     /// every source (`Ingestion.run`).
     package func ingest() throws -> Ingestion {
         progress("reading the sources")
-        let ingestion = try Ingestion.run(config, latestMonth: currentMonth, logger: logger)
+        let ingestion = try Ingestion.run(config, currentMonth: currentMonth, logger: logger)
         for report in ingestion.reports { logRead(report) }
         return try checked(ingestion)
     }

@@ -60,13 +60,13 @@ extension PipelineRunner {
     func evaluate(_ ingestion: Ingestion, store: StoreRun?) throws -> Evaluated {
         progress("computing the indicators")
         let evaluation = try evaluateListingRejected(ingestion, quality: DataQuality(sources: ingestion.reports))
-        logger.info("evaluation \(evaluation.windows.evaluation), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
+        logger.info("evaluation \(evaluation.windows.current), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
         var run = makeRunInfo(ingestion)
         run.spotCheck = try store?.spotCheck(for: evaluation)
         run.ledger = try LedgerStage(pipeline: config.name, logger: logger).ledger(evaluation, store: store?.store)
         run.replacedValues = ingestion.replaced
         if let first = config.bulletin.firstIssue, run.issue(evaluation) == nil {
-            logger.warning("bulletin month \(evaluation.windows.evaluation.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
+            logger.warning("bulletin month \(evaluation.windows.current.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
         }
         return Evaluated(ingestion: ingestion, evaluation: evaluation, run: run)
     }

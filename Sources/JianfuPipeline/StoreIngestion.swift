@@ -28,7 +28,7 @@ struct StoreIngestion {
     var config: PipelineConfig { runner.config }
     var logger: Logger { runner.logger }
     /// Month ordinal of the current month: later periods are rejected as future.
-    var latestMonth: Int { runner.currentMonth }
+    var currentMonth: Int { runner.currentMonth }
 
     func ingest() throws -> Ingestion {
         let fetched = try config.sources.map { try $0.fetchedWithOrigin(logger: logger) }
@@ -44,7 +44,7 @@ struct StoreIngestion {
             let spec = source.spec
             let fingerprint = try self.fingerprint(source)
             let read = SourceRead(
-                fingerprint: fingerprint, readKey: readKey(i, metrics: "", units: ""), latestMonth: latestMonth,
+                fingerprint: fingerprint, readKey: readKey(i, metrics: "", units: ""), currentMonth: currentMonth,
                 report: SourceReport(name: spec.name, path: spec.path, kind: .units), rejections: [])
             if let kept = try unchanged(spec.name, read) {
                 lists.append(try store.declaredUnits(source: spec.name))
@@ -77,7 +77,7 @@ struct StoreIngestion {
             let spec = source.spec
             let fingerprint = try self.fingerprint(source)
             var read = SourceRead(
-                fingerprint: fingerprint, readKey: readKey(i, metrics: metricsKey, units: unitsKey), latestMonth: latestMonth,
+                fingerprint: fingerprint, readKey: readKey(i, metrics: metricsKey, units: unitsKey), currentMonth: currentMonth,
                 report: SourceReport(name: spec.name, path: spec.path, kind: .observations), rejections: [])
             if let kept = try unchanged(spec.name, read) {
                 rejections += kept.rejections
@@ -87,7 +87,7 @@ struct StoreIngestion {
             }
             var table = ObservationTable(metrics: config.settings.metrics)
             for unit in declared { _ = table.unitIndex(unit.id) }
-            let reader = Ingestion.reader(spec, index: i, unitsDeclared: unitsDeclared, latestMonth: latestMonth)
+            let reader = Ingestion.reader(spec, index: i, unitsDeclared: unitsDeclared, currentMonth: currentMonth)
             var sourceRejections: [Rejection] = []
             runner.progress("reading source \(spec.name)")
             read.report = try reader.read(into: &table, rejections: &sourceRejections)
@@ -141,7 +141,7 @@ struct StoreIngestion {
             return nil
         }
         let rejections = try store.rejections(source: name)
-        if stored.latestMonth != read.latestMonth, rejections.contains(where: { $0.reason == .futurePeriod }) {
+        if stored.currentMonth != read.currentMonth, rejections.contains(where: { $0.reason == .futurePeriod }) {
             logger.info("source \(name): unchanged, but the month has moved on since run \(stored.readRun) and it held periods that were in the future, reading it again", metadata: ["source": "\(name)"])
             return nil
         }

@@ -91,7 +91,7 @@ final class StoreRun {
     /// the written bulletin; `nil` when none was drawn.
     func spotCheck(for evaluation: Evaluation) throws -> [SpotCheckEntry]? {
         guard let log = store as? any SampleLog else { return nil }
-        let month = evaluation.windows.evaluation.last
+        let month = evaluation.windows.current.last
         let drawn = try log.sampledUnits(pipeline: config.name, months: month...month)
         return drawn.isEmpty ? nil : drawn.map { SpotCheckEntry(unitID: $0.unitID, reason: SpotCheckReason.words(code: $0.reason)) }
     }

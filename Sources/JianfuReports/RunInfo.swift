@@ -57,7 +57,7 @@ package struct RunInfo: Sendable {
 
     /// The 期号 of this run's bulletin: its month is the evaluation window's last month.
     package func issue(_ evaluation: Evaluation) -> IssueNumber? {
-        bulletin.issue(forMonth: evaluation.windows.evaluation.last)
+        bulletin.issue(forMonth: evaluation.windows.current.last)
     }
 
     /// Run totals over the observation sources (SPEC §5).

@@ -55,7 +55,7 @@ extension SQLiteStore: CopyableStore {
                     db, sql: "SELECT unit, name FROM source_units WHERE source = ? ORDER BY unit", arguments: [source.id]
                 ).map { (unit: unit($0[0]), name: $0[1] as String) }
                 dump.sources.append(DumpedSource(
-                    read: SourceRead(fingerprint: read.fingerprint, readKey: read.readKey, latestMonth: read.latestMonth, report: read.report,
+                    read: SourceRead(fingerprint: read.fingerprint, readKey: read.readKey, currentMonth: read.currentMonth, report: read.report,
                                      rejections: rejections),
                     readRun: read.readRun, declared: declared, named: named))
             }

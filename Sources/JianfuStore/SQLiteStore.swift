@@ -393,7 +393,7 @@ package final class SQLiteStore: ObservationStore {
             let fingerprint = SourceFingerprint(
                 size: row["size"], modified: row["mtime_ns"], sha256: row["sha256"], etag: row["etag"], lastModified: row["last_modified"])
             return StoredSource(
-                fingerprint: fingerprint, readKey: row["read_key"], latestMonth: row["latest_month"], report: report,
+                fingerprint: fingerprint, readKey: row["read_key"], currentMonth: row["latest_month"], report: report,
                 readRun: row["read_run"], readAt: row["read_at"])
         }
     }
@@ -443,7 +443,7 @@ package final class SQLiteStore: ObservationStore {
         let f = read.fingerprint
         let periods = r.firstPeriod.keys.sorted().map { "\($0)\t\(r.firstPeriod[$0]!)\t\(r.lastPeriod[$0] ?? "")" }.joined(separator: "\n")
         let values: StatementArguments = [
-            pipeline, r.name, r.kind.rawValue, r.path, f.size, f.modified, f.sha256, f.etag, f.lastModified, read.readKey, read.latestMonth, run,
+            pipeline, r.name, r.kind.rawValue, r.path, f.size, f.modified, f.sha256, f.etag, f.lastModified, read.readKey, read.currentMonth, run,
             r.encoding.rawValue, r.rowsRead, r.rowsRejected, r.cellsRejected, r.blankLines, r.observations, r.threads, periods,
         ]
         try db.execute(

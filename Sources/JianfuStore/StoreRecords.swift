@@ -34,15 +34,15 @@ package struct SourceRead: Sendable {
     /// units): a source whose content is unchanged is read again when this changes.
     package var readKey: String
     /// The latest month a period could be (later ones were rejected as `future_period`).
-    package var latestMonth: Int
+    package var currentMonth: Int
     /// Its totals; `overrides` is not kept (it depends on the other sources, SPEC §5).
     package var report: SourceReport
     package var rejections: [Rejection]
 
-    package init(fingerprint: SourceFingerprint, readKey: String, latestMonth: Int, report: SourceReport, rejections: [Rejection]) {
+    package init(fingerprint: SourceFingerprint, readKey: String, currentMonth: Int, report: SourceReport, rejections: [Rejection]) {
         self.fingerprint = fingerprint
         self.readKey = readKey
-        self.latestMonth = latestMonth
+        self.currentMonth = currentMonth
         self.report = report
         self.rejections = rejections
     }
@@ -52,7 +52,7 @@ package struct SourceRead: Sendable {
 package struct StoredSource: Sendable {
     package var fingerprint: SourceFingerprint
     package var readKey: String
-    package var latestMonth: Int
+    package var currentMonth: Int
     package var report: SourceReport
     /// The run that read it last, and when that run started (ISO 8601 UTC).
     package var readRun: Int64

@@ -69,7 +69,7 @@ final class StorePlace: Sendable {
         report.rowsRead = rows.count
         report.observations = rows.count
         let read = SourceRead(
-            fingerprint: SourceFingerprint(size: Int64(rows.count), sha256: "\(rows)"), readKey: "k", latestMonth: 0, report: report, rejections: [])
+            fingerprint: SourceFingerprint(size: Int64(rows.count), sha256: "\(rows)"), readKey: "k", currentMonth: 0, report: report, rejections: [])
         let batch = ObservationBatch(
             units: units, names: units.map { names[$0] ?? "" }, named: units.map { _ in true }, metrics: metrics, values: values)
         return (batch, read)
@@ -289,13 +289,13 @@ final class StorePlace: Sendable {
         let fingerprint = SourceFingerprint(size: 120, modified: 1_700_000_000_123_456_789, sha256: "ab", etag: "\"v1\"", lastModified: nil)
         let units = [MonitoredUnit(id: "330106001", name: "西湖街道", category: "乡镇", parentID: nil, responsible: "张三"),
                      MonitoredUnit(id: "330106001001", name: "村\t一", category: "村", parentID: "330106001", responsible: "")]
-        try store.recordUnits(units, read: SourceRead(fingerprint: fingerprint, readKey: "rk", latestMonth: 24300, report: report, rejections: rejections), run: run)
+        try store.recordUnits(units, read: SourceRead(fingerprint: fingerprint, readKey: "rk", currentMonth: 24300, report: report, rejections: rejections), run: run)
         try store.commitChanges()
 
         let stored = try #require(try store.source(named: "units"))
         #expect(stored.fingerprint == fingerprint)
         #expect(stored.readKey == "rk")
-        #expect(stored.latestMonth == 24300)
+        #expect(stored.currentMonth == 24300)
         #expect(stored.readRun == run)
         #expect(stored.readAt == "2024-06-01T00:00:00Z")
         #expect(stored.report.kind == .units && stored.report.path == "/data/单位.csv" && stored.report.encoding == .gb18030)

@@ -39,7 +39,7 @@ import Testing
 
     static func read(_ name: String, _ tag: String) -> SourceRead {
         SourceRead(
-            fingerprint: SourceFingerprint(size: 1, sha256: tag), readKey: "k", latestMonth: 0,
+            fingerprint: SourceFingerprint(size: 1, sha256: tag), readKey: "k", currentMonth: 0,
             report: SourceReport(name: name, path: "/data/\(name).csv", kind: .observations), rejections: [])
     }
 

@@ -14,7 +14,7 @@ import Testing
 
     static func read(_ rejections: [Rejection]) -> SourceRead {
         SourceRead(
-            fingerprint: SourceFingerprint(size: 1, sha256: "s"), readKey: "k", latestMonth: 2026 * 12 + 10,
+            fingerprint: SourceFingerprint(size: 1, sha256: "s"), readKey: "k", currentMonth: 2026 * 12 + 10,
             report: SourceReport(name: "units", path: "/data/units.csv", kind: .units), rejections: rejections)
     }
 

@@ -26,7 +26,7 @@ import Testing
         report.rowsRead = values.count
         report.observations = values.count
         let read = SourceRead(
-            fingerprint: SourceFingerprint(size: Int64(values.count), sha256: "\(values)"), readKey: "k", latestMonth: 0,
+            fingerprint: SourceFingerprint(size: Int64(values.count), sha256: "\(values)"), readKey: "k", currentMonth: 0,
             report: report, rejections: [])
         return (table, read)
     }
@@ -81,7 +81,7 @@ import Testing
         var report = SourceReport(name: name, path: "/data/\(name).csv", kind: .observations)
         report.rowsRead = values.count
         return (table, SourceRead(fingerprint: SourceFingerprint(size: Int64(values.count), sha256: "\(values)"), readKey: "k",
-                                  latestMonth: 0, report: report, rejections: []))
+                                  currentMonth: 0, report: report, rejections: []))
     }
 
     /// `unit`'s values as (month, value, source index).

@@ -47,7 +47,7 @@ extension PostgreSQLStore: CopyableStore {
                 let named = try db.execute("SELECT unit, name FROM source_units WHERE source = $1 ORDER BY unit", [id])
                 dump.sources.append(DumpedSource(
                     read: SourceRead(
-                        fingerprint: stored.fingerprint, readKey: stored.readKey, latestMonth: stored.latestMonth, report: stored.report,
+                        fingerprint: stored.fingerprint, readKey: stored.readKey, currentMonth: stored.currentMonth, report: stored.report,
                         rejections: try rejections(source: name)),
                     readRun: stored.readRun,
                     declared: sources.string(i, 2) == SourceKind.units.rawValue ? try declaredUnits(source: name) : [],

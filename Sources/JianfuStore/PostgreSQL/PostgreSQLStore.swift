@@ -418,7 +418,7 @@ package final class PostgreSQLStore {
                 size: r.int64(0, 10) ?? 0, modified: r.int64(0, 11), sha256: r.string(0, 12) ?? "", etag: r.string(0, 13),
                 lastModified: r.string(0, 14))
             return StoredSource(
-                fingerprint: fingerprint, readKey: r.string(0, 15) ?? "", latestMonth: r.int(0, 16) ?? 0, report: report,
+                fingerprint: fingerprint, readKey: r.string(0, 15) ?? "", currentMonth: r.int(0, 16) ?? 0, report: report,
                 readRun: r.int64(0, 17) ?? 0, readAt: r.string(0, 18) ?? "")
         }
     }
@@ -500,7 +500,7 @@ package final class PostgreSQLStore {
             RETURNING id
             """,
             [pipeline, r.name, r.kind.rawValue, r.path, f.size, f.modified, f.sha256, f.etag, f.lastModified, read.readKey,
-             read.latestMonth, run, r.encoding.rawValue, r.rowsRead, r.rowsRejected, r.cellsRejected, r.blankLines, r.observations,
+             read.currentMonth, run, r.encoding.rawValue, r.rowsRead, r.rowsRejected, r.cellsRejected, r.blankLines, r.observations,
              r.threads, periods])
         let id = Int32(row.int(0, 0) ?? 0)
         try db.execute("DELETE FROM rejections WHERE source = $1", [id])
