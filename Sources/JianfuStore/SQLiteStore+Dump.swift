@@ -40,13 +40,7 @@ extension SQLiteStore: CopyableStore {
             var numbers: [Int64: Int32] = [:]
             var codes: [Int64: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, code FROM units") { codes[row[0]] = row[1] }
-            func unit(_ id: Int64) -> Int32 {
-                if let n = numbers[id] { return n }
-                let n = Int32(dump.units.count)
-                dump.units.append(codes[id] ?? "")
-                numbers[id] = n
-                return n
-            }
+            func unit(_ id: Int64) -> Int32 { dump.unit(id, codes: codes, numbers: &numbers) }
             var sourceNames: [Int64: String] = [:]
             for source in listed {
                 sourceNames[source.id] = source.name

@@ -121,6 +121,16 @@ package protocol CopyableStore: ObservationStore {
 }
 
 extension PipelineDump {
+    /// The dump's number of the store's unit `id` (whose code `codes` gives), numbering the
+    /// units in the order met: `numbers` keeps those given so far.
+    package mutating func unit(_ id: Int64, codes: [Int64: String], numbers: inout [Int64: Int32]) -> Int32 {
+        if let n = numbers[id] { return n }
+        let n = Int32(units.count)
+        units.append(codes[id] ?? "")
+        numbers[id] = n
+        return n
+    }
+
     /// Old run number → new one, for a store that numbers runs its own way.
     package func remap(_ runs: [Int64: Int64], _ run: Int64) -> Int64 { runs[run] ?? run }
 

@@ -26,17 +26,11 @@ extension PostgreSQLStore: CopyableStore {
                 metricNames[Int32(metrics.int(i, 0) ?? 0)] = metrics.string(i, 1) ?? ""
                 dump.metrics.append((metrics.string(i, 1) ?? "", metrics.string(i, 2) ?? ""))
             }
-            var codes: [Int32: String] = [:]
+            var codes: [Int64: String] = [:]
             let units = try db.execute("SELECT id, code FROM units WHERE pipeline = $1", [pipeline])
-            for i in 0..<units.count { codes[Int32(units.int(i, 0) ?? 0)] = units.string(i, 1) ?? "" }
-            var numbers: [Int32: Int32] = [:]
-            func unit(_ id: Int32) -> Int32 {
-                if let n = numbers[id] { return n }
-                let n = Int32(dump.units.count)
-                dump.units.append(codes[id] ?? "")
-                numbers[id] = n
-                return n
-            }
+            for i in 0..<units.count { codes[units.int64(i, 0) ?? 0] = units.string(i, 1) ?? "" }
+            var numbers: [Int64: Int32] = [:]
+            func unit(_ id: Int32) -> Int32 { dump.unit(Int64(id), codes: codes, numbers: &numbers) }
             var sourceNames: [Int32: String] = [:]
             let sources = try db.execute("SELECT id, name, kind FROM sources WHERE pipeline = $1 ORDER BY id", [pipeline])
             for i in 0..<sources.count {
