@@ -128,7 +128,7 @@ package final class RunLock {
     static let host: String = {
         var name = [CChar](repeating: 0, count: 256)
         guard gethostname(&name, name.count - 1) == 0 else { return "unknown" }
-        let text = String(cString: name)
+        let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return text.isEmpty || text.contains("\n") ? "unknown" : text
     }()
 
