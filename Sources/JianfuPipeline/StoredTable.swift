@@ -43,7 +43,6 @@ enum StoredTable {
         // Other pipelines' sources first (only for declared units), then the pipeline's own.
         var origins: [(pipeline: String?, name: String, index: UInt16)] = []
         var maps: [String: (map: [Int32], wanted: [Int32]?)] = [:]
-        var observedNames: [(ObservedUnit, [Int32])] = []
         if declared != nil {
             let shared = try store.sharedSources()
             for (k, source) in shared.enumerated() {
@@ -55,7 +54,6 @@ enum StoredTable {
             }
         }
         let own = unitMap(observed)
-        for unit in observed where !unit.name.isEmpty { observedNames.append((unit, own.map)) }
         origins += observationSources(config).map { (nil, $0.name, $0.index) }
 
         var overrides: [String: Int] = [:]
@@ -78,9 +76,9 @@ enum StoredTable {
             }
             if origin.pipeline == nil { overrides[origin.name] = taken }
         }
-        for (unit, map) in observedNames {
+        for unit in observed where !unit.name.isEmpty {
             let id = Int(unit.storeID)
-            if map[id] >= 0 { table.noteName(unit.name, unit: map[id]) }
+            if own.map[id] >= 0 { table.noteName(unit.name, unit: own.map[id]) }
         }
         return (table, overrides)
     }
