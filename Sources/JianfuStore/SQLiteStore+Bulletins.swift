@@ -18,31 +18,37 @@ extension SQLiteStore {
             for alert in change.gone {
                 try delete.execute(arguments: [pipeline, month, alert.unitID, alert.metric, alert.rule])
             }
-            guard !change.added.isEmpty else { return }
-            // Tens of thousands of alerts on a big first night: bound and stepped through the C API.
-            let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO bulletin_alerts VALUES (?, ?, ?, ?, ?, ?)")
-            defer { withExtendedLifetime(insert) {} }
-            let s = insert.sqliteStatement
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            func bind(_ index: Int32, _ text: String) {
-                var text = text
-                text.withUTF8 { utf8 in
-                    if let base = utf8.baseAddress {
-                        _ = sqlite3_bind_text(s, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
-                    } else {
-                        _ = sqlite3_bind_text(s, index, "", 0, transient)  // "" (the metric of a `stale` alert)
-                    }
+            try insertAlerts(change.added, pipeline: pipeline, month: month, run: run, db)
+        }
+    }
+
+    /// Writes `alerts` of `pipeline`'s bulletin of `month` on `db` (one already stored is left
+    /// as it is). Tens of thousands of alerts on a big first night: bound and stepped through
+    /// the C API.
+    func insertAlerts(_ alerts: [StoredAlert], pipeline: String, month: Int, run: Int64, _ db: Database) throws {
+        guard !alerts.isEmpty else { return }
+        let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO bulletin_alerts VALUES (?, ?, ?, ?, ?, ?)")
+        defer { withExtendedLifetime(insert) {} }
+        let s = insert.sqliteStatement
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        func bind(_ index: Int32, _ text: String) {
+            var text = text
+            text.withUTF8 { utf8 in
+                if let base = utf8.baseAddress {
+                    _ = sqlite3_bind_text(s, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
+                } else {
+                    _ = sqlite3_bind_text(s, index, "", 0, transient)  // "" (the metric of a `stale` alert)
                 }
             }
-            bind(1, pipeline)
-            sqlite3_bind_int64(s, 2, Int64(month))
-            sqlite3_bind_int64(s, 6, run)
-            for alert in change.added {
-                bind(3, alert.unitID)
-                bind(4, alert.metric)
-                bind(5, alert.rule)
-                try finish(s, db)
-            }
+        }
+        bind(1, pipeline)
+        sqlite3_bind_int64(s, 2, Int64(month))
+        sqlite3_bind_int64(s, 6, run)
+        for alert in alerts {
+            bind(3, alert.unitID)
+            bind(4, alert.metric)
+            bind(5, alert.rule)
+            try finish(s, db)
         }
     }
 

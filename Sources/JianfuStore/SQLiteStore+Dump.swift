@@ -139,34 +139,16 @@ extension SQLiteStore: CopyableStore {
                         h.newValue, h.newLine,
                     ])
                 }
-                if let (scoresRun, scores) = dump.scores {
-                    let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores VALUES (?, ?, ?, ?, ?)")
-                    for score in scores { try insert.execute(arguments: [pipeline, score.unitID, score.category, score.composite, run(scoresRun)]) }
-                }
+                if let (scoresRun, scores) = dump.scores { try writeScores(scores, run: run(scoresRun), db) }
                 for bulletin in dump.bulletins {
                     try db.execute(
                         sql: "INSERT INTO bulletins (pipeline, month, run) VALUES (?, ?, ?)", arguments: [pipeline, bulletin.month, run(bulletin.run)])
-                    for alert in bulletin.alerts {
-                        try db.execute(
-                            sql: "INSERT INTO bulletin_alerts VALUES (?, ?, ?, ?, ?, ?)",
-                            arguments: [pipeline, bulletin.month, alert.unitID, alert.metric, alert.rule, run(bulletin.run)])
-                    }
+                    try insertAlerts(Array(bulletin.alerts), pipeline: pipeline, month: bulletin.month, run: run(bulletin.run), db)
                 }
-                for sample in dump.samples {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO samples (pipeline, month, seed, requested, drawn_at, run, exclude_recent, include_rollups, jianfu_version)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            pipeline, sample.month, String(sample.seed), sample.requested, sample.drawnAt, sample.run.map(run),
-                            sample.excludeRecent, sample.includeRollups, sample.jianfuVersion,
-                        ])
-                    let number = db.lastInsertedRowID
-                    for (position, unit) in sample.units.enumerated() {
-                        try db.execute(
-                            sql: "INSERT INTO sample_units VALUES (?, ?, ?, ?, ?)", arguments: [number, position, unit.unitID, unit.weight, unit.reason])
-                    }
+                for var sample in dump.samples {
+                    sample.pipeline = pipeline
+                    sample.run = sample.run.map(run)
+                    _ = try insertSample(sample, db)
                 }
                 return .commit
             }
@@ -191,13 +173,8 @@ extension SQLiteStore: CopyableStore {
 
     /// A little-endian array blob as an array.
     static func array<T>(_ data: Data?) -> [T] {
-        guard let data, !data.isEmpty else { return [] }
-        return data.withUnsafeBytes { raw in
-            [T](unsafeUninitializedCapacity: data.count / MemoryLayout<T>.stride) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(data.count / MemoryLayout<T>.stride) * MemoryLayout<T>.stride]))
-                initialized = data.count / MemoryLayout<T>.stride
-            }
-        }
+        guard let data else { return [] }
+        return data.withUnsafeBytes { PipelineDump.array($0) }
     }
 
     /// An array as a little-endian blob.

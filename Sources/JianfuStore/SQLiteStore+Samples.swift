@@ -41,24 +41,30 @@ extension SQLiteStore: SampleLog {
         try access { db in
             var number: Int64 = 0
             try db.inTransaction {
-                try db.execute(
-                    sql: """
-                        INSERT INTO samples (pipeline, month, seed, requested, drawn_at, run, exclude_recent, include_rollups, jianfu_version)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        sample.pipeline, sample.month, String(sample.seed), sample.requested, sample.drawnAt, sample.run,
-                        sample.excludeRecent, sample.includeRollups, sample.jianfuVersion,
-                    ])
-                number = db.lastInsertedRowID
-                let insert = try db.makeStatement(sql: "INSERT INTO sample_units VALUES (?, ?, ?, ?, ?)")
-                for (position, unit) in sample.units.enumerated() {
-                    try insert.execute(arguments: [number, position, unit.unitID, unit.weight, unit.reason])
-                }
+                number = try insertSample(sample, db)
                 return .commit
             }
             return number
         }
+    }
+
+    /// Writes a drawn list and its units on `db`, in the transaction open there; returns its number.
+    func insertSample(_ sample: RecordedSample, _ db: Database) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO samples (pipeline, month, seed, requested, drawn_at, run, exclude_recent, include_rollups, jianfu_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                sample.pipeline, sample.month, String(sample.seed), sample.requested, sample.drawnAt, sample.run,
+                sample.excludeRecent, sample.includeRollups, sample.jianfuVersion,
+            ])
+        let number = db.lastInsertedRowID
+        let insert = try db.makeStatement(sql: "INSERT INTO sample_units VALUES (?, ?, ?, ?, ?)")
+        for (position, unit) in sample.units.enumerated() {
+            try insert.execute(arguments: [number, position, unit.unitID, unit.weight, unit.reason])
+        }
+        return number
     }
 
     package func sampledUnits(pipeline: String, months: ClosedRange<Int>) throws -> [SampledUnit] {

@@ -512,12 +512,15 @@ package final class SQLiteStore: ObservationStore {
     // MARK: Scores
 
     package func saveScores(_ scores: [UnitScore], run: Int64) throws {
-        try access { db in
-            try db.execute(sql: "DELETE FROM unit_scores WHERE pipeline = ?", arguments: [pipeline])
-            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores VALUES (?, ?, ?, ?, ?)")
-            for score in scores {
-                try insert.execute(arguments: [pipeline, score.unitID, score.category, score.composite, run])
-            }
+        try access { db in try writeScores(scores, run: run, db) }
+    }
+
+    /// Replaces the pipeline's stored composites on `db`, in the transaction open there.
+    func writeScores(_ scores: [UnitScore], run: Int64, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM unit_scores WHERE pipeline = ?", arguments: [pipeline])
+        let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores VALUES (?, ?, ?, ?, ?)")
+        for score in scores {
+            try insert.execute(arguments: [pipeline, score.unitID, score.category, score.composite, run])
         }
     }
 

@@ -131,6 +131,15 @@ extension PipelineDump {
         return n
     }
 
+    /// A slab array's little-endian bytes (as both stores keep them) as an array.
+    package static func array<T>(_ bytes: UnsafeRawBufferPointer) -> [T] {
+        let count = bytes.count / MemoryLayout<T>.stride
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(count * MemoryLayout<T>.stride)]))
+            initialized = count
+        }
+    }
+
     /// Old run number → new one, for a store that numbers runs its own way.
     package func remap(_ runs: [Int64: Int64], _ run: Int64) -> Int64 { runs[run] ?? run }
 

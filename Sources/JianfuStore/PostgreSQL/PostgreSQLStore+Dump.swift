@@ -54,11 +54,11 @@ extension PostgreSQLStore: CopyableStore {
                 """,
                 [pipeline], binary: true)
             for i in 0..<slabs.count {
-                let stored: [Int32] = Self.array(slabs.bytes(i, 3))
+                let stored: [Int32] = PipelineDump.array(slabs.bytes(i, 3))
                 dump.slabs.append(DumpedSlab(
                     source: sourceNames[slabs.binaryInt32(i, 0)] ?? "", metric: metricNames[slabs.binaryInt32(i, 1)] ?? "",
-                    period: slabs.binaryInt32(i, 2), units: stored.map(unit), values: Self.array(slabs.bytes(i, 4)),
-                    lines: Self.array(slabs.bytes(i, 5)), runs: Self.array(slabs.bytes(i, 6))))
+                    period: slabs.binaryInt32(i, 2), units: stored.map(unit), values: PipelineDump.array(slabs.bytes(i, 4)),
+                    lines: PipelineDump.array(slabs.bytes(i, 5)), runs: PipelineDump.array(slabs.bytes(i, 6))))
             }
             let history = try db.execute(
                 """
@@ -187,15 +187,6 @@ extension PostgreSQLStore: CopyableStore {
                     _ = try recordSample(sample)
                 }
             }
-        }
-    }
-
-    /// A little-endian array as the server sent it (binary `bytea`).
-    static func array<T>(_ bytes: UnsafeRawBufferPointer) -> [T] {
-        let count = bytes.count / MemoryLayout<T>.stride
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(count * MemoryLayout<T>.stride)]))
-            initialized = count
         }
     }
 }
