@@ -5,7 +5,7 @@ import PackageDescription
 // access (nothing is `public`). Imports point one way:
 // jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports, JianfuStore} → JianfuModel;
 // JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources; JianfuStore → GRDB (SQLite) and
-// CPostgres (libpq) for the PostgreSQL store.
+// CPostgres (libpq) for the PostgreSQL store; JianfuModel → CSystem (mremap, for the grid's memory).
 let package = Package(
     name: "jianfu",
     platforms: [.macOS(.v13)],
@@ -23,7 +23,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .target(name: "JianfuModel"),
+        .systemLibrary(name: "CSystem"),
+        .target(name: "JianfuModel", dependencies: ["CSystem"]),
         .target(name: "JianfuHTTP", dependencies: ["CCurl"]),
         .target(name: "JianfuIngest", dependencies: ["JianfuModel", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "JianfuIndicators", dependencies: ["JianfuModel"]),

@@ -3,9 +3,11 @@ import JianfuModel
 /// Computes every indicator of a run from the observation table (SPEC §3, §4, §6 alerts).
 package enum Evaluator {
     /// `units[i]` describes the table's unit `i`; `hierarchy` is built over the same indices.
-    /// Returns `nil` when there is no data at all to place the evaluation window.
+    /// Returns `nil` when there is no data at all to place the evaluation window. The table is
+    /// given up once transposed: when the caller holds no other copy, its grid (the largest
+    /// allocation of a run) is freed before the indicators are computed.
     package static func evaluate(
-        table: ObservationTable, units: [MonitoredUnit], hierarchy: Hierarchy, settings: EvaluationSettings
+        table: consuming ObservationTable, units: [MonitoredUnit], hierarchy: Hierarchy, settings: EvaluationSettings
     ) -> Evaluation? {
         guard let windows = Windows(settings: settings, latestMonth: Windows.latestMonth(in: table)) else { return nil }
         let metrics = settings.metrics

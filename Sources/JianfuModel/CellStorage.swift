@@ -1,10 +1,11 @@
+import CSystem
 import Glibc
 
 /// The cells of one `ObservationTable` grid, in anonymous memory from `mmap`.
 ///
 /// Fresh pages read as zero bytes, which is `Cell.vacant`, so reserving room costs no fill and
 /// room never touched costs no memory: a grid reserves four times the periods it has, appends
-/// periods without copying, and the parallel reader merges a later stretch into an earlier one
+/// periods without copying (beyond the room, the mapping grows in place: `grow`), and the parallel reader merges a later stretch into an earlier one
 /// without moving it (an `Array` copied and zero-filled the whole grid at each growth).
 ///
 /// Shared between copies of a table and copied on the first write by a non-unique owner
@@ -12,10 +13,10 @@ import Glibc
 final class CellStorage: @unchecked Sendable {
     typealias Cell = ObservationTable.Cell
 
-    let base: UnsafeMutablePointer<Cell>
+    private(set) var base: UnsafeMutablePointer<Cell>
     /// Cells mapped.
-    let capacity: Int
-    private let byteCount: Int
+    private(set) var capacity: Int
+    private var byteCount: Int
 
     /// Maps room for `capacity` vacant cells.
     init(capacity: Int) {
@@ -30,6 +31,22 @@ final class CellStorage: @unchecked Sendable {
     }
 
     deinit { munmap(base, byteCount) }
+
+    /// Maps room for at least `capacity` cells, keeping the cells: the kernel moves the pages
+    /// (`mremap`), nothing is copied, and the room added is vacant like any fresh page. Only
+    /// for a storage no other table shares (`base` may change).
+    func grow(capacity: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let bytes = (capacity * MemoryLayout<Cell>.stride + page - 1) / page * page
+        guard bytes > byteCount else { return }
+        let moved = jianfu_mremap(base, byteCount, bytes)
+        guard let moved, moved != MAP_FAILED else {
+            preconditionFailure("cannot grow the observation grid to \(bytes) bytes: \(String(cString: strerror(errno)))")
+        }
+        base = moved.bindMemory(to: Cell.self, capacity: bytes / MemoryLayout<Cell>.stride)
+        byteCount = bytes
+        self.capacity = bytes / MemoryLayout<Cell>.stride
+    }
 
     /// A storage of `capacity` cells holding a copy of the first `count` cells of this one.
     func copy(count: Int, capacity: Int) -> CellStorage {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Every accepted observation of a run, in dense grids indexed by (period, unit, metric).
 ///
 /// Units are dense indices (see `ByteInterner`), metrics are their index in the pipeline's
@@ -107,11 +109,14 @@ package struct ObservationTable: Sendable {
             unitCapacity = capacity
         }
 
-        /// Appends `count` empty period rows at the end: within the room mapped, nothing moves.
+        /// Appends `count` empty period rows at the end: nothing is copied (beyond the room mapped,
+        /// the mapping grows), unless a copy of the table shares the cells.
         mutating func appendPeriods(_ count: Int) {
             let needed = (span + count) * unitCapacity * width
-            if needed > cells.capacity || !isKnownUniquelyReferenced(&cells) {
+            if !isKnownUniquelyReferenced(&cells) {
                 cells = cells.copy(count: cellCount, capacity: max(needed, 2 * cells.capacity))
+            } else if needed > cells.capacity {
+                cells.grow(capacity: max(needed, 2 * cells.capacity))
             }
             span += count
             let words = (needed + 63) / 64
@@ -211,6 +216,37 @@ package struct ObservationTable: Sendable {
         return .overrode
     }
 
+    /// Stores one period's values of one source at once (a table built from a store gets them
+    /// a slab at a time): value `i` goes to unit `units[i]`, skipped when that is negative.
+    /// The same rules as `insert(metric:unit:ordinal:value:source:line:)`, which a value of
+    /// the same source stored before would make a duplicate; returns how many values took a
+    /// key over from an earlier source.
+    package mutating func insert(
+        metric: Int, ordinal: Int32, units: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Double>,
+        lines: UnsafeBufferPointer<UInt32>, source: UInt16
+    ) -> Int {
+        let (g, slot) = place[metric]
+        if grids[g].span == 0 || Int(ordinal) < Int(grids[g].base) || Int(ordinal) >= Int(grids[g].base) + grids[g].span {
+            widen(g, toHold: Int(ordinal))
+        }
+        let offset = Int(ordinal) - Int(grids[g].base)
+        grids[g].makeUnique()
+        var overrode = 0
+        let cells = grids[g].cells.base
+        for i in 0..<units.count where units[i] >= 0 {
+            let index = grids[g].index(offset, Int(units[i]), slot)
+            let cell = Cell(value: values[i], line: lines[i], source: source)
+            if !grids[g].isOccupied(index) {
+                cells[index] = cell
+                grids[g].markOccupied(index)
+            } else if cells[index].source != source {
+                cells[index] = cell
+                overrode += 1
+            }
+        }
+        return overrode
+    }
+
     /// Leaves out every value of a period that starts after month `month` (`--as-of`): the
     /// bitmap words of those period rows are cleared, so the cells, shared with any copy of the
     /// table, are not touched and nothing is copied but the bitmap.
@@ -230,7 +266,8 @@ package struct ObservationTable: Sendable {
     /// Makes grid `g` hold `ordinal`: later periods are appended with slack (half the span
     /// again, at least two years of months); earlier ones re-lay the grid out.
     private mutating func widen(_ g: Int, toHold ordinal: Int) {
-        let capacity = max(64, grids[g].unitCapacity, units.count)
+        // A multiple of 64 units, so that a period row is whole bitmap words (`rowHasValues`).
+        let capacity = max(64, grids[g].unitCapacity, (units.count + 63) / 64 * 64)
         if grids[g].span == 0 {
             grids[g].base = Int32(ordinal)
             grids[g].unitCapacity = capacity
@@ -346,6 +383,93 @@ package struct ObservationTable: Sendable {
             }
         }
         return DenseSeries.Metric(ordinals: rows.map { grid.base + Int32($0) }, values: values)
+    }
+
+    /// `denseSeries(metric:)` of every metric, the table given up as it goes: when no copy of
+    /// the table shares a grid's cells, the grid is transposed a block of units at a time and
+    /// the pages of cells already transposed are returned to the system (`madvise`), so the
+    /// run never holds a grid and its transpose whole — at 10 M values, 160 MB of cells and
+    /// 80 MB of series. The series are the ones `denseSeries` gives. `perform(n, body)` runs
+    /// `body(0..<n)`, on every core if it can (the table has no threads of its own).
+    package consuming func releasingDenseSeries(perform: (_ count: Int, _ body: (Int) -> Void) -> Void) -> [DenseSeries.Metric] {
+        var result = [DenseSeries.Metric?](repeating: nil, count: metrics.count)
+        for g in grids.indices {
+            let unique = isKnownUniquelyReferenced(&grids[g].cells)
+            let grid = grids[g]
+            let units = min(self.units.count, grid.unitCapacity)
+            let rows = (0..<grid.span).filter(grid.rowHasValues)
+            let ordinals = rows.map { grid.base + Int32($0) }
+            let count = units * rows.count
+            // The series' storage is allocated untouched (a large allocation is fresh pages) and
+            // filled block by block, as the cells it comes from are released.
+            let series = Self.arrays(grid.width, count: count) { outputs in
+                let block = 4096
+                var released = [Int](repeating: 0, count: grid.span)
+                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                let cellBytes = MemoryLayout<Cell>.stride
+                for u0 in stride(from: 0, to: units, by: block) {
+                    let u1 = min(u0 + block, units)
+                    // One task per metric of the grid and quarter of the block.
+                    let parts = 4
+                    perform(grid.width * parts) { task in
+                        let slot = task / parts, part = task % parts
+                        let lo = u0 + (u1 - u0) * part / parts, hi = u0 + (u1 - u0) * (part + 1) / parts
+                        let out = outputs[slot]
+                        (out.baseAddress! + lo * rows.count).initialize(repeating: .nan, count: (hi - lo) * rows.count)
+                        let cells = grid.cells.base
+                        let tile = 64
+                        for k0 in stride(from: 0, to: rows.count, by: tile) {
+                            for t0 in stride(from: lo, to: hi, by: tile) {
+                                for k in k0..<min(k0 + tile, rows.count) {
+                                    let p = rows[k]
+                                    for u in t0..<min(t0 + tile, hi) {
+                                        let index = grid.index(p, u, slot)
+                                        if grid.isOccupied(index) { out[u * rows.count + k] = cells[index].value }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    guard unique else { continue }
+                    // Units u0..<u1 of every row are transposed: release the whole pages of cells
+                    // from where the last block's release stopped up to the end of this block.
+                    let base = UnsafeMutableRawPointer(grid.cells.base)
+                    for p in rows {
+                        let start = grid.index(p, 0, 0) * cellBytes
+                        let from = (max(start, released[p]) + page - 1) / page * page
+                        let to = (grid.index(p, u1 - 1, grid.width - 1) + 1) * cellBytes / page * page
+                        if to > from {
+                            madvise(base + from, to - from, Int32(MADV_DONTNEED))
+                            released[p] = to
+                        }
+                    }
+                }
+            }
+            for (slot, m) in grid.metrics.enumerated() { result[m] = DenseSeries.Metric(ordinals: ordinals, values: series[slot]) }
+            // The cells are given up with the table; release what the blocks left.
+            grids[g] = Grid(metrics: grid.metrics)
+        }
+        return result.map { $0! }
+    }
+
+    /// `n` arrays of `count` values, which `fill` initializes completely through their storage,
+    /// given all at once (each array's storage is valid only inside its initializer, so the
+    /// initializers nest).
+    private static func arrays(
+        _ n: Int, count: Int, _ fill: ([UnsafeMutableBufferPointer<Double>]) -> Void
+    ) -> [[Double]] {
+        var buffers: [UnsafeMutableBufferPointer<Double>] = []
+        var arrays = [[Double]](repeating: [], count: n)
+        func nest(_ i: Int) {
+            guard i < n else { return fill(buffers) }
+            arrays[i] = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+                buffers.append(buffer)
+                nest(i + 1)
+                initialized = count
+            }
+        }
+        nest(0)
+        return arrays
     }
 
     /// Index of the first entry with `ordinal >= target`.

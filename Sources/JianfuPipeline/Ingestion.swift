@@ -23,6 +23,14 @@ package struct Ingestion: Sendable {
     /// `corrections.csv`); empty with `state: none`.
     package var replaced: [Correction] = []
 
+    /// The table, taken out: the ingestion keeps an empty one, so that the caller holds the
+    /// only copy and its grid is freed with it (the run's evaluate stage).
+    package mutating func takeTable() -> ObservationTable {
+        let taken = table
+        table = ObservationTable(metrics: taken.metrics)
+        return taken
+    }
+
     /// Reads every source of `config`: HTTP sources are fetched first (into local copies, so a
     /// network fault stops the run before any row is read), then units sources are read (so
     /// data rows can be checked against them), then the observation sources in pipeline order

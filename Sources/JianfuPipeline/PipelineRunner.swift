@@ -141,9 +141,15 @@ package struct PipelineRunner {
     /// is the one that month would have had, with today's corrections). `run`'s evaluate stage
     /// is `evaluate(_:store:)`; `unit` and `sample` use this.
     func evaluate(_ ingestion: Ingestion) throws -> Evaluation {
-        let table = config.settings.asOf.map { AsOf.truncate(ingestion.table, throughMonth: $0) } ?? ingestion.table
+        try evaluate(ingestion, table: ingestion.table)
+    }
+
+    /// `evaluate(_:)` of `table`, the ingestion's table taken out of it (`Ingestion.takeTable`),
+    /// so that its grid is freed once the evaluation has transposed it.
+    func evaluate(_ ingestion: Ingestion, table: consuming ObservationTable) throws -> Evaluation {
+        if let month = config.settings.asOf { table = AsOf.truncate(table, throughMonth: month) }
         guard let evaluation = Evaluator.evaluate(
-            table: table, units: ingestion.units, hierarchy: ingestion.hierarchy, settings: config.settings)
+            table: consume table, units: ingestion.units, hierarchy: ingestion.hierarchy, settings: config.settings)
         else { throw RunError.noData(pipeline: config.name) }
         return evaluation
     }

@@ -25,9 +25,11 @@ extension PipelineRunner {
 
     /// The stages in order; `store` is nil with `state: none`.
     func stages(store: StoreRun?, clock: StageClock) throws -> Outcome {
-        let ingestion = try store?.ingest() ?? ingest()
+        var ingestion = try gate(store?.ingest() ?? ingest())
         clock.lap("ingest")
-        let evaluated = try evaluate(gate(ingestion), store: store)
+        let latestMonth = Windows.latestMonth(in: ingestion.table)
+        let table = ingestion.takeTable()
+        let evaluated = try evaluate(ingestion, table: consume table, latestMonth: latestMonth, store: store)
         clock.lap("evaluate")
         let rendered = try render(evaluated)
         let outcome = try publish(rendered, store: store)
@@ -57,9 +59,12 @@ extension PipelineRunner {
     /// what the writers need besides (`RunInfo`): the rectification ledger against the store's
     /// earlier bulletins (`LedgerStage`), the values this run replaced, and with a store the
     /// spot-check list drawn for the bulletin's month.
-    func evaluate(_ ingestion: Ingestion, store: StoreRun?) throws -> Evaluated {
+    ///
+    /// The ingestion's table is `table` (taken out of it, so that its grid is freed once
+    /// transposed), whose latest month with data is `latestMonth`.
+    func evaluate(_ ingestion: Ingestion, table: consuming ObservationTable, latestMonth: Int?, store: StoreRun?) throws -> Evaluated {
         progress("computing the indicators")
-        let evaluation = try evaluateListingRejected(ingestion, quality: DataQuality(sources: ingestion.reports))
+        let evaluation = try evaluateListingRejected(ingestion, table: consume table, quality: DataQuality(sources: ingestion.reports))
         logger.info("evaluation \(evaluation.windows.current), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
         var run = makeRunInfo(ingestion)
         run.spotCheck = try store?.spotCheck(for: evaluation)
@@ -68,7 +73,7 @@ extension PipelineRunner {
         if let first = config.bulletin.firstIssue, run.issue(evaluation) == nil {
             logger.warning("bulletin month \(evaluation.windows.current.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
         }
-        return Evaluated(ingestion: ingestion, evaluation: evaluation, run: run)
+        return Evaluated(ingestion: ingestion, evaluation: evaluation, run: run, latestMonth: latestMonth)
     }
 
     /// The render stage: every output of `outputs.formats` written into a staging folder beside
@@ -121,9 +126,12 @@ extension PipelineRunner {
 /// What the evaluate stage makes: the indicators, what the writers need besides them, and the
 /// ingestion they were computed from.
 struct Evaluated {
+    /// The ingestion, its table taken out (`Ingestion.takeTable`).
     let ingestion: Ingestion
     let evaluation: Evaluation
     let run: RunInfo
+    /// The latest month with data in the ingested table (`Windows.latestMonth`).
+    let latestMonth: Int?
 }
 
 /// What the render stage makes: the reports of `evaluated`, written into `folder`'s staging

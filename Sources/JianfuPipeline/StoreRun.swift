@@ -104,7 +104,7 @@ final class StoreRun {
         let evaluation = evaluated.evaluation
         try ledger.record(evaluation, in: store, run: number)
         if config.settings.asOf == nil {
-            end.latestMonth = Windows.latestMonth(in: evaluated.ingestion.table)
+            end.latestMonth = evaluated.latestMonth
             try store.saveScores(evaluation.units.map {
                 UnitScore(unitID: $0.unit.id, category: $0.unit.category, composite: $0.composite)
             }, run: number)

@@ -60,17 +60,27 @@ enum StoredTable {
         for origin in origins {
             let (unitIndex, wanted) = origin.pipeline.flatMap { maps[$0] } ?? own
             var taken = 0
+            var mapped: [Int32] = []
             for (m, metric) in config.settings.metrics.enumerated() {
-                let stored = try origin.pipeline.map { try store.values(of: $0, source: origin.name, metric: metric, units: wanted) }
-                    ?? store.values(source: origin.name, metric: metric, units: wanted)
-                if let first = stored.periods.first, let last = stored.periods.last { table.reserve(metric: m, ordinals: first...last) }
-                for n in 0..<stored.count {
-                    let id = Int(stored.units[n])
-                    let u = id < unitIndex.count ? unitIndex[id] : -1
-                    guard u >= 0 else { continue }
-                    if case .overrode = table.insert(
-                        metric: m, unit: u, ordinal: stored.periods[n], value: stored.values[n], source: origin.index, line: Int(stored.lines[n])) {
-                        taken += 1
+                try store.readValues(of: origin.pipeline, source: origin.name, metric: metric, units: wanted) { batch in
+                    mapped.removeAll(keepingCapacity: true)
+                    mapped.append(contentsOf: batch.units.lazy.map { id in Int(id) < unitIndex.count ? unitIndex[Int(id)] : -1 })
+                    // A batch in key order: a run of values per period.
+                    var start = 0
+                    while start < batch.count {
+                        var end = start + 1
+                        while end < batch.count, batch.periods[end] == batch.periods[start] { end += 1 }
+                        taken += mapped.withUnsafeBufferPointer { units in
+                            batch.values.withUnsafeBufferPointer { values in
+                                batch.lines.withUnsafeBufferPointer { lines in
+                                    table.insert(
+                                        metric: m, ordinal: batch.periods[start], units: UnsafeBufferPointer(rebasing: units[start..<end]),
+                                        values: UnsafeBufferPointer(rebasing: values[start..<end]),
+                                        lines: UnsafeBufferPointer(rebasing: lines[start..<end]), source: origin.index)
+                                }
+                            }
+                        }
+                        start = end
                     }
                 }
             }

@@ -7,8 +7,8 @@ import JianfuModel
 /// 1. `lockForRun` — one run at a time (SPEC §7 exit 4);
 /// 2. `beginRun` — the run is logged as `running` (a run found `running` later was killed);
 /// 3. `beginChanges`, then `source(named:)` for each source, `recordUnits` /
-///    `recordObservations` for those read again, `observedUnits` and `values` to build the table the indicators are
-///    computed from, `saveScores`; then `commitChanges`, or `rollbackChanges` when the run
+///    `recordObservations` for those read again, `observedUnits` and `readValues` to build the
+///    table the indicators are computed from, `saveScores`; then `commitChanges`, or `rollbackChanges` when the run
 ///    fails — one transaction per run, so a crash at any moment leaves the store as the last
 ///    successful run left it;
 /// 4. `finishRun` with the outcome and exit code, then `unlockRun`. A successful run logs
@@ -77,13 +77,15 @@ package protocol ObservationStore: AnyObject {
     /// reasons), in the order they first reached the store, each with the first non-empty
     /// name the sources gave it in the order of `sources`.
     func observedUnits(sources: [String]) throws -> [ObservedUnit]
-    /// The stored values of source `source` for `metric` (matched by id and granularity), in
-    /// key order (period, then unit), with `StoredValues.units` holding the store's unit
-    /// numbers (`ObservedUnit.storeID`). `units` (ascending store numbers) keeps only those
-    /// units — `jianfu unit` asks for a few, and a store may then look them up rather than
-    /// read every value; `nil` reads all. A source never read, or a metric it never gave,
-    /// has no values.
-    func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues
+    /// The stored values of source `source` of pipeline `pipeline` (`nil`: this store's own)
+    /// for `metric` (matched by id and granularity), handed to `body` in batches in key order
+    /// (period, then unit) — a store hands a period, or a few, at a time, so a night's reading
+    /// never holds all its values twice — with `StoredValues.units` holding that pipeline's
+    /// store unit numbers (`ObservedUnit.storeID`). A batch is only valid during the call.
+    /// `units` (ascending store numbers) keeps only those units — `jianfu unit` asks for a
+    /// few, and a store may then look them up rather than read every value; `nil` reads all.
+    /// A source never read, or a metric it never gave, has no values (`body` is not called).
+    func readValues(of pipeline: String?, source: String, metric: Metric, units: [Int32]?, _ body: (StoredValues) throws -> Void) throws
 
     // MARK: Other pipelines' values (a store shared by several pipelines, SPEC §8)
 
@@ -93,9 +95,6 @@ package protocol ObservationStore: AnyObject {
     /// `observedUnits(sources:)` of another pipeline's sources, with that pipeline's store
     /// numbers (those `values(of:source:metric:units:)` gives for the same pipeline).
     func observedUnits(of pipeline: String, sources: [String]) throws -> [ObservedUnit]
-    /// `values(source:metric:units:)` of another pipeline's source.
-    func values(of pipeline: String, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues
-
     // MARK: Scores of the last successful run (`jianfu unit`)
 
     /// Replaces the stored composites with those of this run.
@@ -121,6 +120,19 @@ package protocol ObservationStore: AnyObject {
 }
 
 extension ObservationStore {
+    /// Every stored value of the store's own source `source` for `metric` (`readValues`) in one
+    /// `StoredValues`.
+    package func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
+        try values(of: nil, source: source, metric: metric, units: units)
+    }
+
+    /// `values(source:metric:units:)` of pipeline `pipeline`'s source (`nil`: the store's own).
+    package func values(of pipeline: String?, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
+        var all = StoredValues()
+        try readValues(of: pipeline, source: source, metric: metric, units: units) { all.append(contentsOf: $0) }
+        return all
+    }
+
     /// `beginRun` with no report of a run in place.
     @discardableResult
     package func beginRun(_ run: RunStart) throws -> Int64 { try beginRun(run, reportsRunID: nil) }

@@ -102,20 +102,22 @@ extension SQLiteStore {
         }
     }
 
-    package func values(source name: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
-        try values(of: pipeline, source: name, metric: metric, units: units)
-    }
-
-    package func values(of pipeline: String, source name: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
+    /// A slab at a time: one period's values, copied out of the row into a batch reused for
+    /// the next.
+    package func readValues(
+        of pipeline: String?, source name: String, metric: Metric, units: [Int32]?, _ body: (StoredValues) throws -> Void
+    ) throws {
+        let pipeline = pipeline ?? self.pipeline
         try access { db in
-            var result = StoredValues()
             guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE pipeline = ? AND name = ?", arguments: [pipeline, name]),
                   let metricID = try Int64.fetchOne(
                     db, sql: "SELECT id FROM metrics WHERE pipeline = ? AND name = ? AND granularity = ?",
                     arguments: [pipeline, metric.id, metric.granularity.rawValue])
-            else { return result }
+            else { return }
             if let units, units.count <= SlabLookup.limit {
-                return try SlabLookup(db, location: location).values(source: source, metric: metricID, units: units)
+                let found = try SlabLookup(db, location: location).values(source: source, metric: metricID, units: units)
+                if found.count > 0 { try body(found) }
+                return
             }
             // Units, values and lines only: the runs, last in the row, are not read.
             let select = try db.makeStatement(sql: """
@@ -125,12 +127,14 @@ extension SQLiteStore {
             let s = select.sqliteStatement
             sqlite3_bind_int64(s, 1, source)
             sqlite3_bind_int64(s, 2, metricID)
+            var batch = StoredValues()
             while try step(s, db) {
                 let period = sqlite3_column_int(s, 0)
                 let slab = try ObservationSlab.Columns(s, from: 1, location: location)
-                slab.append(period: period, units: units, to: &result)
+                batch.removeAll()
+                slab.append(period: period, units: units, to: &batch)
+                if batch.count > 0 { try body(batch) }
             }
-            return result
         }
     }
 

@@ -88,6 +88,21 @@ package struct StoredValues: Sendable, Equatable {
         lines.reserveCapacity(n)
     }
 
+    package mutating func append(contentsOf other: StoredValues) {
+        periods.append(contentsOf: other.periods)
+        units.append(contentsOf: other.units)
+        values.append(contentsOf: other.values)
+        lines.append(contentsOf: other.lines)
+    }
+
+    /// Empties the columns, keeping their storage for the next batch.
+    package mutating func removeAll() {
+        periods.removeAll(keepingCapacity: true)
+        units.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+    }
+
     /// (period, unit) packed so that integer order is key order.
     @inline(__always) package func key(_ i: Int) -> Int64 { Int64(periods[i]) << 32 | Int64(UInt32(bitPattern: units[i])) }
 

@@ -231,14 +231,14 @@ extension PostgreSQLStore {
     /// units as the pipeline's unit numbers; `units` (ascending) keeps only those. The metric's
     /// slabs are read in one statement with binary results (the packed bytes as they are) and
     /// unpacked in place.
-    package func values(source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
-        try values(of: pipeline, source: source, metric: metric, units: units)
-    }
-
-    package func values(of pipeline: String, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
-        guard hasSchema else { return StoredValues() }
-        if let units, units.isEmpty { return StoredValues() }
-        return try read { db in
+    /// One query per (source, metric); the slabs of its result are handed on one at a time.
+    package func readValues(
+        of pipeline: String?, source: String, metric: Metric, units: [Int32]?, _ body: (StoredValues) throws -> Void
+    ) throws {
+        guard hasSchema else { return }
+        if let units, units.isEmpty { return }
+        let pipeline = pipeline ?? self.pipeline
+        try read { db in
             let rows = try db.execute(
                 """
                 SELECT o.period, o.units, o.vals, o.lines FROM observation_slabs o
@@ -247,15 +247,13 @@ extension PostgreSQLStore {
                 ORDER BY o.period
                 """,
                 [pipeline, source, metric.id, metric.granularity.rawValue], binary: true)
-            var result = StoredValues()
-            if units == nil {
-                result.reserveCapacity((0..<rows.count).reduce(0) { $0 + rows.bytes($1, 1).count / 4 })
-            }
+            var batch = StoredValues()
             for i in 0..<rows.count {
                 let slab = try ObservationSlab.Columns(units: rows.bytes(i, 1), values: rows.bytes(i, 2), lines: rows.bytes(i, 3), location: location)
-                slab.append(period: rows.binaryInt32(i, 0), units: units, to: &result)
+                batch.removeAll()
+                slab.append(period: rows.binaryInt32(i, 0), units: units, to: &batch)
+                if batch.count > 0 { try body(batch) }
             }
-            return result
         }
     }
 
