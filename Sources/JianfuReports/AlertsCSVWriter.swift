@@ -15,17 +15,34 @@ package struct AlertsCSVWriter: ReportWriter {
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         let ledger = LedgerView(run.ledger, evaluation: evaluation)
+        // The evaluation lists a unit's alerts together: its id, name and responsible person are
+        // spelled once per run of them (into `unitCells`), then copied as bytes; metric ids once.
+        let metricIDs = evaluation.metrics.map { CSVOutput.text($0.id) }
+        let unitCells = OutputBuffer()
+        var cellsUnit = -1
+        // The ledger's entry of each alert, read in place (a copied `Entry` retains its key's strings).
+        let open = ledger.alertEntries
         CSVOutput.write(header: Self.header, rows: evaluation.alerts.enumerated(), to: out) { line, numbered in
             let (a, alert) = numbered
-            let unit = evaluation.units[alert.unitIndex].unit
-            line.text(unit.id)
-            line.text(unit.name)
-            line.text(unit.responsible)
-            line.text(alert.metricIndex.map { evaluation.metrics[$0].id } ?? "")
+            if alert.unitIndex != cellsUnit {
+                let unit = evaluation.units[alert.unitIndex].unit
+                unitCells.removeAll()
+                var cells = CSVRow(unitCells)
+                cells.text(unit.id)
+                cells.text(unit.name)
+                cells.text(unit.responsible)
+                cellsUnit = alert.unitIndex
+            }
+            line.cells(unitCells)
+            line.formatted(alert.metricIndex.map { metricIDs[$0] } ?? "")
             line.formatted(alert.rule.rawValue)
             line.number(alert.value)
             line.number(alert.threshold)
-            Self.ledgerCells(ledger.entry(ofAlert: a), into: &line)
+            if let open {
+                Self.ledgerCells(firstSeen: open[a].firstSeen, monthsOpen: open[a].monthsOpen, status: open[a].status, into: &line)
+            } else {
+                Self.ledgerCells(firstSeen: nil, monthsOpen: nil, status: nil, into: &line)
+            }
         }
         CSVOutput.rows(ledger.resolved, to: out) { line, entry in
             let unit = ledger.unit(entry.key.unitID)
@@ -36,13 +53,14 @@ package struct AlertsCSVWriter: ReportWriter {
             line.formatted(entry.key.rule.rawValue)
             line.number(nil)
             line.number(nil)
-            Self.ledgerCells(entry, into: &line)
+            Self.ledgerCells(firstSeen: entry.firstSeen, monthsOpen: entry.monthsOpen, status: entry.status, into: &line)
         }
     }
 
-    private static func ledgerCells(_ entry: RectificationLedger.Entry?, into line: inout CSVRow) {
-        line.text(entry.map { Period(.month, ordinal: $0.firstSeen).description } ?? "")
-        line.integer(entry?.monthsOpen)
-        line.formatted(entry?.status.rawValue ?? "")
+    /// `first_seen`, `months_open`, `status`: empty without a ledger.
+    private static func ledgerCells(firstSeen: Int?, monthsOpen: Int?, status: RectificationLedger.Status?, into line: inout CSVRow) {
+        line.period(firstSeen.map { Period(.month, ordinal: $0) })
+        line.integer(monthsOpen)
+        line.formatted(status?.rawValue ?? "")
     }
 }

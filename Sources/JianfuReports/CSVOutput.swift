@@ -1,3 +1,5 @@
+import JianfuModel
+
 /// Writing CSV cells (RFC 4180) safely for spreadsheets.
 package enum CSVOutput {
     /// The UTF-8 byte order mark: spreadsheets need it to read UTF-8 CSV as Chinese (SPEC §6).
@@ -109,6 +111,23 @@ package struct CSVRow {
     package mutating func formatted(_ value: String) {
         separate()
         out.write(value)
+    }
+
+    /// Cells already written to a `CSVRow` of the in-memory `cells` (not ended), repeated on
+    /// this row as they stand.
+    package mutating func cells(_ cells: OutputBuffer) {
+        separate()
+        out.write(contentsOf: cells)
+    }
+
+    /// A period in its canonical spelling (`Period.description`, `2024-03`), stored without a
+    /// `String`; empty when missing. It never needs quoting or a guard: digits, then `-` or `Q`
+    /// and digits.
+    package mutating func period(_ value: Period?) {
+        separate()
+        if let value {
+            out.writeLine(maximumLength: Period.maximumSpellingLength) { value.put(at: $0) }
+        }
     }
 
     /// A number as `NumberFormat.format` spells it; empty when missing.

@@ -15,14 +15,21 @@ package struct IndicatorsCSVWriter: ReportWriter {
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {
         CSVOutput.start(Self.header, to: out)
+        // The metric ids, and each unit's id, name, category and rollup, are the same on many
+        // rows: spelled once (into `prefix`, reused), then copied as bytes.
+        let metricIDs = evaluation.metrics.map { CSVOutput.text($0.id) }
+        let prefix = OutputBuffer()
         for unit in evaluation.units {
-            // id, name, category, rollup: the same for the unit's rows, spelled once.
-            let prefix = [CSVOutput.text(unit.unit.id), CSVOutput.text(unit.unit.name), CSVOutput.text(unit.unit.category),
-                          NumberFormat.format(unit.isRollup)].joined(separator: ",")
-            CSVOutput.rows(zip(evaluation.metrics, unit.metrics), to: out) { line, pair in
-                let (metric, row) = pair
-                line.formatted(prefix)
-                line.text(metric.id)
+            prefix.removeAll()
+            var cells = CSVRow(prefix)
+            cells.text(unit.unit.id)
+            cells.text(unit.unit.name)
+            cells.text(unit.unit.category)
+            cells.flag(unit.isRollup)
+            CSVOutput.rows(zip(metricIDs, unit.metrics), to: out) { line, pair in
+                let (metricID, row) = pair
+                line.cells(prefix)
+                line.formatted(metricID)
                 line.number(row.baseline)
                 line.number(row.current)
                 line.number(row.change)

@@ -32,6 +32,10 @@ struct LedgerView {
 
     func entry(ofAlert a: Int) -> RectificationLedger.Entry? { result?.open[a] }
 
+    /// The entry of each alert, by its index in `evaluation.alerts`; `nil` without a ledger.
+    /// For a writer with a row per alert, to read fields in place rather than copy entries.
+    var alertEntries: [RectificationLedger.Entry]? { result?.open }
+
     var resolved: [RectificationLedger.Entry] { result?.resolved ?? [] }
 
     /// The unit of this evaluation with id `id` (a resolved alert's unit may be gone).

@@ -68,6 +68,19 @@ package final class OutputBuffer: @unchecked Sendable {
         if descriptor != nil, count >= Self.flushSize { flushKeepingFailure() }
     }
 
+    /// Writes everything `other` holds (an in-memory stream: cells spelled once and repeated,
+    /// such as a unit's id and name on each of its rows).
+    package func write(contentsOf other: OutputBuffer) {
+        precondition(other !== self, "a stream cannot be written into itself")
+        write(raw: UnsafeBufferPointer(start: other.storage, count: other.count))
+    }
+
+    /// Empties an in-memory stream for reuse, keeping its room.
+    package func removeAll() {
+        precondition(descriptor == nil, "removeAll() is for in-memory streams")
+        count = 0
+    }
+
     package func write(byte: UInt8) {
         reserve(1)
         storage[count] = byte
