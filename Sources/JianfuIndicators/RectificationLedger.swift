@@ -72,32 +72,79 @@ package enum RectificationLedger {
         package let previousMonth: Int?
     }
 
+    /// One earlier bulletin as the ledger asks about it (`compare(current:month:earlier:)`):
+    /// its month, which of the keys asked about it raised, and — asked of the previous
+    /// bulletin only — the keys it raised besides, those this bulletin no longer raises.
+    package struct Match: Sendable, Equatable {
+        package let month: Int
+        /// One per key asked about, in the order asked.
+        package let raised: [Bool]
+        /// The bulletin's keys not among those asked about (any order); empty unless asked.
+        package let others: [Key]
+
+        package init(month: Int, raised: [Bool], others: [Key]) {
+            self.month = month
+            self.raised = raised
+            self.others = others
+        }
+    }
+
     /// Sets `current` (this bulletin's alerts, for `month`) against `history` (any bulletins;
     /// those of `month` or later are not looked at, so a re-run or an `--as-of` run of an
     /// earlier month reads only what came before it).
     package static func compare(current: [Key], month: Int, history: [Bulletin]) -> Result {
-        let earlier = history.filter { $0.month < month }.sorted { $0.month > $1.month }
-        func chain(_ key: Key, from bulletins: ArraySlice<Bulletin>) -> (count: Int, first: Int?) {
-            var count = 0
-            var first: Int?
-            for b in bulletins {
-                guard b.alerts.contains(key) else { break }
-                count += 1
-                first = b.month
+        compare(current: current, month: month) { before, keys, others in
+            guard let bulletin = history.filter({ $0.month < before }).max(by: { $0.month < $1.month }) else { return nil }
+            return Match(
+                month: bulletin.month, raised: keys.map { bulletin.alerts.contains($0) },
+                others: others ? Array(bulletin.alerts.subtracting(keys)) : [])
+        }
+    }
+
+    /// Sets `current` (this bulletin's alerts, for `month`) against the earlier bulletins,
+    /// read walking back: `earlier(before, keys, others)` is the newest bulletin before month
+    /// `before` set against `keys` (with its other keys when `others`), `nil` when there is none.
+    ///
+    /// The previous bulletin is asked about every current key and gives the resolved ones;
+    /// each older one only about the keys whose chain is still unbroken (raised by every
+    /// bulletin read so far), and the walk stops when none is left: a store with years of
+    /// bulletins is read only as far back as some alert has stayed open.
+    package static func compare(
+        current: [Key], month: Int, earlier: (_ before: Int, _ keys: [Key], _ others: Bool) throws -> Match?
+    ) rethrows -> Result {
+        guard let previous = try earlier(month, current, true) else {
+            return Result(
+                open: current.map { Entry(key: $0, firstSeen: month, monthsOpen: 1, status: .new) }, resolved: [], previousMonth: nil)
+        }
+        // Every key followed back: the current ones, then the previous bulletin's others (the
+        // resolved). `count` bulletins in a row raised it, the earliest in month `first`.
+        let followed = current + previous.others
+        var count = [Int](repeating: 0, count: followed.count)
+        var first = [Int](repeating: month, count: followed.count)
+        var open: [Int] = []
+        for i in followed.indices where i >= current.count || previous.raised[i] {
+            count[i] = 1
+            first[i] = previous.month
+            open.append(i)
+        }
+        var before = previous.month
+        while !open.isEmpty, let bulletin = try earlier(before, open.map { followed[$0] }, false) {
+            var still: [Int] = []
+            for (n, i) in open.enumerated() where bulletin.raised[n] {
+                count[i] += 1
+                first[i] = bulletin.month
+                still.append(i)
             }
-            return (count, first)
+            open = still
+            before = bulletin.month
         }
-        let open = current.map { key -> Entry in
-            let past = chain(key, from: earlier[...])
-            return Entry(key: key, firstSeen: past.first ?? month, monthsOpen: past.count + 1, status: past.count > 0 ? .persisting : .new)
+        let entries = current.indices.map { i in
+            Entry(key: current[i], firstSeen: first[i], monthsOpen: count[i] + 1, status: count[i] > 0 ? .persisting : .new)
         }
-        guard let previous = earlier.first else { return Result(open: open, resolved: [], previousMonth: nil) }
-        let now = Set(current)
-        let resolved = previous.alerts.subtracting(now).sorted().map { key -> Entry in
-            let past = chain(key, from: earlier[...])
-            return Entry(key: key, firstSeen: past.first ?? previous.month, monthsOpen: past.count, status: .resolved)
+        let resolved = (current.count..<followed.count).sorted { followed[$0] < followed[$1] }.map { i in
+            Entry(key: followed[i], firstSeen: first[i], monthsOpen: count[i], status: .resolved)
         }
-        return Result(open: open, resolved: resolved, previousMonth: previous.month)
+        return Result(open: entries, resolved: resolved, previousMonth: previous.month)
     }
 
     /// The keys of an evaluation's alerts, in its order.

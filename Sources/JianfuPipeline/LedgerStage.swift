@@ -29,10 +29,12 @@ struct LedgerStage {
             }
             return RectificationLedger.compare(current: keys, month: month, history: [])
         }
-        let history = try store.bulletins(pipeline: pipeline, before: month).map { bulletin in
-            RectificationLedger.Bulletin(month: bulletin.month, alerts: Set(bulletin.alerts.compactMap(Self.key)))
+        // Walking back one stored bulletin at a time, each asked only about the alerts still open.
+        let result = try RectificationLedger.compare(current: keys, month: month) { before, keys, others in
+            try store.bulletin(pipeline: pipeline, before: before, matching: keys.map(Self.stored), others: others).map {
+                RectificationLedger.Match(month: $0.month, raised: $0.raised, others: $0.others.compactMap(Self.key))
+            }
         }
-        let result = RectificationLedger.compare(current: keys, month: month, history: history)
         if let previous = result.previousMonth {
             let persisting = result.open.filter { $0.status == .persisting }.count
             logger.info("rectification ledger against the bulletin of \(Period(.month, ordinal: previous)): \(result.open.count - persisting) new, \(persisting) persisting, \(result.resolved.count) resolved")
@@ -44,9 +46,7 @@ struct LedgerStage {
 
     /// Records `evaluation`'s alerts as the bulletin of its month, issued by run `run`.
     func record(_ evaluation: Evaluation, in store: any ObservationStore, run: Int64) throws {
-        let alerts = RectificationLedger.keys(of: evaluation).map {
-            StoredAlert(unitID: $0.unitID, metric: $0.metric, rule: $0.rule.rawValue)
-        }
+        let alerts = RectificationLedger.keys(of: evaluation).map(Self.stored)
         try store.recordBulletin(pipeline: pipeline, month: evaluation.windows.current.last, alerts: alerts, run: run)
     }
 
@@ -62,6 +62,12 @@ struct LedgerStage {
         return corrections
     }
 
+    /// The stored form of a ledger key (the rule as `alerts.csv` spells it).
+    static func stored(_ key: RectificationLedger.Key) -> StoredAlert {
+        StoredAlert(unitID: key.unitID, metric: key.metric, rule: key.rule.rawValue)
+    }
+
+    /// The ledger's key of a stored alert; `nil` for a rule this version does not know.
     static func key(_ alert: StoredAlert) -> RectificationLedger.Key? {
         Alert.Rule(rawValue: alert.rule).map { RectificationLedger.Key(unitID: alert.unitID, metric: alert.metric, rule: $0) }
     }

@@ -109,8 +109,12 @@ package protocol ObservationStore: AnyObject {
     /// run's transaction: call it between `beginChanges` and `commitChanges`, so a failed run
     /// records nothing.
     func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws
-    /// The bulletins of `pipeline` for months before `month`, oldest first.
-    func bulletins(pipeline: String, before month: Int) throws -> [StoredBulletin]
+    /// The newest bulletin of `pipeline` before `month`, set against `alerts` (`BulletinMatch`:
+    /// its month and run, which of `alerts` it raised and, when `others`, its alerts not among
+    /// them); `nil` when there is none. Reads that one bulletin, in its key order, without
+    /// hashing its alerts: the ledger walks back one bulletin at a time, asking each older one
+    /// only about the alerts still open.
+    func bulletin(pipeline: String, before month: Int, matching alerts: [StoredAlert], others: Bool) throws -> BulletinMatch?
 
     // MARK: Corrections (SPEC §5, §6 `corrections.csv`)
 

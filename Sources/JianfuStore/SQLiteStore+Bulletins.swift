@@ -5,20 +5,21 @@ import JianfuModel
 /// The bulletins (`bulletins`, `bulletin_alerts`) and the corrections of a run
 /// (`observation_history`), SPEC §6 `alerts.csv` ledger columns and `corrections.csv`.
 extension SQLiteStore {
-    /// Only the alerts that changed are written (`StoredAlert.change`): a night that raises the
+    /// Only the alerts that changed are written: the stored ones are read in key order and
+    /// merged with `alerts` sorted the same way (`AlertMerge`), so a night that raises the
     /// same alerts as the night before reads them and writes none.
     package func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
-        let old = try storedAlerts(pipeline: pipeline, month: month)
-        let change = StoredAlert.change(from: old, to: alerts)
+        let merge = AlertMerge(alerts)
         try access { db in
+            let stored = try match(merge, pipeline: pipeline, month: month, others: true, db)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO bulletins (pipeline, month, run) VALUES (?, ?, ?)", arguments: [pipeline, month, run])
             let delete = try db.makeStatement(
                 sql: "DELETE FROM bulletin_alerts WHERE pipeline = ? AND month = ? AND unit_id = ? AND metric = ? AND rule = ?")
-            for alert in change.gone {
+            for alert in stored.others {
                 try delete.execute(arguments: [pipeline, month, alert.unitID, alert.metric, alert.rule])
             }
-            try insertAlerts(change.added, pipeline: pipeline, month: month, run: run, db)
+            try insertAlerts(merge.missing(from: stored.raised).map { alerts[$0] }, pipeline: pipeline, month: month, run: run, db)
         }
     }
 
@@ -52,46 +53,43 @@ extension SQLiteStore {
         }
     }
 
-    package func bulletins(pipeline: String, before month: Int) throws -> [StoredBulletin] {
+    package func bulletin(pipeline: String, before month: Int, matching alerts: [StoredAlert], others: Bool) throws -> BulletinMatch? {
         try access { db in
-            var bulletins = try Row.fetchAll(
-                db, sql: "SELECT month, run FROM bulletins WHERE pipeline = ? AND month < ? ORDER BY month",
-                arguments: [pipeline, month]
-            ).map { StoredBulletin(month: $0["month"], run: $0["run"], alerts: []) }
-            let position = Dictionary(uniqueKeysWithValues: bulletins.enumerated().map { ($1.month, $0) })
-            let select = try db.makeStatement(
-                sql: "SELECT month, unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = ? AND month < ?")
-            try select.setArguments([pipeline, month])
-            defer { withExtendedLifetime(select) {} }
-            let s = select.sqliteStatement
-            while try step(s, db) {
-                guard let i = position[Int(sqlite3_column_int64(s, 0))] else { continue }
-                bulletins[i].alerts.insert(Self.alert(s, from: 1))
-            }
-            return bulletins
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT month, run FROM bulletins WHERE pipeline = ? AND month < ? ORDER BY month DESC LIMIT 1",
+                arguments: [pipeline, month])
+            else { return nil }
+            let month: Int = row["month"]
+            let match = try self.match(AlertMerge(alerts), pipeline: pipeline, month: month, others: others, db)
+            return BulletinMatch(month: month, run: row["run"], raised: match.raised, others: match.others)
         }
     }
 
-    /// The alerts stored for `pipeline`'s bulletin of `month`.
-    private func storedAlerts(pipeline: String, month: Int) throws -> Set<StoredAlert> {
-        try access { db in
-            let select = try db.makeStatement(sql: "SELECT unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = ? AND month = ?")
-            try select.setArguments([pipeline, month])
-            defer { withExtendedLifetime(select) {} }
-            var alerts = Set<StoredAlert>()
-            while try step(select.sqliteStatement, db) { alerts.insert(Self.alert(select.sqliteStatement, from: 0)) }
-            return alerts
-        }
+    /// `merge`'s alerts set against the stored alerts of `pipeline`'s bulletin of `month`, read
+    /// in the order of `bulletin_alerts`' primary key (`BINARY`: byte order), so the `ORDER BY`
+    /// costs no sort.
+    private func match(_ merge: AlertMerge, pipeline: String, month: Int, others: Bool, _ db: Database) throws -> (raised: [Bool], others: [StoredAlert]) {
+        let select = try db.makeStatement(
+            sql: "SELECT unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = ? AND month = ? ORDER BY unit_id, metric, rule")
+        try select.setArguments([pipeline, month])
+        defer { withExtendedLifetime(select) {} }
+        var rows = Rows(statement: select.sqliteStatement, db: db, location: location)
+        return try merge.match(&rows, others: others)
     }
 
-    /// The alert in columns `first` (unit id), `first + 1` (metric) and `first + 2` (rule) of
-    /// the current row of `s`.
-    private static func alert(_ s: OpaquePointer, from first: Int32) -> StoredAlert {
-        func text(_ column: Int32) -> String {
-            guard let bytes = sqlite3_column_text(s, column) else { return "" }
-            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(s, column))), as: UTF8.self)
+    /// The rows of a `SELECT unit_id, metric, rule`, read in place.
+    private struct Rows: StoredAlertRows {
+        let statement: OpaquePointer
+        let db: Database
+        let location: String
+
+        mutating func next() throws -> Bool { try SQLiteStore.step(statement, db, location: location) }
+
+        func field(_ index: Int) -> UnsafeRawBufferPointer {
+            let column = Int32(index)
+            guard let text = sqlite3_column_text(statement, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column)))
         }
-        return StoredAlert(unitID: text(first), metric: text(first + 1), rule: text(first + 2))
     }
 
     package func corrections(run: Int64) throws -> [Correction] {

@@ -301,17 +301,6 @@ package struct StoredAlert: Sendable, Hashable {
     }
 }
 
-extension StoredAlert {
-    /// What recording `alerts` (an alert given twice counts once) over the stored `old` changes:
-    /// the alerts to delete and those to add, each in a stable order.
-    package static func change(from old: Set<StoredAlert>, to alerts: [StoredAlert]) -> (gone: [StoredAlert], added: [StoredAlert]) {
-        var seen = Set<StoredAlert>()
-        let added = alerts.filter { seen.insert($0).inserted && !old.contains($0) }
-        let gone = old.subtracting(seen).sorted { ($0.unitID, $0.metric, $0.rule) < ($1.unitID, $1.metric, $1.rule) }
-        return (gone, added)
-    }
-}
-
 /// The alerts a bulletin raised: its month (the evaluation window's last month, as a month
 /// ordinal), the run that issued it, and its alerts (possibly none).
 package struct StoredBulletin: Sendable, Equatable {

@@ -31,6 +31,21 @@ import Testing
         #expect(try store.bulletins(pipeline: "other", before: Self.mar) == [StoredBulletin(month: Self.jan, run: run, alerts: [b])])
     }
 
+    @Test func alertsGivenInAnyOrderAreMergedInByteOrderEachOnce() {
+        // B's and A's alerts interleaved, A/x given twice: in key order A/a, A/x, A/x, B/a, B/m, C.
+        let alerts = [
+            StoredAlert(unitID: "B", metric: "m", rule: "rebound"), StoredAlert(unitID: "A", metric: "x", rule: "rebound"),
+            StoredAlert(unitID: "B", metric: "a", rule: "rebound"), StoredAlert(unitID: "A", metric: "x", rule: "rebound"),
+            StoredAlert(unitID: "C", metric: "", rule: "stale"), StoredAlert(unitID: "A", metric: "a", rule: "rebound"),
+        ]
+        let merge = AlertMerge(alerts)
+        #expect(merge.order == [5, 1, 3, 2, 0, 4])
+        // None stored yet: each alert to add once, in key order.
+        #expect(merge.missing(from: [Bool](repeating: false, count: 6)) == [5, 1, 2, 0, 4])
+        #expect(merge.missing(from: [false, true, false, true, false, false]) == [5, 2, 0, 4])
+        #expect(AlertMerge([]).order.isEmpty)
+    }
+
     @Test func aRolledBackRunRecordsNoBulletin() throws {
         let (store, folder) = try StoreTests.store()
         defer { try? FileManager.default.removeItem(atPath: folder) }

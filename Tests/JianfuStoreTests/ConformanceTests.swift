@@ -398,6 +398,53 @@ final class StorePlace: Sendable {
     }
 
     @Test(arguments: StorePlace.Kind.allCases)
+    func aBulletinIsSetAgainstAlertsByteForByteWalkingBackOneMonthAtATime(kind: StorePlace.Kind) throws {
+        // Byte order: unit "Z" < "a" < "cafe" + U+0301 (NFD) < "caf" + U+00E9 (NFC); for unit
+        // "a", metric "" (stale) < "documents". The two cafés are different alerts (Swift's
+        // String calls them equal).
+        func alert(_ unit: String, _ metric: String = "documents", _ rule: String = "rebound") -> StoredAlert {
+            StoredAlert(unitID: unit, metric: metric, rule: rule)
+        }
+        let z = alert("Z"), a = alert("a"), aStale = alert("a", "", "stale"), nfc = alert("caf\u{E9}"), nfd = alert("cafe\u{301}")
+        let jan = Int(Self.jan), feb = Int(Self.feb), mar = Int(Self.mar)
+        let place = try StorePlace(kind)
+        defer { place.remove() }
+        let store = try place.open()
+        let run = try Self.start(store)
+        try store.beginChanges()
+        // Given out of order, one twice: stored once each.
+        try store.recordBulletin(pipeline: "p", month: jan, alerts: [nfd, a, z, aStale, nfc, a], run: run)
+        try store.recordBulletin(pipeline: "p", month: feb, alerts: [a, nfc], run: run)
+        try store.commitChanges()
+        func bytes(_ alerts: [StoredAlert]) -> [[UInt8]] { alerts.map { Array(($0.unitID + "|" + $0.metric + "|" + $0.rule).utf8) } }
+
+        // Before March: February. Of [z, nfd, a, nfc, a] it raised a (twice) and nfc, nothing else.
+        let february = try #require(try store.bulletin(pipeline: "p", before: mar, matching: [z, nfd, a, nfc, a], others: true))
+        #expect(february.month == feb && february.run == run)
+        #expect(february.raised == [false, false, true, true, true])
+        #expect(february.others.isEmpty)
+        // Before February: January, asked about nfc only; its others in byte order.
+        let january = try #require(try store.bulletin(pipeline: "p", before: feb, matching: [nfc], others: true))
+        #expect(january.month == jan && january.raised == [true])
+        #expect(bytes(january.others) == bytes([z, aStale, a, nfd]))
+        // Without others asked for, none listed; nothing before January.
+        #expect(try store.bulletin(pipeline: "p", before: feb, matching: [nfd, alert("b")], others: false)
+                == BulletinMatch(month: jan, run: run, raised: [true, false], others: []))
+        #expect(try store.bulletin(pipeline: "p", before: jan, matching: [a], others: true) == nil)
+        #expect(try store.bulletin(pipeline: "other", before: mar, matching: [a], others: true) == nil)
+
+        // January again without Z and the NFD café (the NFC one stays: byte for byte another
+        // alert): those two are gone, the bulletin is the new run's.
+        let next = try Self.start(store)
+        try store.beginChanges()
+        try store.recordBulletin(pipeline: "p", month: jan, alerts: [aStale, nfc, a], run: next)
+        try store.commitChanges()
+        let again = try #require(try store.bulletin(pipeline: "p", before: feb, matching: [], others: true))
+        #expect(again.run == next)
+        #expect(bytes(again.others) == bytes([aStale, a, nfc]))
+    }
+
+    @Test(arguments: StorePlace.Kind.allCases)
     func theLastListOfEachMonthCountsPerPipelineAndTheWholeSeedIsKept(kind: StorePlace.Kind) throws {
         func list(_ pipeline: String, month: Int, seed: UInt64 = 1, _ units: [String]) -> RecordedSample {
             RecordedSample(

@@ -314,7 +314,7 @@ extension PostgreSQLStore {
             .joined(separator: ",") + "}"
     }
 
-    // MARK: Corrections and bulletins
+    // MARK: Corrections (the bulletins: PostgreSQLStore+Bulletins.swift)
 
     package func corrections(run: Int64) throws -> [Correction] {
         guard hasSchema else { return [] }
@@ -337,64 +337,6 @@ extension PostgreSQLStore {
                     oldValue: r.double(i, 4) ?? 0, newValue: r.double(i, 5) ?? 0, source: r.string(i, 6) ?? "", line: r.int(i, 7),
                     run: run)
             }
-        }
-    }
-
-    /// Only the alerts that changed are written: those the month no longer raises are deleted,
-    /// new ones inserted with this run, the others left as they are (a night that raises the
-    /// same 100 000 alerts writes none, and leaves no dead rows behind).
-    package func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
-        try access { db in
-            try db.execute(
-                """
-                INSERT INTO bulletins (pipeline, month, run) VALUES ($1, $2, $3)
-                ON CONFLICT (pipeline, month) DO UPDATE SET run = excluded.run
-                """,
-                [pipeline, month, run])
-            let stored = try db.execute(
-                "SELECT unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = $1 AND month = $2", [pipeline, month])
-            let old = Set((0..<stored.count).map {
-                StoredAlert(unitID: stored.string($0, 0) ?? "", metric: stored.string($0, 1) ?? "", rule: stored.string($0, 2) ?? "")
-            })
-            let change = StoredAlert.change(from: old, to: alerts)
-            if !change.gone.isEmpty {
-                try db.execute(
-                    """
-                    DELETE FROM bulletin_alerts b USING unnest($3::text[], $4::text[], $5::text[]) AS g (unit_id, metric, rule)
-                    WHERE b.pipeline = $1 AND b.month = $2 AND b.unit_id = g.unit_id AND b.metric = g.metric AND b.rule = g.rule
-                    """,
-                    [pipeline, month, Self.arrayLiteral(change.gone.map(\.unitID)), Self.arrayLiteral(change.gone.map(\.metric)),
-                     Self.arrayLiteral(change.gone.map(\.rule))])
-            }
-            guard !change.added.isEmpty else { return }
-            try db.copyIn("COPY bulletin_alerts (pipeline, month, unit_id, metric, rule, run) FROM STDIN") { w in
-                for alert in change.added {
-                    w.text(pipeline)
-                    w.field(month)
-                    w.text(alert.unitID)
-                    w.text(alert.metric)
-                    w.text(alert.rule)
-                    w.field(run)
-                    try w.endRow()
-                }
-            }
-        }
-    }
-
-    package func bulletins(pipeline: String, before month: Int) throws -> [StoredBulletin] {
-        guard hasSchema else { return [] }
-        return try read { db in
-            let b = try db.execute(
-                "SELECT month, run FROM bulletins WHERE pipeline = $1 AND month < $2 ORDER BY month", [pipeline, month])
-            var bulletins = (0..<b.count).map { StoredBulletin(month: b.int($0, 0) ?? 0, run: b.int64($0, 1) ?? 0, alerts: []) }
-            let position = Dictionary(uniqueKeysWithValues: bulletins.enumerated().map { ($1.month, $0) })
-            let a = try db.execute(
-                "SELECT month, unit_id, metric, rule FROM bulletin_alerts WHERE pipeline = $1 AND month < $2", [pipeline, month])
-            for i in 0..<a.count {
-                guard let p = position[a.int(i, 0) ?? -1] else { continue }
-                bulletins[p].alerts.insert(StoredAlert(unitID: a.string(i, 1) ?? "", metric: a.string(i, 2) ?? "", rule: a.string(i, 3) ?? ""))
-            }
-            return bulletins
         }
     }
 }
