@@ -46,8 +46,15 @@ package struct Evaluation: Sendable {
     package let alerts: [Alert]
     /// The values behind the trends: `series[unit][metric]` (units in the order of `units`),
     /// the series the indicators were computed from — roll-up values for roll-ups. Built on
-    /// access, so a run never holds every value twice.
-    package let series: SeriesAccess
+    /// access, so a run never holds every value twice. Empty after `dropSeries()`.
+    package private(set) var series: SeriesAccess
+
+    /// Lets the series go (every value of the run, 8 bytes each, and the roll-ups'), for a run
+    /// none of whose outputs reads them (`series.csv`, the HTML charts): the indicators, alerts
+    /// and figures are computed already. `series` is then empty (no unit).
+    package mutating func dropSeries() {
+        series = SeriesAccess(table: DenseSeries(metrics: [], unitCount: 0), rollups: [])
+    }
 
     /// `series[unit][metric]`.
     package struct SeriesAccess: RandomAccessCollection, Sendable {

@@ -40,7 +40,7 @@ package struct ObservationTable: Sendable {
         case duplicate(firstLine: Int)
     }
 
-    /// One grid cell: 16 bytes.
+    /// One grid cell: its value and where it came from (16 bytes, kept apart: `CellStorage`).
     struct Cell: Sendable {
         static let vacant = Cell(value: 0, line: 0, source: 0)
         var value: Double
@@ -49,7 +49,7 @@ package struct ObservationTable: Sendable {
     }
 
     /// The cells of the metrics of one granularity:
-    /// `cells.base[((ordinal - base) * unitCapacity + unit) * width + slot]`.
+    /// `cells[((ordinal - base) * unitCapacity + unit) * width + slot]`.
     struct Grid: Sendable {
         /// Metric indices in this grid; a metric's slot is its position here.
         var metrics: [Int]
@@ -97,7 +97,7 @@ package struct ObservationTable: Sendable {
                         let from = index(p, u, s)
                         guard isOccupied(from) else { continue }
                         let to = ((p + shift) * capacity + u) * width + s
-                        cells.base[to] = self.cells.base[from]
+                        cells.set(to, self.cells[from])
                         occupied[to >> 6] |= 1 << UInt64(to & 63)
                     }
                 }
@@ -205,25 +205,27 @@ package struct ObservationTable: Sendable {
         let cell = Cell(value: value, line: UInt32(truncatingIfNeeded: line), source: source)
         if !grids[g].isOccupied(index) {
             grids[g].makeUnique()
-            grids[g].cells.base[index] = cell
+            grids[g].cells.set(index, cell)
             grids[g].markOccupied(index)
             return .added
         }
-        let existing = grids[g].cells.base[index]
+        let existing = grids[g].cells[index]
         if existing.source == source { return .duplicate(firstLine: Int(existing.line)) }
         grids[g].makeUnique()
-        grids[g].cells.base[index] = cell
+        grids[g].cells.set(index, cell)
         return .overrode
     }
 
     /// Stores one period's values of one source at once (a table built from a store gets them
     /// a slab at a time): value `i` goes to unit `units[i]`, skipped when that is negative.
+    /// Without `lines` the values' lines are not kept (0): a table built from a store needs
+    /// none, and with source 0 its values' origins are then never written (`CellStorage`).
     /// The same rules as `insert(metric:unit:ordinal:value:source:line:)`, which a value of
     /// the same source stored before would make a duplicate; returns how many values took a
     /// key over from an earlier source.
     package mutating func insert(
         metric: Int, ordinal: Int32, units: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Double>,
-        lines: UnsafeBufferPointer<UInt32>, source: UInt16
+        lines: UnsafeBufferPointer<UInt32>?, source: UInt16
     ) -> Int {
         let (g, slot) = place[metric]
         if grids[g].span == 0 || Int(ordinal) < Int(grids[g].base) || Int(ordinal) >= Int(grids[g].base) + grids[g].span {
@@ -232,15 +234,15 @@ package struct ObservationTable: Sendable {
         let offset = Int(ordinal) - Int(grids[g].base)
         grids[g].makeUnique()
         var overrode = 0
-        let cells = grids[g].cells.base
+        let cells = grids[g].cells
         for i in 0..<units.count where units[i] >= 0 {
             let index = grids[g].index(offset, Int(units[i]), slot)
-            let cell = Cell(value: values[i], line: lines[i], source: source)
+            let cell = Cell(value: values[i], line: lines?[i] ?? 0, source: source)
             if !grids[g].isOccupied(index) {
-                cells[index] = cell
+                cells.set(index, cell)
                 grids[g].markOccupied(index)
-            } else if cells[index].source != source {
-                cells[index] = cell
+            } else if cells.origins[index].source != source {
+                cells.set(index, cell)
                 overrode += 1
             }
         }
@@ -291,7 +293,7 @@ package struct ObservationTable: Sendable {
         for p in 0..<grid.span {
             let index = grid.index(p, unit, slot)
             if grid.isOccupied(index) {
-                let cell = grid.cells.base[index]
+                let cell = grid.cells[index]
                 result.append(Entry(ordinal: grid.base + Int32(p), line: cell.line, source: cell.source, value: cell.value))
             }
         }
@@ -307,7 +309,7 @@ package struct ObservationTable: Sendable {
             for u in 0..<min(units.count, grid.unitCapacity) {
                 let index = grid.index(p, u, slot)
                 guard grid.isOccupied(index) else { continue }
-                let cell = grid.cells.base[index]
+                let cell = grid.cells[index]
                 if cell.source == source {
                     body(u, Entry(ordinal: grid.base + Int32(p), line: cell.line, source: cell.source, value: cell.value))
                 }
@@ -369,14 +371,14 @@ package struct ObservationTable: Sendable {
         // Blocked transpose: a tile of periods × units at a time, so both sides stay in cache.
         let tile = 64
         values.withUnsafeMutableBufferPointer { out in
-            let cells = grid.cells.base
+            let cells = grid.cells.values
             for k0 in stride(from: 0, to: rows.count, by: tile) {
                 for u0 in stride(from: 0, to: units, by: tile) {
                     for k in k0..<min(k0 + tile, rows.count) {
                         let p = rows[k]
                         for u in u0..<min(u0 + tile, units) {
                             let index = grid.index(p, u, slot)
-                            if grid.isOccupied(index) { out[u * rows.count + k] = cells[index].value }
+                            if grid.isOccupied(index) { out[u * rows.count + k] = cells[index] }
                         }
                     }
                 }
@@ -386,15 +388,18 @@ package struct ObservationTable: Sendable {
     }
 
     /// `denseSeries(metric:)` of every metric, the table given up as it goes: when no copy of
-    /// the table shares a grid's cells, the grid is transposed a block of units at a time and
-    /// the pages of cells already transposed are returned to the system (`madvise`), so the
-    /// run never holds a grid and its transpose whole — at 10 M values, 160 MB of cells and
-    /// 80 MB of series. The series are the ones `denseSeries` gives. `perform(n, body)` runs
+    /// the table shares a grid's cells, the cells' origins are returned to the system first
+    /// (`madvise`), then the grid is transposed a block of units at a time and the pages of
+    /// values already transposed are returned too, so the run never holds a grid and its
+    /// transpose whole (at 10 M values, 80 MB of values, 80 MB of origins when they were
+    /// written, and 80 MB of series). The series are the ones `denseSeries` gives. `perform(n, body)` runs
     /// `body(0..<n)`, on every core if it can (the table has no threads of its own).
     package consuming func releasingDenseSeries(perform: (_ count: Int, _ body: (Int) -> Void) -> Void) -> [DenseSeries.Metric] {
         var result = [DenseSeries.Metric?](repeating: nil, count: metrics.count)
         for g in grids.indices {
             let unique = isKnownUniquelyReferenced(&grids[g].cells)
+            // The transpose reads values only: the origins go first.
+            if unique { grids[g].cells.releaseOrigins() }
             let grid = grids[g]
             let units = min(self.units.count, grid.unitCapacity)
             let rows = (0..<grid.span).filter(grid.rowHasValues)
@@ -405,8 +410,6 @@ package struct ObservationTable: Sendable {
             let series = Self.arrays(grid.width, count: count) { outputs in
                 let block = 4096
                 var released = [Int](repeating: 0, count: grid.span)
-                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-                let cellBytes = MemoryLayout<Cell>.stride
                 for u0 in stride(from: 0, to: units, by: block) {
                     let u1 = min(u0 + block, units)
                     // One task per metric of the grid and quarter of the block.
@@ -416,7 +419,7 @@ package struct ObservationTable: Sendable {
                         let lo = u0 + (u1 - u0) * part / parts, hi = u0 + (u1 - u0) * (part + 1) / parts
                         let out = outputs[slot]
                         (out.baseAddress! + lo * rows.count).initialize(repeating: .nan, count: (hi - lo) * rows.count)
-                        let cells = grid.cells.base
+                        let cells = grid.cells.values
                         let tile = 64
                         for k0 in stride(from: 0, to: rows.count, by: tile) {
                             for t0 in stride(from: lo, to: hi, by: tile) {
@@ -424,24 +427,18 @@ package struct ObservationTable: Sendable {
                                     let p = rows[k]
                                     for u in t0..<min(t0 + tile, hi) {
                                         let index = grid.index(p, u, slot)
-                                        if grid.isOccupied(index) { out[u * rows.count + k] = cells[index].value }
+                                        if grid.isOccupied(index) { out[u * rows.count + k] = cells[index] }
                                     }
                                 }
                             }
                         }
                     }
                     guard unique else { continue }
-                    // Units u0..<u1 of every row are transposed: release the whole pages of cells
-                    // from where the last block's release stopped up to the end of this block.
-                    let base = UnsafeMutableRawPointer(grid.cells.base)
+                    // Units u0..<u1 of every row are transposed: release the whole pages of their
+                    // values, from where the last block's release stopped.
                     for p in rows {
-                        let start = grid.index(p, 0, 0) * cellBytes
-                        let from = (max(start, released[p]) + page - 1) / page * page
-                        let to = (grid.index(p, u1 - 1, grid.width - 1) + 1) * cellBytes / page * page
-                        if to > from {
-                            madvise(base + from, to - from, Int32(MADV_DONTNEED))
-                            released[p] = to
-                        }
+                        let end = grid.index(p, u1 - 1, grid.width - 1) + 1
+                        released[p] = grid.cells.releaseValues(max(grid.index(p, 0, 0), released[p])..<end)
                     }
                 }
             }

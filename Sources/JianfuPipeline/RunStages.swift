@@ -29,13 +29,20 @@ extension PipelineRunner {
         clock.lap("ingest")
         let latestMonth = Windows.latestMonth(in: ingestion.table)
         let table = ingestion.takeTable()
-        let evaluated = try evaluate(ingestion, table: consume table, latestMonth: latestMonth, store: store)
+        var evaluated = try evaluate(ingestion, table: consume table, latestMonth: latestMonth, store: store)
+        if !readsSeries { evaluated.evaluation.dropSeries() }
         clock.lap("evaluate")
         let rendered = try render(evaluated)
         let outcome = try publish(rendered, store: store)
         clock.lap("write")
         logger.info("took \(clock)")
         return outcome
+    }
+
+    /// Whether an output of the pipeline reads the evaluation's series: `series.csv`, the
+    /// HTML pages' charts. Without one, the run lets the series go before writing.
+    var readsSeries: Bool {
+        (config.formats.contains(.csv) && config.writesSeries) || config.formats.contains(.html)
     }
 
     // MARK: The stages after ingest (ingest: `ingest()`, `StoreRun.ingest()`)
@@ -128,7 +135,8 @@ extension PipelineRunner {
 struct Evaluated {
     /// The ingestion, its table taken out (`Ingestion.takeTable`).
     let ingestion: Ingestion
-    let evaluation: Evaluation
+    /// Its series dropped when no output reads them (`PipelineRunner.readsSeries`).
+    var evaluation: Evaluation
     let run: RunInfo
     /// The latest month with data in the ingested table (`Windows.latestMonth`).
     let latestMonth: Int?

@@ -41,12 +41,16 @@ enum StoredTable {
         }
 
         // Other pipelines' sources first (only for declared units), then the pipeline's own.
+        // The table numbers the pipeline's observation sources from 0 in order, then the other
+        // pipelines'; lines are not kept (no report reads them from a stored table), so values
+        // of the first source cost the grid no origin (`CellStorage`).
+        let ownSources = observationSources(config)
         var origins: [(pipeline: String?, name: String, index: UInt16)] = []
         var maps: [String: (map: [Int32], wanted: [Int32]?)] = [:]
         if declared != nil {
             let shared = try store.sharedSources()
             for (k, source) in shared.enumerated() {
-                origins.append((source.pipeline, source.name, UInt16(clamping: config.sources.count + k)))
+                origins.append((source.pipeline, source.name, UInt16(clamping: ownSources.count + k)))
             }
             for pipeline in Set(shared.map(\.pipeline)) {
                 let units = try store.observedUnits(of: pipeline, sources: shared.filter { $0.pipeline == pipeline }.map(\.name))
@@ -54,7 +58,7 @@ enum StoredTable {
             }
         }
         let own = unitMap(observed)
-        origins += observationSources(config).map { (nil, $0.name, $0.index) }
+        origins += ownSources.enumerated().map { (nil, $1.name, UInt16($0)) }
 
         var overrides: [String: Int] = [:]
         for origin in origins {
@@ -72,12 +76,9 @@ enum StoredTable {
                         while end < batch.count, batch.periods[end] == batch.periods[start] { end += 1 }
                         taken += mapped.withUnsafeBufferPointer { units in
                             batch.values.withUnsafeBufferPointer { values in
-                                batch.lines.withUnsafeBufferPointer { lines in
-                                    table.insert(
-                                        metric: m, ordinal: batch.periods[start], units: UnsafeBufferPointer(rebasing: units[start..<end]),
-                                        values: UnsafeBufferPointer(rebasing: values[start..<end]),
-                                        lines: UnsafeBufferPointer(rebasing: lines[start..<end]), source: origin.index)
-                                }
+                                table.insert(
+                                    metric: m, ordinal: batch.periods[start], units: UnsafeBufferPointer(rebasing: units[start..<end]),
+                                    values: UnsafeBufferPointer(rebasing: values[start..<end]), lines: nil, source: origin.index)
                             }
                         }
                         start = end

@@ -166,11 +166,11 @@ package final class SQLiteStore: ObservationStore {
     /// How long a write waits while another pipeline's run writes (seconds).
     static let transactionWait: TimeInterval = 3600
 
-    /// The cache and memory-map sizes of every connection: an 8 MiB page cache and no memory
+    /// The cache and memory-map sizes of every connection: a 2 MiB page cache and no memory
     /// map. A night reads each slab once, in order, so a larger cache buys nothing; a store
     /// memory-mapped (or cached) whole would add its size to the run's memory (10 M values: a
     /// 220 MB file, most of a 570 MB peak).
-    static let readPragmas = "PRAGMA cache_size = -8192; PRAGMA mmap_size = 0"
+    static let readPragmas = "PRAGMA cache_size = -2048; PRAGMA mmap_size = 0"
 
     /// The run lock of the pipeline whose file is `pipelineFile.yml` (its base name) on the store
     /// at `path`: `NAME.lock` beside `NAME.sqlite` (or `PATH.lock` beside a store without

@@ -77,6 +77,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: rendered.folder.staging), "the staging folder is the report now")
     }
 
+    /// The pipeline above writes CSV with `series.csv` (the default): the run keeps the
+    /// series for it. Without `series.csv` and HTML no output reads them, and the run lets them
+    /// go before writing — the indicators are the same.
+    @Test func theSeriesGoBeforeWritingWhenNoOutputReadsThem() throws {
+        let (folder, runner) = try Self.runner(maxRejected: "0.25")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(runner.readsSeries)
+        var config = runner.config
+        config.writesSeries = false
+        #expect(!PipelineRunner(config: config, logger: runner.logger).readsSeries)
+        config.formats.insert(.html)
+        #expect(PipelineRunner(config: config, logger: runner.logger).readsSeries, "the HTML charts read them")
+
+        var evaluation = try runner.evaluate(runner.ingest())
+        // A's series: 10 in 2018-01, 6 in 2019-01.
+        #expect(evaluation.series[0][0].map(\.value) == [10, 6])
+        evaluation.dropSeries()
+        #expect(evaluation.series.isEmpty)
+        #expect(evaluation.units.map { $0.metrics[0].reductionRate } == [0.4, 0])
+    }
+
     @Test func theGateStopsTheRunBeforeTheReportFolderIsTouched() throws {
         let (folder, runner) = try Self.runner(maxRejected: "0.1")
         defer { try? FileManager.default.removeItem(atPath: folder) }
