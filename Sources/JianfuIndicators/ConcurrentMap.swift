@@ -9,12 +9,9 @@ extension Array {
         let blocks = Swift.min(blocks, count)
         return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             let base = buffer.baseAddress!
-            withoutActuallyEscaping(transform) { transform in
-                let shared = UncheckedBox(transform: transform, base: base)
-                DispatchQueue.concurrentPerform(iterations: blocks) { block in
-                    for i in (count * block / blocks)..<(count * (block + 1) / blocks) {
-                        (shared.base + i).initialize(to: shared.transform(i))
-                    }
+            onEveryCore(blocks) { block in
+                for i in (count * block / blocks)..<(count * (block + 1) / blocks) {
+                    (base + i).initialize(to: transform(i))
                 }
             }
             initialized = count
@@ -22,9 +19,17 @@ extension Array {
     }
 }
 
-/// What the threads of `concurrentMap` share: the transform (read-only by its contract) and
-/// the result's storage (each index written by one thread).
-private struct UncheckedBox<Element>: @unchecked Sendable {
-    let transform: (Int) -> Element
-    let base: UnsafeMutablePointer<Element>
+/// Runs `body` for every index of `0..<count`, on every core: the calls run concurrently, so
+/// each must only read shared state and write what its index owns (`concurrentMap`'s blocks,
+/// the snapshot's blocks of units).
+func onEveryCore(_ count: Int, _ body: (Int) -> Void) {
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedTask(body: body)
+        DispatchQueue.concurrentPerform(iterations: count) { shared.body($0) }
+    }
+}
+
+/// What the threads of `onEveryCore` share: the body, safe to call at once by its contract.
+private struct UncheckedTask: @unchecked Sendable {
+    let body: (Int) -> Void
 }

@@ -79,6 +79,25 @@ package struct ObservationTable: Sendable {
             return false
         }
 
+        /// Writes the values of slot `slot`'s metric for `units`, period rows `rows`, unit by unit
+        /// into `out` (`out[u * rows.count + k]` for row `rows[k]`), leaving cells without a value
+        /// as they are. A tile of periods × units at a time, so both sides stay in cache.
+        func transpose(slot: Int, rows: [Int], units: Range<Int>, into out: UnsafeMutableBufferPointer<Double>) {
+            let tile = 64
+            let values = cells.values
+            for k0 in stride(from: 0, to: rows.count, by: tile) {
+                for u0 in stride(from: units.lowerBound, to: units.upperBound, by: tile) {
+                    for k in k0..<min(k0 + tile, rows.count) {
+                        let p = rows[k]
+                        for u in u0..<min(u0 + tile, units.upperBound) {
+                            let index = index(p, u, slot)
+                            if isOccupied(index) { out[u * rows.count + k] = values[index] }
+                        }
+                    }
+                }
+            }
+        }
+
         /// Makes the cells this grid's own before a write (copy on write).
         @inline(__always) mutating func makeUnique() {
             if !isKnownUniquelyReferenced(&cells) { cells = cells.copy(count: cellCount, capacity: cells.capacity) }
@@ -368,22 +387,7 @@ package struct ObservationTable: Sendable {
         // Only the periods that hold a value: a stray 1900-01 adds one column, not 124 years.
         let rows = (0..<grid.span).filter(grid.rowHasValues)
         var values = [Double](repeating: .nan, count: units * rows.count)
-        // Blocked transpose: a tile of periods × units at a time, so both sides stay in cache.
-        let tile = 64
-        values.withUnsafeMutableBufferPointer { out in
-            let cells = grid.cells.values
-            for k0 in stride(from: 0, to: rows.count, by: tile) {
-                for u0 in stride(from: 0, to: units, by: tile) {
-                    for k in k0..<min(k0 + tile, rows.count) {
-                        let p = rows[k]
-                        for u in u0..<min(u0 + tile, units) {
-                            let index = grid.index(p, u, slot)
-                            if grid.isOccupied(index) { out[u * rows.count + k] = cells[index] }
-                        }
-                    }
-                }
-            }
-        }
+        values.withUnsafeMutableBufferPointer { grid.transpose(slot: slot, rows: rows, units: 0..<units, into: $0) }
         return DenseSeries.Metric(ordinals: rows.map { grid.base + Int32($0) }, values: values)
     }
 
@@ -419,19 +423,7 @@ package struct ObservationTable: Sendable {
                         let lo = u0 + (u1 - u0) * part / parts, hi = u0 + (u1 - u0) * (part + 1) / parts
                         let out = outputs[slot]
                         (out.baseAddress! + lo * rows.count).initialize(repeating: .nan, count: (hi - lo) * rows.count)
-                        let cells = grid.cells.values
-                        let tile = 64
-                        for k0 in stride(from: 0, to: rows.count, by: tile) {
-                            for t0 in stride(from: lo, to: hi, by: tile) {
-                                for k in k0..<min(k0 + tile, rows.count) {
-                                    let p = rows[k]
-                                    for u in t0..<min(t0 + tile, hi) {
-                                        let index = grid.index(p, u, slot)
-                                        if grid.isOccupied(index) { out[u * rows.count + k] = cells[index] }
-                                    }
-                                }
-                            }
-                        }
+                        grid.transpose(slot: slot, rows: rows, units: lo..<hi, into: out)
                     }
                     guard unique else { continue }
                     // Units u0..<u1 of every row are transposed: release the whole pages of their

@@ -157,11 +157,7 @@ struct AlertMerge {
     }
 
     private static func compare(_ a: Int, _ b: Int, _ buffer: UnsafeRawBufferPointer, _ ends: [Int]) -> Int {
-        for f in 0..<3 {
-            let c = compareBytes(field(a, f, buffer, ends), field(b, f, buffer, ends))
-            if c != 0 { return c }
-        }
-        return 0
+        compare(a, (field(b, 0, buffer, ends), field(b, 1, buffer, ends), field(b, 2, buffer, ends)), buffer, ends)
     }
 
     private typealias Row = (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer)
