@@ -46,12 +46,20 @@ package struct BulletinFigures: Sendable, Equatable {
             }
             return (present != 0 ? total : nil, present)
         }
-        let january = month - Self.monthOfYear(month) + 1
+        let spans = Self.spans(bulletinMonth: month)
         monthValue = value(month)
         previousMonthValue = value(month - 1)
-        spanMonths = month - january + 1
-        (ytd, monthsWithValue) = sum(january...month)
-        (ytdPrior, priorMonthsWithValue) = sum((january - 12)...(month - 12))
+        spanMonths = spans.year.count
+        (ytd, monthsWithValue) = sum(spans.year)
+        (ytdPrior, priorMonthsWithValue) = sum(spans.priorYear)
+    }
+
+    /// The months the figures of bulletin month `month` read: January to `month` of its year,
+    /// the same months a year earlier; and the month before `month` (环比), which is December
+    /// of the year before for a January bulletin.
+    package static func spans(bulletinMonth month: Int) -> (year: ClosedRange<Int>, priorYear: ClosedRange<Int>, previousMonth: Int) {
+        let january = month - monthOfYear(month) + 1
+        return (january...month, (january - 12)...(month - 12), month - 1)
     }
 
     /// The figures of a whole made of `parts` (for one bulletin month): each month's value is

@@ -3,13 +3,15 @@ import JianfuModel
 /// Computes every indicator of a run from the observation table (SPEC §3, §4, §6 alerts).
 package enum Evaluator {
     /// `units[i]` describes the table's unit `i`; `hierarchy` is built over the same indices.
+    /// `latestMonth` is the latest month with data (`Windows.latestMonth`; the table may hold
+    /// only the periods the indicators read, `Windows.periodsRead`).
     /// Returns `nil` when there is no data at all to place the evaluation window. The table is
     /// given up once transposed: when the caller holds no other copy, its grid (the largest
     /// allocation of a run) is freed before the indicators are computed.
     package static func evaluate(
-        table: consuming ObservationTable, units: [MonitoredUnit], hierarchy: Hierarchy, settings: EvaluationSettings
+        table: consuming ObservationTable, latestMonth: Int?, units: [MonitoredUnit], hierarchy: Hierarchy, settings: EvaluationSettings
     ) -> Evaluation? {
-        guard let windows = Windows(settings: settings, latestMonth: Windows.latestMonth(in: table)) else { return nil }
+        guard let windows = Windows(settings: settings, latestMonth: latestMonth) else { return nil }
         let metrics = settings.metrics
         let dense = table.snapshot()
         // Metrics, then units, are independent: each stage runs on every core.
@@ -61,5 +63,13 @@ package enum Evaluator {
         for i in evaluations.indices { evaluations[i].rank = ranks[i] }
         let alerts = Alerts.collect(evaluations, settings: settings, windows: windows)
         return Evaluation(settings: settings, windows: windows, units: evaluations, alerts: alerts, series: access)
+    }
+
+    /// `evaluate(table:latestMonth:units:hierarchy:settings:)` of a table holding every period.
+    package static func evaluate(
+        table: consuming ObservationTable, units: [MonitoredUnit], hierarchy: Hierarchy, settings: EvaluationSettings
+    ) -> Evaluation? {
+        let latestMonth = Windows.latestMonth(in: table)
+        return evaluate(table: table, latestMonth: latestMonth, units: units, hierarchy: hierarchy, settings: settings)
     }
 }

@@ -38,9 +38,16 @@ package struct Rebound: Sendable, Equatable {
 
     /// Evaluates `series` of `metric` for an evaluation window ending at month `windowEnd`.
     package init(_ series: [ObservationTable.Entry], metric: Metric, windowEnd: Int, rule: ReboundRule) {
+        let (last, previous) = Self.spans(of: metric, windowEnd: windowEnd, rule: rule)
+        self.init(
+            last: Level(series, over: last).mean, previous: Level(series, over: previous).mean, direction: metric.direction,
+            threshold: rule.threshold)
+    }
+
+    /// The periods of L and of P (ordinals at `metric`'s granularity) for a window ending at
+    /// month `windowEnd`.
+    package static func spans(of metric: Metric, windowEnd: Int, rule: ReboundRule) -> (last: ClosedRange<Int>, previous: ClosedRange<Int>) {
         let end = Period.ordinal(ofMonth: windowEnd, at: metric.granularity)
-        let last = Level(series, over: (end - rule.months + 1)...end)
-        let previous = Level(series, over: (end - 2 * rule.months + 1)...(end - rule.months))
-        self.init(last: last.mean, previous: previous.mean, direction: metric.direction, threshold: rule.threshold)
+        return ((end - rule.months + 1)...end, (end - 2 * rule.months + 1)...(end - rule.months))
     }
 }

@@ -30,10 +30,16 @@ package struct Windows: Sendable, Equatable {
 
     /// The latest month with data in `table` (see `init`).
     package static func latestMonth(in table: ObservationTable) -> Int? {
+        latestMonth(metrics: table.metrics) { table.latestOrdinal(metric: $0) }
+    }
+
+    /// The latest month with data (see `init`) when `latestOrdinal(m)` is the ordinal of the
+    /// latest value of `metrics[m]`, `nil` when it has none.
+    package static func latestMonth(metrics: [Metric], latestOrdinal: (Int) throws -> Int32?) rethrows -> Int? {
         var monthly: Int?
         var other: Int?
-        for (m, metric) in table.metrics.enumerated() {
-            guard let last = table.latestOrdinal(metric: m) else { continue }
+        for (m, metric) in metrics.enumerated() {
+            guard let last = try latestOrdinal(m) else { continue }
             let month = Period(metric.granularity, ordinal: Int(last)).lastMonthOrdinal
             if metric.granularity == .month {
                 monthly = max(monthly ?? month, month)
@@ -42,5 +48,21 @@ package struct Windows: Sendable, Equatable {
             }
         }
         return monthly ?? other
+    }
+
+    /// The periods of `metric` (ordinals at its granularity) the indicators read, in ascending,
+    /// disjoint ranges: the baseline, evaluation and prior windows (SPEC §3), the rebound's L
+    /// and P (`Rebound.spans`) and, for a metric with bulletin figures, their months
+    /// (`BulletinFigures.spans`). A unit's `lastReportedMonth` reads further back: its latest
+    /// value up to the window's end, wherever that is (`Evaluator`).
+    package func periodsRead(of metric: Metric, rebound rule: ReboundRule) -> [ClosedRange<Int>] {
+        let g = metric.granularity
+        let rebound = Rebound.spans(of: metric, windowEnd: current.last, rule: rule)
+        var spans = [baseline.ordinals(at: g), current.ordinals(at: g), prior.ordinals(at: g), rebound.previous, rebound.last]
+        if BulletinFigures.applies(to: metric) {
+            let figures = BulletinFigures.spans(bulletinMonth: current.last)
+            spans += [figures.year, figures.priorYear, figures.previousMonth...figures.previousMonth]
+        }
+        return spans.coalesced()
     }
 }

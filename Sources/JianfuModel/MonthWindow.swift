@@ -36,3 +36,18 @@ package struct MonthWindow: Sendable, Equatable, CustomStringConvertible {
 
     package var description: String { "\(firstMonth)..\(lastMonth)" }
 }
+
+extension Array where Element == ClosedRange<Int> {
+    /// The same ordinals as ascending, disjoint ranges, adjacent ones joined.
+    package func coalesced() -> [ClosedRange<Int>] {
+        var merged: [ClosedRange<Int>] = []
+        for span in sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, span.lowerBound <= last.upperBound + 1 {
+                merged[merged.count - 1] = last.lowerBound...Swift.max(last.upperBound, span.upperBound)
+            } else {
+                merged.append(span)
+            }
+        }
+        return merged
+    }
+}

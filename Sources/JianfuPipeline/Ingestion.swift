@@ -22,6 +22,9 @@ package struct Ingestion: Sendable {
     /// The stored values this run's reads replaced (with a state store, SPEC §6
     /// `corrections.csv`); empty with `state: none`.
     package var replaced: [Correction] = []
+    /// The latest month with data (`Windows.latestMonth`): the table's, or with a state store
+    /// the store's (a night may read only the periods its windows need).
+    package var latestMonth: Int?
 
     /// The table, taken out: the ingestion keeps an empty one, so that the caller holds the
     /// only copy and its grid is freed with it (the run's evaluate stage).
@@ -131,6 +134,8 @@ package struct Ingestion: Sendable {
             throw RunError.hierarchy(error.description)
         }
         let warnings = hierarchy.orphans.map { "unit \(units[$0.unit].id): parent_id \($0.parentID) is not a known unit; treated as a top-level unit" }
-        return Ingestion(table: table, units: units, hierarchy: hierarchy, reports: reports, rejections: rejections, orphanWarnings: warnings)
+        return Ingestion(
+            table: table, units: units, hierarchy: hierarchy, reports: reports, rejections: rejections, orphanWarnings: warnings,
+            latestMonth: Windows.latestMonth(in: table))
     }
 }

@@ -149,7 +149,8 @@ package struct PipelineRunner {
     func evaluate(_ ingestion: Ingestion, table: consuming ObservationTable) throws -> Evaluation {
         if let month = config.settings.asOf { table = AsOf.truncate(table, throughMonth: month) }
         guard let evaluation = Evaluator.evaluate(
-            table: consume table, units: ingestion.units, hierarchy: ingestion.hierarchy, settings: config.settings)
+            table: consume table, latestMonth: ingestion.latestMonth, units: ingestion.units, hierarchy: ingestion.hierarchy,
+            settings: config.settings)
         else { throw RunError.noData(pipeline: config.name) }
         return evaluation
     }

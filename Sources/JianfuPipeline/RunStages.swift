@@ -27,12 +27,12 @@ extension PipelineRunner {
     func stages(store: StoreRun?, clock: StageClock) throws -> Outcome {
         var ingestion = try gate(store?.ingest() ?? ingest())
         clock.lap("ingest")
-        let latestMonth = Windows.latestMonth(in: ingestion.table)
         let table = ingestion.takeTable()
-        var evaluated = try evaluate(ingestion, table: consume table, latestMonth: latestMonth, store: store)
+        var evaluated = try evaluate(ingestion, table: consume table, store: store)
         if !readsSeries { evaluated.evaluation.dropSeries() }
         clock.lap("evaluate")
         let rendered = try render(evaluated)
+        clock.lap("render")
         let outcome = try publish(rendered, store: store)
         clock.lap("write")
         logger.info("took \(clock)")
@@ -68,8 +68,8 @@ extension PipelineRunner {
     /// spot-check list drawn for the bulletin's month.
     ///
     /// The ingestion's table is `table` (taken out of it, so that its grid is freed once
-    /// transposed), whose latest month with data is `latestMonth`.
-    func evaluate(_ ingestion: Ingestion, table: consuming ObservationTable, latestMonth: Int?, store: StoreRun?) throws -> Evaluated {
+    /// transposed).
+    func evaluate(_ ingestion: Ingestion, table: consuming ObservationTable, store: StoreRun?) throws -> Evaluated {
         progress("computing the indicators")
         let evaluation = try evaluateListingRejected(ingestion, table: consume table, quality: DataQuality(sources: ingestion.reports))
         logger.info("evaluation \(evaluation.windows.current), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
@@ -80,7 +80,7 @@ extension PipelineRunner {
         if let first = config.bulletin.firstIssue, run.issue(evaluation) == nil {
             logger.warning("bulletin month \(evaluation.windows.current.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
         }
-        return Evaluated(ingestion: ingestion, evaluation: evaluation, run: run, latestMonth: latestMonth)
+        return Evaluated(ingestion: ingestion, evaluation: evaluation, run: run)
     }
 
     /// The render stage: every output of `outputs.formats` written into a staging folder beside
@@ -138,8 +138,8 @@ struct Evaluated {
     /// Its series dropped when no output reads them (`PipelineRunner.readsSeries`).
     var evaluation: Evaluation
     let run: RunInfo
-    /// The latest month with data in the ingested table (`Windows.latestMonth`).
-    let latestMonth: Int?
+    /// The latest month with data (`Ingestion.latestMonth`).
+    var latestMonth: Int? { ingestion.latestMonth }
 }
 
 /// What the render stage makes: the reports of `evaluated`, written into `folder`'s staging

@@ -104,25 +104,29 @@ struct StoreIngestion {
             manifest[spec.name] = Self.manifest(fingerprint, reread: true, corrections: merged.corrections)
         }
 
-        let table = try load(declared: unitsDeclared ? declared : nil, reports: &reports)
+        let (table, latestMonth) = try load(declared: unitsDeclared ? declared : nil, reports: &reports)
         reports.sort(by: Ingestion.pipelineOrder(config))
         var ingestion = try Ingestion.assemble(
             table: table, declared: unitsDeclared ? declared : nil, reports: reports, rejections: rejections, config: config)
         ingestion.manifest = manifest
+        ingestion.latestMonth = latestMonth
         return ingestion
     }
 
-    /// The table of every stored value of the pipeline's observation sources; fills in each
-    /// source's overrides.
-    private func load(declared: [MonitoredUnit]?, reports: inout [SourceReport]) throws -> ObservationTable {
+    /// The table of the stored values of the pipeline's observation sources — every period when
+    /// an output reads the series, else those the indicators read (`StoredTable.Reading`) —
+    /// and the latest month with data; fills in each source's overrides.
+    private func load(declared: [MonitoredUnit]?, reports: inout [SourceReport]) throws -> (ObservationTable, latestMonth: Int?) {
         runner.progress("loading the values from the store")
         let clock = ContinuousClock()
         let started = clock.now
         let observed = try store.observedUnits(sources: StoredTable.observationSources(config).map(\.name))
-        let (table, overrides) = try StoredTable.build(config, store: store, declared: declared, observed: observed)
+        let reading: StoredTable.Reading = runner.readsSeries ? .all : .evaluation(config.settings)
+        let (table, overrides, latestMonth) = try StoredTable.build(config, store: store, declared: declared, observed: observed, reading: reading)
         for r in reports.indices { reports[r].overrides = overrides[reports[r].name] ?? 0 }
-        logger.info("loaded the values of \(table.unitCount) units from the store in \(PipelineRunner.seconds(clock.now - started)) s")
-        return table
+        let which = runner.readsSeries ? "" : " (the periods the indicators read)"
+        logger.info("loaded the values of \(table.unitCount) units from the store\(which) in \(PipelineRunner.seconds(clock.now - started)) s")
+        return (table, latestMonth)
     }
 
     /// The stored read of a source when this one would read the same: same content, read the

@@ -90,7 +90,7 @@ struct StoredEvaluation {
     /// stored values, with the last run's sources and rejections.
     func evaluate(only: Set<UnitKey>?) throws -> (evaluation: Evaluation, ingestion: Ingestion, run: RunInfo) {
         let config = config
-        let (table, overrides) = try StoredTable.build(config, store: store, declared: declared, observed: observed, only: only)
+        let (table, overrides, _) = try StoredTable.build(config, store: store, declared: declared, observed: observed, only: only)
         var reports: [SourceReport] = []
         var rejections: [Rejection] = []
         for source in config.sources {

@@ -1,3 +1,4 @@
+import JianfuIndicators
 import JianfuModel
 import JianfuStore
 
@@ -15,13 +16,29 @@ import JianfuStore
 /// win a key over any other pipeline's. A pipeline without a units source evaluates what its
 /// own sources gave, as it would alone.
 enum StoredTable {
-    /// The table, and per observation source the keys it took over from an earlier one.
+    /// Which stored periods a build reads.
+    enum Reading {
+        /// Every stored value: `jianfu unit`, and a run whose outputs read the series
+        /// (`series.csv`, the HTML charts).
+        case all
+        /// What the indicators of `settings` read, so that a night's cost follows its windows
+        /// and not the length of the history: the periods of `Windows.periodsRead`, and the
+        /// periods two sources both hold (the keys one took over from the other are counted as
+        /// a whole read counts them). A unit's `lastReportedMonth` is its latest value up to
+        /// the window's end: for a unit with none in the periods read, earlier periods are read,
+        /// latest first, until it has one or none are left. The table then gives the same
+        /// indicators, alerts and figures as one with every period.
+        case evaluation(EvaluationSettings)
+    }
+
+    /// The table, per observation source the keys it took over from an earlier one, and the
+    /// latest month with data (`Windows.latestMonth` of the table every period would make).
     /// `observed` is `store.observedUnits` of the pipeline's observation sources; `only` keeps
     /// just these unit ids (`jianfu unit`: a unit and its descendants).
     static func build(
         _ config: PipelineConfig, store: any ObservationStore, declared: [MonitoredUnit]?, observed: [ObservedUnit],
-        only: Set<UnitKey>? = nil
-    ) throws -> (table: ObservationTable, overrides: [String: Int]) {
+        only: Set<UnitKey>? = nil, reading: Reading = .all
+    ) throws -> (table: ObservationTable, overrides: [String: Int], latestMonth: Int?) {
         var table = ObservationTable(metrics: config.settings.metrics)
         var index: [UnitKey: Int32] = [:]
         for unit in declared ?? [] where only?.contains(UnitKey(unit.id)) ?? true { index[UnitKey(unit.id)] = table.unitIndex(unit.id) }
@@ -45,12 +62,12 @@ enum StoredTable {
         // pipelines'; lines are not kept (no report reads them from a stored table), so values
         // of the first source cost the grid no origin (`CellStorage`).
         let ownSources = observationSources(config)
-        var origins: [(pipeline: String?, name: String, index: UInt16)] = []
+        var origins: [Origin] = []
         var maps: [String: (map: [Int32], wanted: [Int32]?)] = [:]
         if declared != nil {
             let shared = try store.sharedSources()
             for (k, source) in shared.enumerated() {
-                origins.append((source.pipeline, source.name, UInt16(clamping: ownSources.count + k)))
+                origins.append(Origin(pipeline: source.pipeline, name: source.name, index: UInt16(clamping: ownSources.count + k)))
             }
             for pipeline in Set(shared.map(\.pipeline)) {
                 let units = try store.observedUnits(of: pipeline, sources: shared.filter { $0.pipeline == pipeline }.map(\.name))
@@ -58,40 +75,161 @@ enum StoredTable {
             }
         }
         let own = unitMap(observed)
-        origins += ownSources.enumerated().map { (nil, $1.name, UInt16($0)) }
+        origins += ownSources.map { Origin(pipeline: nil, name: $0.name, index: $0.index) }
+        for k in origins.indices {
+            (origins[k].unitIndex, origins[k].wanted) = origins[k].pipeline.flatMap { maps[$0] } ?? own
+        }
 
-        var overrides: [String: Int] = [:]
-        for origin in origins {
-            let (unitIndex, wanted) = origin.pipeline.flatMap { maps[$0] } ?? own
-            var taken = 0
-            var mapped: [Int32] = []
-            for (m, metric) in config.settings.metrics.enumerated() {
-                try store.readValues(of: origin.pipeline, source: origin.name, metric: metric, units: wanted) { batch in
-                    mapped.removeAll(keepingCapacity: true)
-                    mapped.append(contentsOf: batch.units.lazy.map { id in Int(id) < unitIndex.count ? unitIndex[Int(id)] : -1 })
-                    // A batch in key order: a run of values per period.
-                    var start = 0
-                    while start < batch.count {
-                        var end = start + 1
-                        while end < batch.count, batch.periods[end] == batch.periods[start] { end += 1 }
-                        taken += mapped.withUnsafeBufferPointer { units in
-                            batch.values.withUnsafeBufferPointer { values in
-                                table.insert(
-                                    metric: m, ordinal: batch.periods[start], units: UnsafeBufferPointer(rebasing: units[start..<end]),
-                                    values: UnsafeBufferPointer(rebasing: values[start..<end]), lines: nil, source: origin.index)
-                            }
-                        }
-                        start = end
-                    }
-                }
+        var loader = Loader(store: store, metrics: config.settings.metrics)
+        switch reading {
+        case .all:
+            for origin in origins {
+                for m in config.settings.metrics.indices { try loader.load(origin, metric: m, periods: nil, into: &table) }
             }
-            if origin.pipeline == nil { overrides[origin.name] = taken }
+        case .evaluation(let settings):
+            try loader.loadEvaluated(origins, settings: settings, into: &table)
         }
         for unit in observed where !unit.name.isEmpty {
             let id = Int(unit.storeID)
             if own.map[id] >= 0 { table.noteName(unit.name, unit: own.map[id]) }
         }
-        return (table, overrides)
+        return (table, loader.overrides, loader.latestMonth ?? Windows.latestMonth(in: table))
+    }
+
+    /// One observation source a table is built from: its pipeline (`nil`: the pipeline's own),
+    /// name, index in the table, and how its store unit numbers map to table units.
+    struct Origin {
+        let pipeline: String?
+        let name: String
+        let index: UInt16
+        var unitIndex: [Int32] = []
+        var wanted: [Int32]?
+    }
+
+    /// Reads stored values into a table, counting the keys each own source took over.
+    private struct Loader {
+        let store: any ObservationStore
+        let metrics: [Metric]
+        var overrides: [String: Int] = [:]
+        /// Set by `loadEvaluated`, which knows it before reading values.
+        var latestMonth: Int?
+        /// Per table unit, when `tracking`: the month of its latest value read up to the
+        /// window's end, as `Evaluator` sets `lastReportedMonth` (-1: none).
+        var reported: [Int] = []
+        var tracking: (endMonth: Int, endOrdinals: [Int32])?
+        private var mapped: [Int32] = []
+
+        init(store: any ObservationStore, metrics: [Metric]) {
+            self.store = store
+            self.metrics = metrics
+        }
+
+        /// The values of `origin` for metric `m` in `periods` (`nil`: all) into `table`.
+        mutating func load(_ origin: Origin, metric m: Int, periods: ClosedRange<Int32>?, into table: inout ObservationTable) throws {
+            var taken = 0
+            try store.readValues(of: origin.pipeline, source: origin.name, metric: metrics[m], units: origin.wanted, periods: periods) { batch in
+                mapped.removeAll(keepingCapacity: true)
+                mapped.append(contentsOf: batch.units.lazy.map { id in Int(id) < origin.unitIndex.count ? origin.unitIndex[Int(id)] : -1 })
+                // A batch in key order: a run of values per period.
+                var start = 0
+                while start < batch.count {
+                    var end = start + 1
+                    while end < batch.count, batch.periods[end] == batch.periods[start] { end += 1 }
+                    taken += mapped.withUnsafeBufferPointer { units in
+                        batch.values.withUnsafeBufferPointer { values in
+                            table.insert(
+                                metric: m, ordinal: batch.periods[start], units: UnsafeBufferPointer(rebasing: units[start..<end]),
+                                values: UnsafeBufferPointer(rebasing: values[start..<end]), lines: nil, source: origin.index)
+                        }
+                    }
+                    if let tracking, batch.periods[start] <= tracking.endOrdinals[m] {
+                        let month = min(Period(metrics[m].granularity, ordinal: Int(batch.periods[start])).lastMonthOrdinal, tracking.endMonth)
+                        for u in mapped[start..<end] where u >= 0 && reported[Int(u)] < month { reported[Int(u)] = month }
+                    }
+                    start = end
+                }
+            }
+            if origin.pipeline == nil { overrides[origin.name, default: 0] += taken }
+        }
+
+        /// `Reading.evaluation`: the latest month first, from the latest stored periods (a
+        /// period of another pipeline's source may hold no value of a unit evaluated here, so
+        /// each is checked), then the windows' periods, then, for units with no value there,
+        /// earlier periods down to their latest value.
+        mutating func loadEvaluated(_ origins: [Origin], settings: EvaluationSettings, into table: inout ObservationTable) throws {
+            // stored[k][m]: the periods origin k holds of metric m.
+            let stored = try origins.map { origin in
+                try metrics.map { try store.periods(of: origin.pipeline, source: origin.name, metric: $0) }
+            }
+            let latest = try metrics.indices.map { m in try latestPeriod(metric: m, origins: origins, stored: stored) }
+            latestMonth = Windows.latestMonth(metrics: metrics) { latest[$0] }
+            guard let windows = Windows(settings: settings, latestMonth: latestMonth) else {
+                for origin in origins {
+                    for m in metrics.indices { try load(origin, metric: m, periods: nil, into: &table) }
+                }
+                return
+            }
+            // What each metric reads: the windows' periods, and those two sources both hold.
+            var read: [[ClosedRange<Int32>]] = []
+            for (m, metric) in metrics.enumerated() {
+                var holders: [Int32: Int] = [:]
+                for k in origins.indices { for p in stored[k][m] { holders[p, default: 0] += 1 } }
+                let shared = holders.filter { $0.value > 1 }.keys.map { Int($0)...Int($0) }
+                read.append((windows.periodsRead(of: metric, rebound: settings.rebound) + shared).coalesced().map {
+                    Int32(clamping: $0.lowerBound)...Int32(clamping: $0.upperBound)
+                })
+            }
+            let endMonth = windows.current.last
+            let endOrdinals = metrics.map { Int32(clamping: Period.ordinal(ofMonth: endMonth, at: $0.granularity)) }
+            tracking = (endMonth, endOrdinals)
+            reported = [Int](repeating: -1, count: table.unitCount)
+            for m in metrics.indices where !read[m].isEmpty {
+                table.reserve(metric: m, ordinals: read[m].first!.lowerBound...read[m].last!.upperBound)
+            }
+            for origin in origins {
+                for m in metrics.indices {
+                    for span in read[m] { try load(origin, metric: m, periods: span, into: &table) }
+                }
+            }
+            // lastReportedMonth: the periods not read up to the window's end, latest first, read
+            // while a unit a source named may have its latest value in one of them.
+            var evaluated = [Bool](repeating: false, count: table.unitCount)
+            for origin in origins { for u in origin.unitIndex where u >= 0 { evaluated[Int(u)] = true } }
+            var unread: [(month: Int, metric: Int, period: Int32)] = []
+            for (m, metric) in metrics.enumerated() {
+                let periods = Set(stored.flatMap { $0[m] }).filter { p in
+                    p <= endOrdinals[m] && !read[m].contains { $0.contains(p) }
+                }
+                for p in periods {
+                    unread.append((min(Period(metric.granularity, ordinal: Int(p)).lastMonthOrdinal, endMonth), m, p))
+                }
+            }
+            unread.sort { ($0.month, $0.metric, $0.period) > ($1.month, $1.metric, $1.period) }
+            var pending = evaluated.indices.filter { evaluated[$0] }
+            for slab in unread {
+                pending.removeAll { reported[$0] >= slab.month }
+                if pending.isEmpty { break }
+                for (k, origin) in origins.enumerated() where stored[k][slab.metric].contains(slab.period) {
+                    try load(origin, metric: slab.metric, periods: slab.period...slab.period, into: &table)
+                }
+            }
+        }
+
+        /// The latest period of metric `m` holding a value of a unit this table evaluates.
+        private func latestPeriod(metric m: Int, origins: [Origin], stored: [[[Int32]]]) throws -> Int32? {
+            for period in Set(stored.flatMap { $0[m] }).sorted(by: >) {
+                for (k, origin) in origins.enumerated() where stored[k][m].contains(period) {
+                    var found = false
+                    try store.readValues(
+                        of: origin.pipeline, source: origin.name, metric: metrics[m], units: origin.wanted, periods: period...period
+                    ) { batch in
+                        found = found || batch.units.contains { Int($0) < origin.unitIndex.count && origin.unitIndex[Int($0)] >= 0 }
+                    }
+                    if found { return period }
+                }
+            }
+            return nil
+        }
     }
 
     /// The pipeline's observation sources with their positions (the table's source index).

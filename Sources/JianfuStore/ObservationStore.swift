@@ -84,8 +84,16 @@ package protocol ObservationStore: AnyObject {
     /// store unit numbers (`ObservedUnit.storeID`). A batch is only valid during the call.
     /// `units` (ascending store numbers) keeps only those units — `jianfu unit` asks for a
     /// few, and a store may then look them up rather than read every value; `nil` reads all.
+    /// `periods` keeps only the periods in it (ordinals at the metric's granularity; `nil`:
+    /// all) — a night whose outputs read no series reads only what its windows need.
     /// A source never read, or a metric it never gave, has no values (`body` is not called).
-    func readValues(of pipeline: String?, source: String, metric: Metric, units: [Int32]?, _ body: (StoredValues) throws -> Void) throws
+    func readValues(
+        of pipeline: String?, source: String, metric: Metric, units: [Int32]?, periods: ClosedRange<Int32>?,
+        _ body: (StoredValues) throws -> Void) throws
+    /// The periods (ascending ordinals at the metric's granularity) for which source `source` of
+    /// pipeline `pipeline` (`nil`: this store's own) holds a value of `metric`: what
+    /// `readValues` would hand on, without reading a value.
+    func periods(of pipeline: String?, source: String, metric: Metric) throws -> [Int32]
 
     // MARK: Other pipelines' values (a store shared by several pipelines, SPEC §8)
 
@@ -133,7 +141,7 @@ extension ObservationStore {
     /// `values(source:metric:units:)` of pipeline `pipeline`'s source (`nil`: the store's own).
     package func values(of pipeline: String?, source: String, metric: Metric, units: [Int32]?) throws -> StoredValues {
         var all = StoredValues()
-        try readValues(of: pipeline, source: source, metric: metric, units: units) { all.append(contentsOf: $0) }
+        try readValues(of: pipeline, source: source, metric: metric, units: units, periods: nil) { all.append(contentsOf: $0) }
         return all
     }
 

@@ -105,28 +105,28 @@ extension SQLiteStore {
     /// A slab at a time: one period's values, copied out of the row into a batch reused for
     /// the next.
     package func readValues(
-        of pipeline: String?, source name: String, metric: Metric, units: [Int32]?, _ body: (StoredValues) throws -> Void
+        of pipeline: String?, source name: String, metric: Metric, units: [Int32]?, periods: ClosedRange<Int32>?,
+        _ body: (StoredValues) throws -> Void
     ) throws {
-        let pipeline = pipeline ?? self.pipeline
+        let periods = periods ?? Int32.min...Int32.max
         try access { db in
-            guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE pipeline = ? AND name = ?", arguments: [pipeline, name]),
-                  let metricID = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM metrics WHERE pipeline = ? AND name = ? AND granularity = ?",
-                    arguments: [pipeline, metric.id, metric.granularity.rawValue])
-            else { return }
+            guard let (source, metricID) = try slabKey(of: pipeline, source: name, metric: metric, db) else { return }
             if let units, units.count <= SlabLookup.limit {
-                let found = try SlabLookup(db, location: location).values(source: source, metric: metricID, units: units)
+                let found = try SlabLookup(db, location: location).values(source: source, metric: metricID, units: units, periods: periods)
                 if found.count > 0 { try body(found) }
                 return
             }
             // Units, values and lines only: the runs, last in the row, are not read.
             let select = try db.makeStatement(sql: """
-                SELECT period, units, vals, lines FROM observation_slabs WHERE source = ? AND metric = ? ORDER BY period
+                SELECT period, units, vals, lines FROM observation_slabs
+                WHERE source = ? AND metric = ? AND period BETWEEN ? AND ? ORDER BY period
                 """)
             defer { withExtendedLifetime(select) {} }
             let s = select.sqliteStatement
             sqlite3_bind_int64(s, 1, source)
             sqlite3_bind_int64(s, 2, metricID)
+            sqlite3_bind_int64(s, 3, Int64(periods.lowerBound))
+            sqlite3_bind_int64(s, 4, Int64(periods.upperBound))
             var batch = StoredValues()
             while try step(s, db) {
                 let period = sqlite3_column_int(s, 0)
@@ -136,6 +136,26 @@ extension SQLiteStore {
                 if batch.count > 0 { try body(batch) }
             }
         }
+    }
+
+    package func periods(of pipeline: String?, source name: String, metric: Metric) throws -> [Int32] {
+        try access { db in
+            guard let (source, metricID) = try slabKey(of: pipeline, source: name, metric: metric, db) else { return [] }
+            return try Int32.fetchAll(
+                db, sql: "SELECT period FROM observation_slabs WHERE source = ? AND metric = ? ORDER BY period", arguments: [source, metricID])
+        }
+    }
+
+    /// The ids of source `name` of `pipeline` (`nil`: this store's own) and of `metric` (by id
+    /// and granularity), the key of their slabs; `nil` when either is not in the store.
+    private func slabKey(of pipeline: String?, source name: String, metric: Metric, _ db: Database) throws -> (Int64, Int64)? {
+        let pipeline = pipeline ?? self.pipeline
+        guard let source = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE pipeline = ? AND name = ?", arguments: [pipeline, name]),
+              let metricID = try Int64.fetchOne(
+                db, sql: "SELECT id FROM metrics WHERE pipeline = ? AND name = ? AND granularity = ?",
+                arguments: [pipeline, metric.id, metric.granularity.rawValue])
+        else { return nil }
+        return (source, metricID)
     }
 
     /// Steps a statement: true when it produced a row; errors become `StoreError.unusable`.
@@ -179,11 +199,11 @@ private struct SlabLookup {
         self.location = location
     }
 
-    func values(source: Int64, metric: Int64, units wanted: [Int32]) throws -> StoredValues {
+    func values(source: Int64, metric: Int64, units wanted: [Int32], periods: ClosedRange<Int32>) throws -> StoredValues {
         var result = StoredValues()
         let slabs = try Row.fetchAll(
-            db, sql: "SELECT id, period FROM observation_slabs WHERE source = ? AND metric = ? ORDER BY period",
-            arguments: [source, metric])
+            db, sql: "SELECT id, period FROM observation_slabs WHERE source = ? AND metric = ? AND period BETWEEN ? AND ? ORDER BY period",
+            arguments: [source, metric, periods.lowerBound, periods.upperBound])
         guard !slabs.isEmpty else { return result }
         let connection = db.sqliteConnection
         var handles: [OpaquePointer?] = [nil, nil, nil]

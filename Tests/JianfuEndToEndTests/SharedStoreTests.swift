@@ -110,6 +110,18 @@ import Testing
                 #expect(try bytes(dir.file("county/\(table)")) == bytes(dir.file("single/\(table)")), "\(table), night \(night)")
             }
         }
+        // A county-wide pipeline without HTML reads only the periods its windows need, from
+        // the other pipelines' sources too: the same tables.
+        let tablesOnly = try dir.write("county-tables.yml", try String(contentsOf: county, encoding: .utf8)
+            .replacingOccurrences(of: "name: 示例县基层减负监测", with: "name: 全县表格")
+            .replacingOccurrences(of: "formats: [csv, json, prom, html, bulletin, xlsx]", with: "formats: [csv, json, prom], series: false")
+            .replacingOccurrences(of: "dir: \(dir.file("county").path)", with: "dir: \(dir.file("county-tables").path)"))
+        let tables = try runProcess(Jianfu.executable, ["run", tablesOnly.path], environment: environment)
+        try #require(tables.status == 0, "\(tables)")
+        #expect(tables.stderr.contains("(the periods the indicators read)"), "\(tables)")
+        for table in ["indicators.csv", "scores.csv", "alerts.csv"] {
+            #expect(try bytes(dir.file("county-tables/\(table)")) == bytes(dir.file("single/\(table)")), "\(table), tables only")
+        }
     }
 
     @Test("the demo split in two county pipelines and a county-wide one on one SQLite file gives the demo's indicators and scores")

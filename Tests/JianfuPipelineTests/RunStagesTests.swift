@@ -58,7 +58,7 @@ import Testing
         var admitted = try runner.gate(ingestion)
         let table = admitted.takeTable()
         #expect(admitted.table.unitCount == 0, "the ingestion gives its table up to the evaluation")
-        let evaluated = try runner.evaluate(admitted, table: table, latestMonth: nil, store: nil)
+        let evaluated = try runner.evaluate(admitted, table: table, store: nil)
         let rates = evaluated.evaluation.units.map { ($0.unit.id, $0.metrics[0].reductionRate) }
         #expect(rates.map(\.0) == ["A", "B"])
         // (10 − 6) / 10 = 0.4; (20 − 20) / 20 = 0.

@@ -209,6 +209,33 @@ final class StorePlace: Sendable {
     }
 
     @Test(arguments: StorePlace.Kind.allCases)
+    func aReadCanBeNarrowedToAFewPeriodsAndTheStoredPeriodsAreListedWithoutValues(kind: StorePlace.Kind) throws {
+        let place = try StorePlace(kind)
+        defer { place.remove() }
+        let store = try place.open()
+        _ = try store.syncMetrics([Self.documents], dropping: [])
+        try Self.night(store, [Self.read("counts", [("U1", "2024-01", 10), ("U2", "2024-01", 11), ("U1", "2024-02", 12), ("U2", "2024-03", 13), ("U1", "2024-05", 15)])])
+        // Periods 2024-01, -02, -03, -05 (ordinals jan, feb, mar, jan + 4): April holds nothing.
+        #expect(try store.periods(of: nil, source: "counts", metric: Self.documents) == [Self.jan, Self.feb, Self.mar, Self.jan + 4])
+        #expect(try store.periods(of: nil, source: "nowhere", metric: Self.documents).isEmpty)
+        #expect(try store.periods(of: nil, source: "counts", metric: Metric(id: "documents", granularity: .quarter)).isEmpty)
+        #expect(try store.periods(of: "another pipeline", source: "counts", metric: Self.documents).isEmpty)
+        func read(_ periods: ClosedRange<Int32>?, units: [Int32]? = nil) throws -> [String] {
+            var seen: [String] = []
+            try store.readValues(of: nil, source: "counts", metric: Self.documents, units: units, periods: periods) { batch in
+                for i in 0..<batch.count { seen.append("\(batch.periods[i] - Self.jan):\(batch.values[i])") }
+            }
+            return seen
+        }
+        #expect(try read(Self.feb...Self.jan + 3) == ["1:12.0", "2:13.0"])
+        #expect(try read(Self.jan + 3...Self.jan + 3).isEmpty, "April holds nothing")
+        #expect(try read(nil) == ["0:10.0", "0:11.0", "1:12.0", "2:13.0", "4:15.0"])
+        // A few units (looked up rather than read whole on SQLite): U1 in January–February.
+        let u1 = try #require(try store.observedUnits(sources: ["counts"]).first { $0.id == "U1" })
+        #expect(try read(Self.jan...Self.feb, units: [u1.storeID]) == ["0:10.0", "1:12.0"])
+    }
+
+    @Test(arguments: StorePlace.Kind.allCases)
     func aMetricWhoseGranularityChangedIsDroppedOnlyWhenAskedTo(kind: StorePlace.Kind) throws {
         let place = try StorePlace(kind)
         defer { place.remove() }

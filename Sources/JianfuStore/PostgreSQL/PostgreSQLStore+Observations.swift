@@ -233,20 +233,23 @@ extension PostgreSQLStore {
     /// unpacked in place.
     /// One query per (source, metric); the slabs of its result are handed on one at a time.
     package func readValues(
-        of pipeline: String?, source: String, metric: Metric, units: [Int32]?, _ body: (StoredValues) throws -> Void
+        of pipeline: String?, source: String, metric: Metric, units: [Int32]?, periods: ClosedRange<Int32>?,
+        _ body: (StoredValues) throws -> Void
     ) throws {
         guard hasSchema else { return }
         if let units, units.isEmpty { return }
         let pipeline = pipeline ?? self.pipeline
+        let periods = periods ?? Int32.min...Int32.max
         try read { db in
             let rows = try db.execute(
                 """
                 SELECT o.period, o.units, o.vals, o.lines FROM observation_slabs o
                 WHERE o.source = (SELECT id FROM sources WHERE pipeline = $1 AND name = $2)
                   AND o.metric = (SELECT id FROM metrics WHERE pipeline = $1 AND name = $3 AND granularity = $4)
+                  AND o.period BETWEEN $5 AND $6
                 ORDER BY o.period
                 """,
-                [pipeline, source, metric.id, metric.granularity.rawValue], binary: true)
+                [pipeline, source, metric.id, metric.granularity.rawValue, Int(periods.lowerBound), Int(periods.upperBound)], binary: true)
             var batch = StoredValues()
             for i in 0..<rows.count {
                 let slab = try ObservationSlab.Columns(units: rows.bytes(i, 1), values: rows.bytes(i, 2), lines: rows.bytes(i, 3), location: location)
@@ -254,6 +257,22 @@ extension PostgreSQLStore {
                 slab.append(period: rows.binaryInt32(i, 0), units: units, to: &batch)
                 if batch.count > 0 { try body(batch) }
             }
+        }
+    }
+
+    package func periods(of pipeline: String?, source: String, metric: Metric) throws -> [Int32] {
+        guard hasSchema else { return [] }
+        let pipeline = pipeline ?? self.pipeline
+        return try read { db in
+            let rows = try db.execute(
+                """
+                SELECT o.period FROM observation_slabs o
+                WHERE o.source = (SELECT id FROM sources WHERE pipeline = $1 AND name = $2)
+                  AND o.metric = (SELECT id FROM metrics WHERE pipeline = $1 AND name = $3 AND granularity = $4)
+                ORDER BY o.period
+                """,
+                [pipeline, source, metric.id, metric.granularity.rawValue])
+            return (0..<rows.count).map { Int32(clamping: rows.int64($0, 0) ?? 0) }
         }
     }
 
