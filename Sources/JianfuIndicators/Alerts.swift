@@ -12,36 +12,46 @@ package enum Alerts {
     /// (not roll-ups), `stale` when the months since the last report reach `stale_after`
     /// (value: those months, empty if it never reported).
     package static func collect(_ units: [UnitEvaluation], settings: EvaluationSettings, windows: Windows) -> [Alert] {
-        var alerts: [Alert] = []
-        for (u, unit) in units.enumerated() {
-            for (m, row) in unit.metrics.enumerated() {
-                if row.rebound.isRebound {
-                    alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .rebound, value: row.rebound.change, threshold: settings.rebound.threshold))
-                }
-                if row.direction == .down, let yoy = row.yoyRate, yoy > 0 {
-                    alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .yoyIncrease, value: yoy, threshold: 0))
-                }
-                if row.met == false, let rule = row.rule {
-                    switch rule {
-                    case .target(let target):
-                        let value = row.direction == .down ? row.reductionRate : row.current
-                        alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .targetMissed, value: value, threshold: target))
-                    case .cap(let cap):
-                        if let units = row.unitsWithinCap {
-                            alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .capExceeded, value: Double(units.exceeding), threshold: 0))
-                        } else {
-                            alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .capExceeded, value: row.current, threshold: cap))
-                        }
+        // Blocks of units on every core, joined in unit order.
+        let blocks = Swift.min(8, units.count)
+        let lists = [[Alert]].concurrentMap(count: blocks, blocks: blocks) { b in
+            var alerts: [Alert] = []
+            for u in (units.count * b / blocks)..<(units.count * (b + 1) / blocks) {
+                collect(units[u], at: u, settings: settings, windows: windows, into: &alerts)
+            }
+            return alerts
+        }
+        return Array(lists.joined())
+    }
+
+    /// The alerts of `unit`, the evaluation's unit `u`, appended to `alerts`.
+    private static func collect(_ unit: UnitEvaluation, at u: Int, settings: EvaluationSettings, windows: Windows, into alerts: inout [Alert]) {
+        for (m, row) in unit.metrics.enumerated() {
+            if row.rebound.isRebound {
+                alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .rebound, value: row.rebound.change, threshold: settings.rebound.threshold))
+            }
+            if row.direction == .down, let yoy = row.yoyRate, yoy > 0 {
+                alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .yoyIncrease, value: yoy, threshold: 0))
+            }
+            if row.met == false, let rule = row.rule {
+                switch rule {
+                case .target(let target):
+                    let value = row.direction == .down ? row.reductionRate : row.current
+                    alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .targetMissed, value: value, threshold: target))
+                case .cap(let cap):
+                    if let units = row.unitsWithinCap {
+                        alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .capExceeded, value: Double(units.exceeding), threshold: 0))
+                    } else {
+                        alerts.append(Alert(unitIndex: u, metricIndex: m, rule: .capExceeded, value: row.current, threshold: cap))
                     }
                 }
             }
-            if let staleAfter = settings.staleAfter, !unit.isRollup {
-                let silent = unit.lastReportedMonth.map { windows.current.last - $0 }
-                if silent == nil || silent! >= staleAfter {
-                    alerts.append(Alert(unitIndex: u, metricIndex: nil, rule: .stale, value: silent.map(Double.init), threshold: Double(staleAfter)))
-                }
+        }
+        if let staleAfter = settings.staleAfter, !unit.isRollup {
+            let silent = unit.lastReportedMonth.map { windows.current.last - $0 }
+            if silent == nil || silent! >= staleAfter {
+                alerts.append(Alert(unitIndex: u, metricIndex: nil, rule: .stale, value: silent.map(Double.init), threshold: Double(staleAfter)))
             }
         }
-        return alerts
     }
 }
