@@ -4,8 +4,9 @@ import PackageDescription
 // jianfu (减负): the `jianfu` command, its only product; its modules see each other through `package`
 // access (nothing is `public`). Imports point one way:
 // jianfu (CLI) → JianfuPipeline → {JianfuIngest, JianfuIndicators, JianfuReports, JianfuStore} → JianfuModel;
-// JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources; JianfuStore → GRDB (SQLite) and
-// CPostgres (libpq) for the PostgreSQL store; JianfuModel → CSystem (mremap, for the grid's memory).
+// JianfuPipeline → JianfuHTTP → CCurl (libcurl) for HTTP(S) sources; JianfuStore → GRDB (SQLite),
+// CPostgres (libpq) for the PostgreSQL store and Crypto (a bulletin's digest); JianfuModel → CSystem
+// (mremap, for the grid's memory).
 let package = Package(
     name: "jianfu",
     platforms: [.macOS(.v13)],
@@ -36,7 +37,7 @@ let package = Package(
             name: "JianfuStore",
             dependencies: [
                 "JianfuModel", "CPostgres", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -51,17 +51,3 @@ enum SourceFingerprinting {
         .unreadable(source: source, path: path, reason: String(cString: strerror(errno)))
     }
 }
-
-extension SHA256 {
-    /// The digest of `bytes` as lowercase hex.
-    static func hex<Bytes: DataProtocol>(of bytes: Bytes) -> String {
-        hex(hash(data: bytes))
-    }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
-    }
-}

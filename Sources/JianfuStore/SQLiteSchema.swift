@@ -12,8 +12,9 @@ enum SQLiteSchema {
     /// The version this jianfu writes; a store with a higher one is refused. 2: `samples`;
     /// 3: `bulletins` and `bulletin_alerts`; 4: `observation_slabs` in place of `observations`;
     /// 5: `rejections.reason_id`, `value`, `detail`, `cell`; 6: `store_owner`; 7: a store
-    /// shared by several pipelines (`pipeline` in `runs`, `sources`, `metrics`, `unit_scores`).
-    static let version = 7
+    /// shared by several pipelines (`pipeline` in `runs`, `sources`, `metrics`, `unit_scores`);
+    /// 8: `score_runs` in place of `unit_scores.run`, `bulletins.alerts_sha256`.
+    static let version = 8
 
     /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
     /// 1246122836), in the database header, so that a store is known as jianfu's — and another
@@ -30,6 +31,7 @@ enum SQLiteSchema {
     /// Every table and view some version of jianfu writes.
     static let allTables: Set<String> = version1Tables.union([
         "samples", "sample_units", "bulletins", "bulletin_alerts", "observation_slabs", "observation_slab_sizes", "store_owner",
+        "score_runs",
     ])
 
     /// Whether an unmarked database holds a store's tables: those of version 1, or only tables
@@ -322,6 +324,32 @@ enum SQLiteSchema {
                     FROM observation_slabs o
                     JOIN sources s ON s.id = o.source
                     JOIN metrics m ON m.id = o.metric
+                """)
+        }
+        // v8: what a night that changed nothing writes is nothing but its run (issue 14). The run
+        // whose composites `unit_scores` holds is kept once per pipeline in `score_runs`, not in
+        // every row, so a night rewrites only the composites that changed; `bulletins` gains the
+        // digest of its alerts (`AlertMerge.digest`), so a bulletin recorded again with the same
+        // alerts is known by that one value instead of by reading its rows back. A bulletin
+        // written before has none (NULL): the next run that records it compares its rows.
+        migrator.registerMigration("v8-score-runs-bulletin-digests") { db in
+            try db.execute(sql: """
+                ALTER TABLE bulletins ADD COLUMN alerts_sha256 TEXT;
+                CREATE TABLE score_runs (
+                    pipeline TEXT PRIMARY KEY,
+                    run INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO score_runs SELECT pipeline, max(run) FROM unit_scores GROUP BY pipeline;
+                CREATE TABLE unit_scores_v8 (
+                    pipeline TEXT NOT NULL,
+                    unit_id TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    composite REAL,
+                    PRIMARY KEY (pipeline, unit_id)
+                ) WITHOUT ROWID;
+                INSERT INTO unit_scores_v8 SELECT pipeline, unit_id, category, composite FROM unit_scores;
+                DROP TABLE unit_scores;
+                ALTER TABLE unit_scores_v8 RENAME TO unit_scores;
                 """)
         }
         return migrator

@@ -5,50 +5,59 @@ import JianfuModel
 /// The bulletins (`bulletins`, `bulletin_alerts`) and the corrections of a run
 /// (`observation_history`), SPEC §6 `alerts.csv` ledger columns and `corrections.csv`.
 extension SQLiteStore {
-    /// Only the alerts that changed are written: the stored ones are read in key order and
-    /// merged with `alerts` sorted the same way (`AlertMerge`), so a night that raises the
-    /// same alerts as the night before reads them and writes none.
+    /// Only the alerts that changed are written. A bulletin whose stored digest
+    /// (`alerts_sha256`, `AlertMerge.digest`) is that of `alerts` holds them already: it only
+    /// takes the run, and none of its rows is read. Otherwise (other alerts, a new month, or a
+    /// bulletin stored before digests) the stored ones are read in key order and merged with
+    /// `alerts` sorted the same way (`AlertMerge`), the ones no longer raised deleted and the
+    /// new ones inserted.
     package func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
         let merge = AlertMerge(alerts)
+        let digest = merge.digest
         try access { db in
-            let stored = try match(merge, pipeline: pipeline, month: month, others: true, db)
             try db.execute(
-                sql: "INSERT OR REPLACE INTO bulletins (pipeline, month, run) VALUES (?, ?, ?)", arguments: [pipeline, month, run])
+                sql: "UPDATE bulletins SET run = ? WHERE pipeline = ? AND month = ? AND alerts_sha256 = ?",
+                arguments: [run, pipeline, month, digest])
+            if db.changesCount == 1 { return }
+            let match = try self.match(merge, pipeline: pipeline, month: month, others: true, db)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO bulletins (pipeline, month, run, alerts_sha256) VALUES (?, ?, ?, ?)",
+                arguments: [pipeline, month, run, digest])
             let delete = try db.makeStatement(
                 sql: "DELETE FROM bulletin_alerts WHERE pipeline = ? AND month = ? AND unit_id = ? AND metric = ? AND rule = ?")
-            for alert in stored.others {
+            for alert in match.others {
                 try delete.execute(arguments: [pipeline, month, alert.unitID, alert.metric, alert.rule])
             }
-            try insertAlerts(merge.missing(from: stored.raised).map { alerts[$0] }, pipeline: pipeline, month: month, run: run, db)
+            try insertAlerts(merge, merge.missing(from: match.raised), pipeline: pipeline, month: month, run: run, db)
         }
     }
 
-    /// Writes `alerts` of `pipeline`'s bulletin of `month` on `db` (one already stored is left
-    /// as it is). Tens of thousands of alerts on a big first night: bound and stepped through
-    /// the C API.
-    func insertAlerts(_ alerts: [StoredAlert], pipeline: String, month: Int, run: Int64, _ db: Database) throws {
-        guard !alerts.isEmpty else { return }
+    /// Writes the alerts of `merge` at `positions` (`AlertMerge.missing`: key order, each once)
+    /// as `pipeline`'s bulletin of `month` on `db` (one already stored is left as it is). A
+    /// hundred thousand alerts on a night of a new month: bound in place from the merge's bytes
+    /// and stepped through the C API, in the order of the table's key.
+    func insertAlerts(_ merge: AlertMerge, _ positions: [Int], pipeline: String, month: Int, run: Int64, _ db: Database) throws {
+        guard !positions.isEmpty else { return }
         let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO bulletin_alerts VALUES (?, ?, ?, ?, ?, ?)")
         defer { withExtendedLifetime(insert) {} }
         let s = insert.sqliteStatement
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        func bind(_ index: Int32, _ text: String) {
-            var text = text
-            text.withUTF8 { utf8 in
-                if let base = utf8.baseAddress {
-                    _ = sqlite3_bind_text(s, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
-                } else {
-                    _ = sqlite3_bind_text(s, index, "", 0, transient)  // "" (the metric of a `stale` alert)
-                }
-            }
-        }
-        bind(1, pipeline)
+        Self.bind(s, 1, pipeline)
         sqlite3_bind_int64(s, 2, Int64(month))
         sqlite3_bind_int64(s, 6, run)
-        for alert in alerts {
-            bind(3, alert.unitID)
-            bind(4, alert.metric)
-            bind(5, alert.rule)
+        // Bound without a copy (SQLITE_STATIC): the bytes stay put until the row is stepped, and
+        // the statement keeps no pointer into them past this call.
+        defer { sqlite3_clear_bindings(s) }
+        func bind(_ index: Int32, _ field: UnsafeRawBufferPointer) {
+            if let base = field.baseAddress {
+                _ = sqlite3_bind_text(s, index, base.assumingMemoryBound(to: CChar.self), Int32(field.count), nil)
+            } else {
+                _ = sqlite3_bind_text(s, index, "", 0, Self.transient)  // "" (the metric of a `stale` alert)
+            }
+        }
+        try merge.forEach(positions) { unitID, metric, rule in
+            bind(3, unitID)
+            bind(4, metric)
+            bind(5, rule)
             try finish(s, db)
         }
     }

@@ -233,7 +233,7 @@ package final class SQLiteStore: ObservationStore {
                 || Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sources WHERE pipeline = '')") == true
             else { return }
             try db.inTransaction {
-                for table in ["runs", "sources", "metrics", "unit_scores"] {
+                for table in ["runs", "sources", "metrics", "unit_scores", "score_runs"] {
                     try db.execute(sql: "UPDATE \(table) SET pipeline = ? WHERE pipeline = ''", arguments: [pipeline])
                 }
                 return .commit
@@ -518,18 +518,70 @@ package final class SQLiteStore: ObservationStore {
         try access { db in try writeScores(scores, run: run, db) }
     }
 
-    /// Replaces the pipeline's stored composites on `db`, in the transaction open there.
+    /// Makes the pipeline's stored composites `scores`, computed by `run`, on `db`, in the
+    /// transaction open there: the stored rows are read and set against them (`ScoreChanges`),
+    /// only the rows that differ are written, bound through the C API, and the run is kept once
+    /// in `score_runs`.
     func writeScores(_ scores: [UnitScore], run: Int64, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM unit_scores WHERE pipeline = ?", arguments: [pipeline])
-        let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores VALUES (?, ?, ?, ?, ?)")
-        for score in scores {
-            try insert.execute(arguments: [pipeline, score.unitID, score.category, score.composite, run])
+        var changes = ScoreChanges(scores)
+        let select = try db.makeStatement(sql: "SELECT unit_id, category, composite FROM unit_scores WHERE pipeline = ?")
+        try select.setArguments([pipeline])
+        try withExtendedLifetime(select) {
+            let s = select.sqliteStatement
+            func text(_ column: Int32) -> String {
+                guard let text = sqlite3_column_text(s, column) else { return "" }
+                return String(decoding: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(s, column))), as: UTF8.self)
+            }
+            while try step(s, db) {
+                let composite = sqlite3_column_type(s, 2) == SQLITE_NULL ? nil : sqlite3_column_double(s, 2)
+                changes.compare(unitID: text(0), category: text(1), composite: composite)
+            }
+        }
+        let delete = try db.makeStatement(sql: "DELETE FROM unit_scores WHERE pipeline = ? AND unit_id = ?")
+        let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores (pipeline, unit_id, category, composite) VALUES (?, ?, ?, ?)")
+        try withExtendedLifetime((delete, insert)) {
+            let (d, i) = (delete.sqliteStatement, insert.sqliteStatement)
+            Self.bind(d, 1, pipeline)
+            for unitID in changes.gone {
+                Self.bind(d, 2, unitID)
+                try finish(d, db)
+            }
+            Self.bind(i, 1, pipeline)
+            for position in changes.written {
+                let score = scores[position]
+                Self.bind(i, 2, score.unitID)
+                Self.bind(i, 3, score.category)
+                if let composite = score.composite { sqlite3_bind_double(i, 4, composite) } else { sqlite3_bind_null(i, 4) }
+                try finish(i, db)
+            }
+        }
+        try db.execute(sql: "INSERT OR REPLACE INTO score_runs (pipeline, run) VALUES (?, ?)", arguments: [pipeline, run])
+    }
+
+    /// Binds `text` to parameter `index` of `statement` (copied: SQLite's `SQLITE_TRANSIENT`).
+    static func bind(_ statement: OpaquePointer, _ index: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            if let base = utf8.baseAddress {
+                _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
+            } else {
+                _ = sqlite3_bind_text(statement, index, "", 0, transient)  // "" (the metric of a `stale` alert)
+            }
         }
     }
 
+    /// `SQLITE_TRANSIENT`: SQLite copies a bound value before the call returns.
+    static var transient: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
+
+    /// The stored composites with the run that computed them (`score_runs`); `nil` when the
+    /// pipeline has none.
     package func scores() throws -> (run: Int64, scores: [UnitScore])? {
         try access { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM unit_scores WHERE pipeline = ?", arguments: [pipeline])
+            // One statement: the rows and their run from one snapshot.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.unit_id, s.category, s.composite, r.run FROM unit_scores s JOIN score_runs r ON r.pipeline = s.pipeline
+                WHERE s.pipeline = ? ORDER BY s.unit_id
+                """, arguments: [pipeline])
             guard let first = rows.first else { return nil }
             return (first["run"], rows.map { UnitScore(unitID: $0["unit_id"], category: $0["category"], composite: $0["composite"]) })
         }

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import JianfuModel
 
 /// A stored bulletin set against a list of alerts (`ObservationStore.bulletin(pipeline:before:matching:others:)`,
 /// the rectification ledger, SPEC §6 `alerts.csv` `first_seen,months_open,status`): which of
@@ -36,6 +38,20 @@ extension ObservationStore {
     }
 }
 
+extension ObservationStore {
+    /// `store check`: each of `pipeline`'s bulletins in `digests` (month, stored
+    /// `alerts_sha256`) whose alerts are not those of its digest — rows changed by hand, say —
+    /// in words: a run recording that month with those alerts would leave them as they are.
+    func digestProblems(pipeline: String, digests: [(month: Int, digest: String)]) throws -> [String] {
+        try digests.compactMap { month, digest in
+            let alerts = try bulletin(pipeline: pipeline, before: month + 1, matching: [], others: true)?.others ?? []
+            guard AlertMerge(alerts).digest != digest else { return nil }
+            return "the bulletin of \(pipeline) for \(Period(.month, ordinal: month)): its alerts are not those of its digest "
+                + "(bulletins.alerts_sha256); set it to NULL and the next run that records the month compares its alerts one by one"
+        }
+    }
+}
+
 /// The stored alerts of one bulletin, one row at a time in key order (unit id, metric, rule,
 /// byte for byte: the order of `bulletin_alerts`' primary key), read in place.
 protocol StoredAlertRows {
@@ -59,6 +75,7 @@ struct AlertMerge {
 
     init(_ alerts: [StoredAlert]) {
         ends.reserveCapacity(alerts.count * 3)
+        bytes.reserveCapacity(alerts.reduce(0) { $0 + $1.unitID.utf8.count + $1.metric.utf8.count + $1.rule.utf8.count })
         for alert in alerts {
             bytes.append(contentsOf: alert.unitID.utf8)
             ends.append(bytes.count)
@@ -145,6 +162,41 @@ struct AlertMerge {
                 last = i
             }
             return missing
+        }
+    }
+
+    /// The digest of the alerts as a set (`bulletins.alerts_sha256`): SHA-256 of the distinct
+    /// alerts in key order, each field as its UTF-8 length (4 bytes, little-endian) and bytes,
+    /// in lowercase hex. The same alerts in any order, any given twice, have the same digest;
+    /// a bulletin whose stored digest is this one holds exactly these alerts, so recording them
+    /// again reads none of its rows. Stable across processes and machines (not `Hasher`).
+    var digest: String {
+        bytes.withUnsafeBytes { buffer in
+            var encoded: [UInt8] = []
+            encoded.reserveCapacity(buffer.count + 12 * order.count)
+            var last: Int?
+            for i in order {
+                if let last, Self.compare(last, i, buffer, ends) == 0 { continue }
+                for f in 0..<3 {
+                    let field = Self.field(i, f, buffer, ends)
+                    withUnsafeBytes(of: UInt32(field.count).littleEndian) { encoded.append(contentsOf: $0) }
+                    encoded.append(contentsOf: field)
+                }
+                last = i
+            }
+            return SHA256.hex(of: encoded)
+        }
+    }
+
+    /// Calls `body` with the unit id, metric and rule of each alert `positions` names, in that
+    /// order, as UTF-8 bytes valid during the call (no `String` is made).
+    func forEach(
+        _ positions: [Int], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void
+    ) rethrows {
+        try bytes.withUnsafeBytes { buffer in
+            for i in positions {
+                try body(Self.field(i, 0, buffer, ends), Self.field(i, 1, buffer, ends), Self.field(i, 2, buffer, ends))
+            }
         }
     }
 

@@ -387,6 +387,107 @@ final class StorePlace: Sendable {
         ])
     }
 
+    /// A store rewrites only the composites that changed (issue 14); whatever it rewrites, the
+    /// scores read back are exactly those of the last run that saved them, with that run.
+    @Test(arguments: StorePlace.Kind.allCases)
+    func scoresSavedAgainAreExactlyTheNewOnesWithTheNewRun(kind: StorePlace.Kind) throws {
+        let place = try StorePlace(kind)
+        defer { place.remove() }
+        let store = try place.open()
+        func save(_ scores: [UnitScore], commit: Bool = true) throws -> Int64 {
+            let run = try Self.start(store)
+            try store.beginChanges()
+            try store.saveScores(scores, run: run)
+            if commit { try store.commitChanges() } else { store.rollbackChanges() }
+            return run
+        }
+        func sorted() throws -> (Int64, [UnitScore])? {
+            try store.scores().map { ($0.run, $0.scores.sorted { Array($0.unitID.utf8).lexicographicallyPrecedes(Array($1.unitID.utf8)) }) }
+        }
+        let first = [
+            UnitScore(unitID: "A", category: "村", composite: 1.5), UnitScore(unitID: "B", category: "村", composite: 2),
+            UnitScore(unitID: "C", category: "村", composite: nil), UnitScore(unitID: "E", category: "村", composite: 7),
+        ]
+        _ = try save(first)
+        // The same scores again (in another order): the run is the new one.
+        let same = try save(first.reversed())
+        #expect(try sorted()?.0 == same)
+        #expect(try sorted()?.1 == first)
+        // One composite changed (B 2 → 3), one category (E 村 → 社区), C from none to 0, A kept,
+        // D new, and D given twice: the last one given counts.
+        let second = [
+            UnitScore(unitID: "D", category: "村", composite: 9), UnitScore(unitID: "A", category: "村", composite: 1.5),
+            UnitScore(unitID: "B", category: "村", composite: 3), UnitScore(unitID: "C", category: "村", composite: 0),
+            UnitScore(unitID: "E", category: "社区", composite: 7), UnitScore(unitID: "D", category: "村", composite: 4),
+        ]
+        let changed = try save(second)
+        let expected = [
+            UnitScore(unitID: "A", category: "村", composite: 1.5), UnitScore(unitID: "B", category: "村", composite: 3),
+            UnitScore(unitID: "C", category: "村", composite: 0), UnitScore(unitID: "D", category: "村", composite: 4),
+            UnitScore(unitID: "E", category: "社区", composite: 7),
+        ]
+        #expect(try sorted()?.0 == changed)
+        #expect(try sorted()?.1 == expected)
+        // A run rolled back saves nothing; fewer units (B and C gone, A back to none) do.
+        _ = try save([UnitScore(unitID: "A", category: "村", composite: 100)], commit: false)
+        #expect(try sorted()?.0 == changed)
+        #expect(try sorted()?.1 == expected)
+        let fewer = try save([UnitScore(unitID: "A", category: "村", composite: nil), UnitScore(unitID: "E", category: "社区", composite: 7)])
+        #expect(try sorted()?.0 == fewer)
+        #expect(try sorted()?.1 == [UnitScore(unitID: "A", category: "村", composite: nil), UnitScore(unitID: "E", category: "社区", composite: 7)])
+        // Another pipeline's scores are its own.
+        let other = try place.open(pipeline: "other")
+        #expect(try other.scores() == nil)
+    }
+
+    /// A bulletin recorded again by a later run: with the same alerts (in any order) it keeps
+    /// them and takes the new run; with one alert different, exactly that one is replaced — also
+    /// when the difference is one byte, or where one field ends and the next begins.
+    @Test(arguments: StorePlace.Kind.allCases)
+    func aBulletinRecordedAgainHoldsExactlyTheNewAlertsAndTheNewRun(kind: StorePlace.Kind) throws {
+        func alert(_ unit: String, _ metric: String = "documents", _ rule: String = "rebound") -> StoredAlert {
+            StoredAlert(unitID: unit, metric: metric, rule: rule)
+        }
+        let jan = Int(Self.jan), feb = Int(Self.feb)
+        let a = alert("U1"), b = alert("U2", "", "stale"), c = alert("U3", "meetings")
+        let place = try StorePlace(kind)
+        defer { place.remove() }
+        let store = try place.open()
+        func record(_ alerts: [StoredAlert]) throws -> Int64 {
+            let run = try Self.start(store)
+            try store.beginChanges()
+            try store.recordBulletin(pipeline: "p", month: jan, alerts: alerts, run: run)
+            try store.commitChanges()
+            return run
+        }
+        func january() throws -> [StoredBulletin] { try store.bulletins(pipeline: "p", before: feb) }
+        _ = try record([a, b, c])
+        var run = try record([c, a, b, a])
+        #expect(try january() == [StoredBulletin(month: jan, run: run, alerts: [a, b, c])])
+        // c's rule differs: c is replaced, a and b stay.
+        let c2 = alert("U3", "meetings", "cap_exceeded")
+        run = try record([a, b, c2])
+        #expect(try january() == [StoredBulletin(month: jan, run: run, alerts: [a, b, c2])])
+        // One byte: "U1" → "U0".
+        let a2 = alert("U0")
+        run = try record([a2, b, c2])
+        #expect(try january() == [StoredBulletin(month: jan, run: run, alerts: [a2, b, c2])])
+        // A field boundary moved: unit "U3m", metric "eetings".
+        let c3 = alert("U3m", "eetings", "cap_exceeded")
+        run = try record([a2, b, c3])
+        #expect(try january() == [StoredBulletin(month: jan, run: run, alerts: [a2, b, c3])])
+        // A run rolled back leaves it; an empty bulletin empties it.
+        let rolled = try Self.start(store)
+        try store.beginChanges()
+        try store.recordBulletin(pipeline: "p", month: jan, alerts: [a], run: rolled)
+        store.rollbackChanges()
+        #expect(try january() == [StoredBulletin(month: jan, run: run, alerts: [a2, b, c3])])
+        run = try record([])
+        #expect(try january() == [StoredBulletin(month: jan, run: run, alerts: [])])
+        run = try record([a])
+        #expect(try january() == [StoredBulletin(month: jan, run: run, alerts: [a])])
+    }
+
     @Test(arguments: StorePlace.Kind.allCases)
     func bulletinsAreKeptPerPipelineAndMonthAndARerunReplacesItsMonth(kind: StorePlace.Kind) throws {
         let a = StoredAlert(unitID: "U1", metric: "documents", rule: "cap_exceeded")

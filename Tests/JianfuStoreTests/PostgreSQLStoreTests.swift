@@ -47,9 +47,9 @@ import Testing
         let (_, database) = try Self.store()
         _ = try Self.store(database: database)  // a second open changes nothing
         let server = try PostgresServer.shared()
-        #expect(try server.psql("SELECT version, name FROM jianfu.schema_migrations ORDER BY version", database: database) == "1|v1\n2|v2-observation-slabs")
+        #expect(try server.psql("SELECT version, name FROM jianfu.schema_migrations ORDER BY version", database: database) == "1|v1\n2|v2-observation-slabs\n3|v3-score-runs-bulletin-digests")
         let tables = try server.psql("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'jianfu'", database: database)
-        #expect(tables == "bulletin_alerts,bulletins,declared_units,metrics,observation_history,observation_slabs,rejections,run_locks,runs,sample_units,samples,schema_migrations,source_units,sources,unit_scores,units")
+        #expect(tables == "bulletin_alerts,bulletins,declared_units,metrics,observation_history,observation_slabs,rejections,run_locks,runs,sample_units,samples,schema_migrations,score_runs,source_units,sources,unit_scores,units")
     }
 
     @Test func aSchemaWithOtherTablesIsRefusedAndLeftAlone() throws {
@@ -70,7 +70,7 @@ import Testing
         #expect {
             _ = try Self.store(database: database)
         } throws: { error in
-            guard case StoreError.newerSchema(_, 99, 2) = error else { return false }
+            guard case StoreError.newerSchema(_, 99, 3) = error else { return false }
             return true
         }
     }
@@ -133,10 +133,20 @@ import Testing
                 (1, 2, 8096, 3, 123456.789, 6, 1);
             INSERT INTO observation_history (source, metric, period, unit, value, line, run, replaced_by_run, new_value)
                 VALUES (1, 1, 24289, 1, 8, 4, 1, 2, 7);
+            INSERT INTO unit_scores (pipeline, unit_id, category, composite, run) VALUES ('p', 'U1', '村', 61.5, 2), ('p', 'U2', '村', NULL, 2);
+            INSERT INTO bulletins (pipeline, month, run) VALUES ('p', 24289, 2);
+            INSERT INTO bulletin_alerts (pipeline, month, unit_id, metric, rule, run) VALUES
+                ('p', 24289, 'U1', 'documents', 'rebound', 1), ('p', 24289, 'U2', '', 'stale', 2);
             """, database: database)
         let (store, _) = try Self.store(database: database)
 
-        #expect(try server.psql("SELECT version FROM jianfu.schema_migrations ORDER BY version", database: database) == "1\n2")
+        #expect(try server.psql("SELECT version FROM jianfu.schema_migrations ORDER BY version", database: database) == "1\n2\n3")
+        // v3: the scores' run kept once; a bulletin without a digest.
+        let scores = try #require(try store.scores())
+        #expect(scores.run == 2)
+        #expect(scores.scores == [UnitScore(unitID: "U1", category: "村", composite: 61.5), UnitScore(unitID: "U2", category: "村", composite: nil)])
+        #expect(try server.psql("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'jianfu' AND table_name = 'unit_scores' AND column_name = 'run'", database: database) == "0")
+        #expect(try server.psql("SELECT run, alerts_sha256 IS NULL FROM jianfu.bulletins", database: database) == "2|t")
         #expect(try server.psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'jianfu' AND tablename = 'observations'", database: database) == "0")
         // Units 1, 2 as little-endian Int32; -0.25 = 0xBFD0000000000000 and 10.5 = 0x4025000000000000,
         // each little-endian; lines 2, 3; runs 1, 1.
@@ -173,8 +183,15 @@ import Testing
         try store.beginChanges()
         #expect(try store.recordObservations(Self.batch([("U1", "2024-01", -0.5), ("U3", "2024-01", 1)]), read: Self.read("counts", "b"), run: third)
                 == MergeCount(added: 1, corrections: 1))
+        // February's bulletin again, the same alerts: compared row by row (no digest yet), each
+        // alert keeps the run that first raised it, and the bulletin takes the run and a digest.
+        try store.recordBulletin(
+            pipeline: "p", month: 24289,
+            alerts: [StoredAlert(unitID: "U2", metric: "", rule: "stale"), StoredAlert(unitID: "U1", metric: "documents", rule: "rebound")], run: third)
         try store.commitChanges()
         #expect(third == 3)
+        #expect(try server.psql("SELECT run, alerts_sha256 IS NOT NULL FROM jianfu.bulletins", database: database) == "3|t")
+        #expect(try server.psql("SELECT unit_id, run FROM jianfu.bulletin_alerts ORDER BY unit_id", database: database) == "U1|1\nU2|2")
         let after = try store.values(source: "counts", metric: Metric(id: "documents"), units: nil)
         #expect(after.units == [1, 2, 3, 1, 2])
         #expect(after.values == [-0.5, 10.5, 1, 7, 1e-300])

@@ -412,3 +412,50 @@ import Testing
         #expect(try other.values(of: "甲县", source: "counts", metric: Metric(id: "documents"), units: [2]).values == [5])
     }
 }
+
+/// A store written by version 7 (the run in every row of `unit_scores`, bulletins without a
+/// digest) is upgraded to version 8 in place: each pipeline's scores keep their run, and a
+/// bulletin recorded again is compared row by row, then gets its digest.
+@Suite struct ScoreRunMigrationTests {
+    @Test func aVersion7StoreKeepsTheRunOfItsScoresAndItsBulletins() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-v7-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/old.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v7-shared-store")
+        // 2024-01 = 24288.
+        try old.write { db in
+            try db.execute(sql: """
+                PRAGMA application_id = 1246122836;
+                INSERT INTO runs (id, pipeline, run_id, started_at, pid, pipeline_sha256, jianfu_version, outcome) VALUES
+                    (1, 'p', 'a', '2024-06-01T00:00:00Z', 1, 'p', '0.3.0', 'ok'), (2, 'p', 'b', '2024-07-01T00:00:00Z', 1, 'p', '0.3.0', 'ok'),
+                    (3, 'q', 'c', '2024-07-01T00:00:00Z', 1, 'q', '0.3.0', 'ok');
+                INSERT INTO unit_scores (pipeline, unit_id, category, composite, run) VALUES
+                    ('p', 'U1', '村', 61.5, 2), ('p', 'U2', '村', NULL, 2), ('q', 'U1', '社区', 3, 3);
+                INSERT INTO bulletins (pipeline, month, run) VALUES ('p', 24288, 2);
+                INSERT INTO bulletin_alerts (pipeline, month, unit_id, metric, rule, run) VALUES
+                    ('p', 24288, 'U1', 'documents', 'rebound', 1), ('p', 24288, 'U2', '', 'stale', 2);
+                """)
+        }
+        try old.close()
+
+        let store = try SQLiteStore(path: path, pipeline: "p")
+        let scores = try #require(try store.scores())
+        #expect(scores.run == 2)
+        #expect(scores.scores == [UnitScore(unitID: "U1", category: "村", composite: 61.5), UnitScore(unitID: "U2", category: "村", composite: nil)])
+        #expect(try store.queue.read { try String.fetchAll($0, sql: "SELECT pipeline || '|' || run FROM score_runs ORDER BY pipeline") } == ["p|2", "q|3"])
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM pragma_table_info('unit_scores') WHERE name = 'run'") } == 0)
+        let u1 = StoredAlert(unitID: "U1", metric: "documents", rule: "rebound"), u2 = StoredAlert(unitID: "U2", metric: "", rule: "stale")
+        #expect(try store.bulletins(pipeline: "p", before: 24289) == [StoredBulletin(month: 24288, run: 2, alerts: [u1, u2])])
+        // Recorded again with the same alerts: compared row by row, each keeps its run.
+        let run = try StoreTests.start(store)
+        #expect(run == 4)
+        try store.beginChanges()
+        try store.recordBulletin(pipeline: "p", month: 24288, alerts: [u2, u1], run: run)
+        try store.commitChanges()
+        #expect(try store.queue.read { try String.fetchAll($0, sql: "SELECT unit_id || '|' || run FROM bulletin_alerts ORDER BY unit_id") } == ["U1|1", "U2|2"])
+        #expect(try store.queue.read { try String.fetchOne($0, sql: "SELECT alerts_sha256 FROM bulletins") } == AlertMerge([u1, u2]).digest)
+        #expect(try store.bulletins(pipeline: "p", before: 24289) == [StoredBulletin(month: 24288, run: 4, alerts: [u1, u2])])
+    }
+}

@@ -274,6 +274,20 @@ enum PostgreSQLSchema {
                 JOIN units u ON u.pipeline = s.pipeline AND u.id = slab_int4(o.units, i)
                 JOIN metrics m ON m.id = o.metric;
             """),
+        // v3: what a night that changed nothing writes is nothing but its run (issue 14), as in
+        // SQLite's v8: the run whose composites `unit_scores` holds is kept once per pipeline in
+        // `score_runs`, not in every row, so a night rewrites only the composites that changed
+        // (and leaves no dead rows for the others); `bulletins` gains the digest of its alerts
+        // (`AlertMerge.digest`; NULL for a bulletin written before: compared row by row).
+        (3, "v3-score-runs-bulletin-digests", """
+            ALTER TABLE bulletins ADD COLUMN alerts_sha256 text;
+            CREATE TABLE score_runs (
+                pipeline text PRIMARY KEY,
+                run bigint NOT NULL
+            );
+            INSERT INTO score_runs SELECT pipeline, max(run) FROM unit_scores GROUP BY pipeline;
+            ALTER TABLE unit_scores DROP COLUMN run;
+            """),
     ]
 
     /// The version this jianfu writes: the last migration's.

@@ -3,20 +3,27 @@ import JianfuModel
 
 /// The bulletins on the server (`bulletins`, `bulletin_alerts`), SPEC §6 `alerts.csv` ledger
 /// columns: as in SQLite, a bulletin's alerts are read in key order and merged with the alerts
-/// asked about (`AlertMerge`), never hashed.
+/// asked about (`AlertMerge`), never put in a hash table; a bulletin recorded again with the
+/// same alerts is known by its digest (`alerts_sha256`) alone.
 extension PostgreSQLStore {
     /// Only the alerts that changed are written: those the month no longer raises are deleted,
     /// new ones inserted with this run, the others left as they are (a night that raises the
-    /// same 100 000 alerts writes none, and leaves no dead rows behind).
+    /// same 100 000 alerts writes none, and leaves no dead rows behind). A bulletin whose stored
+    /// digest (`alerts_sha256`, `AlertMerge.digest`) is that of `alerts` holds them already: it
+    /// only takes the run, and none of its rows is read.
     package func recordBulletin(pipeline: String, month: Int, alerts: [StoredAlert], run: Int64) throws {
         let merge = AlertMerge(alerts)
+        let digest = merge.digest
         try access { db in
+            let same = try db.execute(
+                "UPDATE bulletins SET run = $3 WHERE pipeline = $1 AND month = $2 AND alerts_sha256 = $4", [pipeline, month, run, digest])
+            if same.changed == 1 { return }
             try db.execute(
                 """
-                INSERT INTO bulletins (pipeline, month, run) VALUES ($1, $2, $3)
-                ON CONFLICT (pipeline, month) DO UPDATE SET run = excluded.run
+                INSERT INTO bulletins (pipeline, month, run, alerts_sha256) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (pipeline, month) DO UPDATE SET run = excluded.run, alerts_sha256 = excluded.alerts_sha256
                 """,
-                [pipeline, month, run])
+                [pipeline, month, run, digest])
             let stored = try match(merge, pipeline: pipeline, month: month, others: true, db)
             if !stored.others.isEmpty {
                 try db.execute(

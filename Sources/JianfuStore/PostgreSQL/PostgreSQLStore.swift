@@ -529,30 +529,53 @@ package final class PostgreSQLStore {
 
     // MARK: Scores
 
+    /// The stored rows are read and set against `scores` (`ScoreChanges`): only the rows that
+    /// differ are deleted and copied in again (all of them at once when every stored row goes),
+    /// so a night whose composites did not change leaves `unit_scores` untouched; the run is
+    /// kept once in `score_runs`.
     package func saveScores(_ scores: [UnitScore], run: Int64) throws {
         try access { db in
-            try db.execute("DELETE FROM unit_scores WHERE pipeline = $1", [pipeline])
-            // The last of a unit id given twice wins, as SQLite's INSERT OR REPLACE does.
-            var last: [UnitKey: Int] = [:]
-            for (i, score) in scores.enumerated() { last[UnitKey(score.unitID)] = i }
-            try db.copyIn("COPY unit_scores (pipeline, unit_id, category, composite, run) FROM STDIN") { w in
-                for (i, score) in scores.enumerated() where last[UnitKey(score.unitID)] == i {
-                    w.text(pipeline)
-                    w.text(score.unitID)
-                    w.text(score.category)
-                    if let composite = score.composite { w.field(composite) } else { w.text(nil) }
-                    w.field(run)
-                    try w.endRow()
+            var changes = ScoreChanges(scores)
+            let stored = try db.execute("SELECT unit_id, category, composite FROM unit_scores WHERE pipeline = $1", [pipeline])
+            for row in 0..<stored.count {
+                changes.compare(
+                    unitID: stored.string(row, 0) ?? "", category: stored.string(row, 1) ?? "",
+                    composite: stored.isNull(row, 2) ? nil : stored.double(row, 2))
+            }
+            let removed = changes.gone + changes.replaced.map { scores[$0].unitID }
+            if removed.count == changes.stored && changes.stored > 0 {
+                try db.execute("DELETE FROM unit_scores WHERE pipeline = $1", [pipeline])
+            } else if !removed.isEmpty {
+                try db.execute(
+                    "DELETE FROM unit_scores s USING unnest($2::text[]) AS g (unit_id) WHERE s.pipeline = $1 AND s.unit_id = g.unit_id",
+                    [pipeline, Self.arrayLiteral(removed)])
+            }
+            let written = changes.written
+            if !written.isEmpty {
+                try db.copyIn("COPY unit_scores (pipeline, unit_id, category, composite) FROM STDIN") { w in
+                    for score in written.lazy.map({ scores[$0] }) {
+                        w.text(pipeline)
+                        w.text(score.unitID)
+                        w.text(score.category)
+                        if let composite = score.composite { w.field(composite) } else { w.text(nil) }
+                        try w.endRow()
+                    }
                 }
             }
+            try db.execute(
+                "INSERT INTO score_runs (pipeline, run) VALUES ($1, $2) ON CONFLICT (pipeline) DO UPDATE SET run = excluded.run", [pipeline, run])
         }
     }
 
     package func scores() throws -> (run: Int64, scores: [UnitScore])? {
         guard hasSchema else { return nil }
         return try read { db in
+            // One statement: the rows and their run from one snapshot.
             let r = try db.execute(
-                "SELECT unit_id, category, composite, run FROM unit_scores WHERE pipeline = $1 ORDER BY unit_id COLLATE \"C\"", [pipeline])
+                """
+                SELECT s.unit_id, s.category, s.composite, r.run FROM unit_scores s JOIN score_runs r ON r.pipeline = s.pipeline
+                WHERE s.pipeline = $1 ORDER BY s.unit_id COLLATE "C"
+                """, [pipeline])
             guard r.count > 0 else { return nil }
             return (r.int64(0, 3) ?? 0, (0..<r.count).map { UnitScore(unitID: r.string($0, 0) ?? "", category: r.string($0, 1) ?? "", composite: r.double($0, 2)) })
         }
@@ -565,41 +588,53 @@ extension PostgreSQLStore: CheckableStore {
     /// Counts of what the pipeline's part of the schema holds, and its keys: every slab, kept
     /// correction and named unit of a source this pipeline has, of a metric it has; every
     /// slab's four arrays of one length, its units ascending without repeats and the
-    /// pipeline's (`ObservationSlab.problems`, as in SQLite).
+    /// pipeline's (`ObservationSlab.problems`, as in SQLite); each bulletin's alerts against
+    /// its digest.
     package func check() throws -> StoreCheckReport {
-        try access { db in
-            func count(_ sql: String) throws -> Int { try db.execute(sql, [pipeline]).int(0, 0) ?? 0 }
-            let mine = "(SELECT id FROM sources WHERE pipeline = $1)"
-            var report = StoreCheckReport()
-            report.counts = [
-                ("runs", try count("SELECT count(*) FROM runs WHERE pipeline = $1")),
-                ("sources", try count("SELECT count(*) FROM sources WHERE pipeline = $1")),
-                ("metrics", try count("SELECT count(*) FROM metrics WHERE pipeline = $1")),
-                ("units", try count("SELECT count(*) FROM units WHERE pipeline = $1")),
-                ("slabs", try count("SELECT count(*) FROM observation_slabs WHERE source IN \(mine)")),
-                ("values", try count("SELECT coalesce(sum(length(units)) / 4, 0) FROM observation_slabs WHERE source IN \(mine)")),
-                ("corrections kept", try count("SELECT count(*) FROM observation_history WHERE source IN \(mine)")),
-                ("rejections", try count("SELECT count(*) FROM rejections WHERE source IN \(mine)")),
-            ]
-            let orphans = try count("""
-                SELECT count(*) FROM observation_slabs o WHERE o.source IN \(mine)
-                AND NOT EXISTS (SELECT 1 FROM metrics m WHERE m.id = o.metric AND m.pipeline = $1)
-                """)
-            if orphans > 0 { report.problems.append("\(orphans) slabs of a metric the pipeline does not have") }
-            let maxUnit = try count("SELECT coalesce(max(id), 0) FROM units WHERE pipeline = $1")
-            let slabs = try db.execute(
-                """
-                SELECT o.source, o.metric, o.period, o.units, length(o.vals), length(o.lines), length(o.runs) FROM observation_slabs o
-                WHERE o.source IN \(mine) ORDER BY o.source, o.metric, o.period
-                """,
-                [pipeline], binary: true)
-            for i in 0..<slabs.count {
-                let place = "slab (source \(slabs.binaryInt32(i, 0)), metric \(slabs.binaryInt32(i, 1)), period \(slabs.binaryInt32(i, 2)))"
-                report.problems += ObservationSlab.problems(
-                    place: place, units: slabs.bytes(i, 3), valueBytes: Int(slabs.binaryInt32(i, 4)), lineBytes: Int(slabs.binaryInt32(i, 5)),
-                    runBytes: Int(slabs.binaryInt32(i, 6)), maxUnit: maxUnit)
-            }
-            return report
+        var digests: [(month: Int, digest: String)] = []
+        var report = try access { db in
+            let stored = try db.execute(
+                "SELECT month, alerts_sha256 FROM bulletins WHERE pipeline = $1 AND alerts_sha256 IS NOT NULL ORDER BY month", [pipeline])
+            digests = (0..<stored.count).map { (stored.int($0, 0) ?? 0, stored.string($0, 1) ?? "") }
+            return try checkTables(db)
         }
+        report.problems += try digestProblems(pipeline: pipeline, digests: digests)
+        return report
+    }
+
+    /// The checks of `check` but the bulletins' digests.
+    private func checkTables(_ db: PGConnection) throws -> StoreCheckReport {
+        func count(_ sql: String) throws -> Int { try db.execute(sql, [pipeline]).int(0, 0) ?? 0 }
+        let mine = "(SELECT id FROM sources WHERE pipeline = $1)"
+        var report = StoreCheckReport()
+        report.counts = [
+            ("runs", try count("SELECT count(*) FROM runs WHERE pipeline = $1")),
+            ("sources", try count("SELECT count(*) FROM sources WHERE pipeline = $1")),
+            ("metrics", try count("SELECT count(*) FROM metrics WHERE pipeline = $1")),
+            ("units", try count("SELECT count(*) FROM units WHERE pipeline = $1")),
+            ("slabs", try count("SELECT count(*) FROM observation_slabs WHERE source IN \(mine)")),
+            ("values", try count("SELECT coalesce(sum(length(units)) / 4, 0) FROM observation_slabs WHERE source IN \(mine)")),
+            ("corrections kept", try count("SELECT count(*) FROM observation_history WHERE source IN \(mine)")),
+            ("rejections", try count("SELECT count(*) FROM rejections WHERE source IN \(mine)")),
+        ]
+        let orphans = try count("""
+            SELECT count(*) FROM observation_slabs o WHERE o.source IN \(mine)
+            AND NOT EXISTS (SELECT 1 FROM metrics m WHERE m.id = o.metric AND m.pipeline = $1)
+            """)
+        if orphans > 0 { report.problems.append("\(orphans) slabs of a metric the pipeline does not have") }
+        let maxUnit = try count("SELECT coalesce(max(id), 0) FROM units WHERE pipeline = $1")
+        let slabs = try db.execute(
+            """
+            SELECT o.source, o.metric, o.period, o.units, length(o.vals), length(o.lines), length(o.runs) FROM observation_slabs o
+            WHERE o.source IN \(mine) ORDER BY o.source, o.metric, o.period
+            """,
+            [pipeline], binary: true)
+        for i in 0..<slabs.count {
+            let place = "slab (source \(slabs.binaryInt32(i, 0)), metric \(slabs.binaryInt32(i, 1)), period \(slabs.binaryInt32(i, 2)))"
+            report.problems += ObservationSlab.problems(
+                place: place, units: slabs.bytes(i, 3), valueBytes: Int(slabs.binaryInt32(i, 4)), lineBytes: Int(slabs.binaryInt32(i, 5)),
+                runBytes: Int(slabs.binaryInt32(i, 6)), maxUnit: maxUnit)
+        }
+        return report
     }
 }
