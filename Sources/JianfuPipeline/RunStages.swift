@@ -31,7 +31,22 @@ extension PipelineRunner {
         var evaluated = try evaluate(ingestion, table: consume table, store: store)
         if !readsSeries { evaluated.evaluation.dropSeries() }
         clock.lap("evaluate")
-        let rendered = try render(evaluated)
+        // The store's writes (`StoreRun.stage`) go on beside the writers: neither reads what
+        // the other writes, and the transaction is committed only once both are done.
+        let storeWrites = store.map { store in Concurrently { [evaluated] in try store.stage(evaluated) } }
+        let rendered: Rendered
+        do {
+            rendered = try render(evaluated)
+        } catch {
+            try? storeWrites?.wait()
+            throw error
+        }
+        do {
+            try storeWrites?.wait()
+        } catch {
+            rendered.folder.discard()
+            throw error
+        }
         clock.lap("render")
         let outcome = try publish(rendered, store: store)
         clock.lap("write")
@@ -112,12 +127,13 @@ extension PipelineRunner {
         return Rendered(evaluated: evaluated, folder: folder)
     }
 
-    /// The publish stage: with a store, the run's changes committed (`StoreRun.commit`); then
-    /// the staging folder swapped into place atomically (`OutputDirectory.commit`). A failure
-    /// before the swap leaves the previous report where it was.
+    /// The publish stage: with a store, the run's changes (`StoreRun.stage`, made beside the
+    /// render stage) committed (`StoreRun.commit`); then the staging folder swapped into place
+    /// atomically (`OutputDirectory.commit`). A failure before the swap leaves the previous
+    /// report where it was.
     func publish(_ rendered: Rendered, store: StoreRun?) throws -> Outcome {
         do {
-            try store?.commit(rendered.evaluated)
+            try store?.commit()
             if let left = try rendered.folder.commit() {
                 logger.warning("left \(left.folder), the previous report: it holds \(left.left.joined(separator: ", ")), which jianfu did not write")
             }

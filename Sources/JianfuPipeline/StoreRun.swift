@@ -96,11 +96,12 @@ final class StoreRun {
         return drawn.isEmpty ? nil : drawn.map { SpotCheckEntry(unitID: $0.unitID, reason: SpotCheckReason.words(code: $0.reason)) }
     }
 
-    /// The store's half of the publish stage, once the reports are written: the bulletin's
-    /// alerts recorded (the ledger's history), without `--as-of` the units' scores (what
-    /// `jianfu unit` ranks one unit against) and the latest month, the run logged `committed`,
-    /// and the transaction committed.
-    func commit(_ evaluated: Evaluated) throws {
+    /// What the run writes into the store besides its values, inside its transaction: the
+    /// bulletin's alerts (the ledger's history) and, without `--as-of`, the units' scores
+    /// (what `jianfu unit` ranks one unit against) and the latest month. Nothing the reports
+    /// read: the run does it while the reports are written (`PipelineRunner.stages`), and
+    /// `commit` makes it count once they are.
+    func stage(_ evaluated: Evaluated) throws {
         let evaluation = evaluated.evaluation
         try ledger.record(evaluation, in: store, run: number)
         if config.settings.asOf == nil {
@@ -109,6 +110,11 @@ final class StoreRun {
                 UnitScore(unitID: $0.unit.id, category: $0.unit.category, composite: $0.composite)
             }, run: number)
         }
+    }
+
+    /// The store's half of the publish stage, once the reports are written and `stage` is
+    /// done: the run logged `committed`, and the transaction committed.
+    func commit() throws {
         var kept = end
         kept.outcome = .committed
         kept.exitCode = ExitStatus.success
