@@ -350,6 +350,11 @@ final class StorePlace: Sendable {
         let (again, readAgain) = Self.read("a", [("U1", 0, "2024-01", 1)])
         try Self.night(store, [(again, readAgain)])
         #expect(try store.observedUnits(sources: ["a"]).map { "\($0.id)=\($0.name)" } == ["U1=甲", "U2=乙"])
+        // A later read with another name replaces it.
+        let (renamed, readRenamed) = Self.read("a", [("U1", 0, "2024-01", 1)], names: ["U1": "甲乡"])
+        try Self.night(store, [(renamed, readRenamed)])
+        #expect(try store.observedUnits(sources: ["a"]).map { "\($0.id)=\($0.name)" } == ["U1=甲乡", "U2=乙"])
+        #expect(try store.observedUnits(sources: ["b", "a"]).map { "\($0.id)=\($0.name)" } == ["U1=一", "U2=乙"])
     }
 
     @Test("unit ids are compared byte for byte: café NFC and NFD, 豈 U+F900 and U+8C48 are four units", arguments: StorePlace.Kind.allCases)
