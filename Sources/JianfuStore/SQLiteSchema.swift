@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -13,8 +14,9 @@ enum SQLiteSchema {
     /// 3: `bulletins` and `bulletin_alerts`; 4: `observation_slabs` in place of `observations`;
     /// 5: `rejections.reason_id`, `value`, `detail`, `cell`; 6: `store_owner`; 7: a store
     /// shared by several pipelines (`pipeline` in `runs`, `sources`, `metrics`, `unit_scores`);
-    /// 8: `score_runs` in place of `unit_scores.run`, `bulletins.alerts_sha256`.
-    static let version = 8
+    /// 8: `score_runs` in place of `unit_scores.run`, `bulletins.alerts_sha256`; 9:
+    /// `bulletins.alerts` (`PackedAlerts`) in place of `bulletin_alerts`.
+    static let version = 9
 
     /// `PRAGMA application_id` of every jianfu store: "JFST" in ASCII (0x4A465354,
     /// 1246122836), in the database header, so that a store is known as jianfu's — and another
@@ -352,7 +354,50 @@ enum SQLiteSchema {
                 ALTER TABLE unit_scores_v8 RENAME TO unit_scores;
                 """)
         }
+        // v9: a bulletin's alerts packed in one value, `bulletins.alerts` (`PackedAlerts`: each
+        // distinct alert in key order, each field length-prefixed), in place of a row per alert
+        // in `bulletin_alerts` (issue 14): a night of a new month writes one value instead of
+        // 145 000 rows, and the ledger reads one value back. The rows are packed in key order;
+        // every bulletin's digest is set to that of its packed value (the same bytes the digest
+        // was defined on, so a digest already stored is unchanged); `bulletin_alerts` is dropped.
+        migrator.registerMigration("v9-packed-bulletin-alerts") { db in
+            try db.execute(sql: "ALTER TABLE bulletins ADD COLUMN alerts BLOB NOT NULL DEFAULT X''")
+            try packBulletins(db)
+            try db.execute(sql: "DROP TABLE bulletin_alerts")
+        }
         return migrator
+    }
+
+    /// Packs the rows of version 8's `bulletin_alerts` into `bulletins.alerts`, read in the
+    /// order of their primary key (byte order), and gives every bulletin the digest of its value.
+    private static func packBulletins(_ db: Database) throws {
+        try db.execute(sql: "UPDATE bulletins SET alerts_sha256 = ?", arguments: [SHA256.hex(of: [UInt8]())])
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT pipeline, month, unit_id, metric, rule FROM bulletin_alerts ORDER BY pipeline, month, unit_id, metric, rule
+            """)
+        var key: (String, Int64)?
+        var packed: [UInt8] = []
+        func flush() throws {
+            guard let (pipeline, month) = key else { return }
+            try db.execute(
+                sql: "UPDATE bulletins SET alerts = ?, alerts_sha256 = ? WHERE pipeline = ? AND month = ?",
+                arguments: [Data(packed), SHA256.hex(of: packed), pipeline, month])
+            packed = []
+        }
+        while let row = try rows.next() {
+            let next: (String, Int64) = (row[0], row[1])
+            if key.map({ $0 != next }) ?? true {
+                try flush()
+                key = next
+            }
+            for index in 2...4 {
+                // The stored bytes as they are (`dataNoCopy` gives a text's UTF-8 bytes).
+                let field = row.dataNoCopy(atIndex: index) ?? Data()
+                withUnsafeBytes(of: UInt32(field.count).littleEndian) { packed.append(contentsOf: $0) }
+                packed.append(contentsOf: field)
+            }
+        }
+        try flush()
     }
 
     /// Moves every row of version 3's `observations` into `observation_slabs`.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import JianfuModel
@@ -141,13 +142,9 @@ extension SQLiteStore: CopyableStore {
                 }
                 if let (scoresRun, scores) = dump.scores { try writeScores(scores, run: run(scoresRun), db) }
                 for bulletin in dump.bulletins {
-                    let merge = AlertMerge(Array(bulletin.alerts))
-                    try db.execute(
-                        sql: "INSERT INTO bulletins (pipeline, month, run, alerts_sha256) VALUES (?, ?, ?, ?)",
-                        arguments: [pipeline, bulletin.month, run(bulletin.run), merge.digest])
-                    try insertAlerts(
-                        merge, merge.missing(from: [Bool](repeating: false, count: bulletin.alerts.count)), pipeline: pipeline,
-                        month: bulletin.month, run: run(bulletin.run), db)
+                    let packed = AlertMerge(Array(bulletin.alerts)).packed
+                    try writeBulletin(
+                        pipeline: pipeline, month: bulletin.month, run: run(bulletin.run), packed: packed, digest: SHA256.hex(of: packed), db)
                 }
                 for var sample in dump.samples {
                     sample.pipeline = pipeline

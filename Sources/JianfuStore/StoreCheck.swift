@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import JianfuModel
 
 /// `jianfu store check` (issue 14.7): what a store holds, and whether it is whole — counts of
 /// what it keeps, and every problem found in its keys and (SQLite) its file.
@@ -28,22 +29,22 @@ package protocol CheckableStore: AnyObject {
 extension SQLiteStore: CheckableStore {
     /// SQLite's `integrity_check` and `foreign_key_check`, then the slabs: their four arrays of
     /// one length, units ascending without repeats and known, sources and metrics known; then
-    /// each bulletin's alerts against its digest.
+    /// each bulletin's packed alerts (`PackedAlerts.problems`: they decode, in key order without
+    /// repeats, and are those of the bulletin's digest).
     package func check() throws -> StoreCheckReport {
-        var digests: [String: [(month: Int, digest: String)]] = [:]
-        var report = try access { db in
-            for row in try Row.fetchAll(db, sql: "SELECT pipeline, month, alerts_sha256 FROM bulletins WHERE alerts_sha256 IS NOT NULL ORDER BY pipeline, month") {
-                digests[row[0], default: []].append((row[1], row[2]))
+        try access { db in
+            var report = try checkTables(db)
+            let bulletins = try Row.fetchCursor(db, sql: "SELECT pipeline, month, alerts, alerts_sha256 FROM bulletins ORDER BY pipeline, month")
+            while let row = try bulletins.next() {
+                let place = "the bulletin of \(row[0] as String) for \(Period(.month, ordinal: row[1]))"
+                let alerts = row.dataNoCopy(atIndex: 2) ?? Data()
+                report.problems += alerts.withUnsafeBytes { PackedAlerts.problems(place: place, $0, digest: row[3]) }
             }
-            return try checkTables(db)
+            return report
         }
-        for pipeline in digests.keys.sorted() {
-            report.problems += try digestProblems(pipeline: pipeline, digests: digests[pipeline] ?? [])
-        }
-        return report
     }
 
-    /// The checks of `check` but the bulletins' digests.
+    /// The checks of `check` but the bulletins'.
     private func checkTables(_ db: Database) throws -> StoreCheckReport {
         var report = StoreCheckReport()
         for row in try String.fetchAll(db, sql: "PRAGMA integrity_check") where row != "ok" {

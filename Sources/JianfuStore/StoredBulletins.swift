@@ -38,22 +38,8 @@ extension ObservationStore {
     }
 }
 
-extension ObservationStore {
-    /// `store check`: each of `pipeline`'s bulletins in `digests` (month, stored
-    /// `alerts_sha256`) whose alerts are not those of its digest — rows changed by hand, say —
-    /// in words: a run recording that month with those alerts would leave them as they are.
-    func digestProblems(pipeline: String, digests: [(month: Int, digest: String)]) throws -> [String] {
-        try digests.compactMap { month, digest in
-            let alerts = try bulletin(pipeline: pipeline, before: month + 1, matching: [], others: true)?.others ?? []
-            guard AlertMerge(alerts).digest != digest else { return nil }
-            return "the bulletin of \(pipeline) for \(Period(.month, ordinal: month)): its alerts are not those of its digest "
-                + "(bulletins.alerts_sha256); set it to NULL and the next run that records the month compares its alerts one by one"
-        }
-    }
-}
-
 /// The stored alerts of one bulletin, one row at a time in key order (unit id, metric, rule,
-/// byte for byte: the order of `bulletin_alerts`' primary key), read in place.
+/// byte for byte), read in place.
 protocol StoredAlertRows {
     /// Moves to the next row; `false` after the last.
     mutating func next() throws -> Bool
@@ -62,7 +48,7 @@ protocol StoredAlertRows {
 }
 
 /// A list of alerts packed into one byte buffer and put in key order, to be merged with a
-/// bulletin's stored rows read in the same order: no `String` is made or hashed for a stored
+/// bulletin's stored alerts decoded in the same order (`PackedAlerts`): no `String` is made or hashed for a stored
 /// row, and one is made only for a stored alert the list does not hold (`others`).
 struct AlertMerge {
     /// The unit ids, metrics and rules of the alerts, one after the other.
@@ -151,26 +137,9 @@ struct AlertMerge {
         return match
     }
 
-    /// The positions of the alerts `raised` does not mark, in key order, each alert once.
-    func missing(from raised: [Bool]) -> [Int] {
-        bytes.withUnsafeBytes { buffer in
-            var missing: [Int] = []
-            var last: Int?
-            for i in order where !raised[i] {
-                if let last, Self.compare(last, i, buffer, ends) == 0 { continue }
-                missing.append(i)
-                last = i
-            }
-            return missing
-        }
-    }
-
-    /// The digest of the alerts as a set (`bulletins.alerts_sha256`): SHA-256 of the distinct
-    /// alerts in key order, each field as its UTF-8 length (4 bytes, little-endian) and bytes,
-    /// in lowercase hex. The same alerts in any order, any given twice, have the same digest;
-    /// a bulletin whose stored digest is this one holds exactly these alerts, so recording them
-    /// again reads none of its rows. Stable across processes and machines (not `Hasher`).
-    var digest: String {
+    /// The alerts as a bulletin stores them (`bulletins.alerts`, `PackedAlerts`): the distinct
+    /// alerts in key order, each field as its UTF-8 length (4 bytes, little-endian) and bytes.
+    var packed: [UInt8] {
         bytes.withUnsafeBytes { buffer in
             var encoded: [UInt8] = []
             encoded.reserveCapacity(buffer.count + 12 * order.count)
@@ -184,21 +153,17 @@ struct AlertMerge {
                 }
                 last = i
             }
-            return SHA256.hex(of: encoded)
+            return encoded
         }
     }
 
-    /// Calls `body` with the unit id, metric and rule of each alert `positions` names, in that
-    /// order, as UTF-8 bytes valid during the call (no `String` is made).
-    func forEach(
-        _ positions: [Int], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void
-    ) rethrows {
-        try bytes.withUnsafeBytes { buffer in
-            for i in positions {
-                try body(Self.field(i, 0, buffer, ends), Self.field(i, 1, buffer, ends), Self.field(i, 2, buffer, ends))
-            }
-        }
-    }
+    /// The digest of the alerts as a set (`bulletins.alerts_sha256`): SHA-256 of `packed` (the
+    /// distinct alerts in key order, each field as its UTF-8 length, 4 bytes little-endian, and
+    /// bytes), in lowercase hex. The same alerts in any order, any given twice, have the same
+    /// digest; a bulletin whose stored digest is this one holds exactly these alerts, so
+    /// recording them again writes nothing but the run. Stable across processes and machines
+    /// (not `Hasher`).
+    var digest: String { SHA256.hex(of: packed) }
 
     /// Field `field` (0 unit id, 1 metric, 2 rule) of alert `i`.
     @inline(__always)
@@ -232,5 +197,109 @@ struct AlertMerge {
             if c != 0 { return Int(c) }
         }
         return a.count - b.count
+    }
+}
+
+/// A bulletin's alerts packed in one value (`bulletins.alerts`, SQLite BLOB, PostgreSQL bytea;
+/// schema 9 / 4, docs/state.md): for each distinct alert in key order (unit id, metric, rule,
+/// byte for byte), its unit id, metric and rule, each as its UTF-8 length (an unsigned 32-bit
+/// integer, little-endian) followed by that many bytes. No header, no separator: an empty
+/// bulletin is the empty value, and the value's SHA-256 is the bulletin's digest
+/// (`bulletins.alerts_sha256`, `AlertMerge.digest`). A bulletin is written as one value
+/// (`AlertMerge.packed`) and read as one, decoded in place.
+struct PackedAlerts: StoredAlertRows {
+    /// Why a value is not a bulletin's alerts in this layout.
+    enum Damage: Error, Equatable {
+        /// A length or field runs past the end of the value, at byte `offset`.
+        case truncated(offset: Int)
+        /// Field `field` (0 unit id, 1 metric, 2 rule) of alert `alert` (from 0) is not UTF-8.
+        case notUTF8(alert: Int, field: Int)
+        /// Alert `alert` does not come after the one before it in key order (or repeats it).
+        case outOfOrder(alert: Int)
+    }
+
+    private let buffer: UnsafeRawBufferPointer
+    private var offset = 0
+    private var fields: (Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0)
+
+    /// The alerts of `buffer`, which must stay valid while they are read.
+    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+
+    mutating func next() throws -> Bool {
+        guard offset < buffer.count else { return false }
+        fields = (try take(), try take(), try take())
+        return true
+    }
+
+    func field(_ index: Int) -> UnsafeRawBufferPointer {
+        let range = index == 0 ? fields.0 : index == 1 ? fields.1 : fields.2
+        return UnsafeRawBufferPointer(rebasing: buffer[range])
+    }
+
+    /// The next field's bytes; throws `Damage.truncated` when the value ends first.
+    private mutating func take() throws -> Range<Int> {
+        guard buffer.count - offset >= 4 else { throw Damage.truncated(offset: offset) }
+        var length = 0
+        for k in 0..<4 { length |= Int(buffer[offset + k]) << (8 * k) }
+        guard buffer.count - offset - 4 >= length else { throw Damage.truncated(offset: offset) }
+        defer { offset += 4 + length }
+        return (offset + 4)..<(offset + 4 + length)
+    }
+
+    /// Every alert of `bytes` as text (a dump), or the damage that stops the reading.
+    static func alerts(_ bytes: UnsafeRawBufferPointer) throws -> [StoredAlert] {
+        var rows = PackedAlerts(bytes)
+        var alerts: [StoredAlert] = []
+        while try rows.next() {
+            func text(_ i: Int) -> String { String(decoding: rows.field(i), as: UTF8.self) }
+            alerts.append(StoredAlert(unitID: text(0), metric: text(1), rule: text(2)))
+        }
+        return alerts
+    }
+
+    /// `store check` of one bulletin's value: that it decodes, its fields are UTF-8, its
+    /// alerts are in key order without repeats, and its SHA-256 is `digest` (when the bulletin
+    /// has one). The problems in words, naming `place`.
+    static func problems(place: String, _ bytes: UnsafeRawBufferPointer, digest: String?) -> [String] {
+        var problems: [String] = []
+        do {
+            var rows = PackedAlerts(bytes)
+            var previous: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer)?
+            var n = 0
+            while try rows.next() {
+                let row = (rows.field(0), rows.field(1), rows.field(2))
+                for f in 0..<3 where String(validating: rows.field(f), as: UTF8.self) == nil {
+                    throw Damage.notUTF8(alert: n, field: f)
+                }
+                if let p = previous {
+                    var c = AlertMerge.compareBytes(p.0, row.0)
+                    if c == 0 { c = AlertMerge.compareBytes(p.1, row.1) }
+                    if c == 0 { c = AlertMerge.compareBytes(p.2, row.2) }
+                    guard c < 0 else { throw Damage.outOfOrder(alert: n) }
+                }
+                previous = row
+                n += 1
+            }
+        } catch let damage as Damage {
+            problems.append("\(place): its alerts (bulletins.alerts) \(damage.words)")
+        } catch {
+            problems.append("\(place): its alerts (bulletins.alerts) cannot be read: \(error)")
+        }
+        if let digest, problems.isEmpty, SHA256.hex(of: Array(bytes)) != digest {
+            problems.append("\(place): its alerts are not those of its digest (bulletins.alerts_sha256); "
+                + "set it to NULL and the next run that records the month writes its alerts anew")
+        }
+        return problems
+    }
+}
+
+extension PackedAlerts.Damage {
+    /// The damage in words, after "its alerts".
+    var words: String {
+        switch self {
+        case .truncated(let offset): "end in the middle of a field (at byte \(offset))"
+        case .notUTF8(let alert, let field): "hold a \(["unit id", "metric", "rule"][field]) that is not UTF-8 (alert \(alert + 1))"
+        case .outOfOrder(let alert): "are not in key order without repeats (alert \(alert + 1))"
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import JianfuModel
 @testable import JianfuStore
 import Testing
@@ -40,9 +41,14 @@ import Testing
         ]
         let merge = AlertMerge(alerts)
         #expect(merge.order == [5, 1, 3, 2, 0, 4])
-        // None stored yet: each alert to add once, in key order.
-        #expect(merge.missing(from: [Bool](repeating: false, count: 6)) == [5, 1, 2, 0, 4])
-        #expect(merge.missing(from: [false, true, false, true, false, false]) == [5, 2, 0, 4])
+        // As a bulletin stores them: each alert once, in key order, each field as its length
+        // (4 bytes, little-endian) and bytes ("A" 41, "B" 42, "C" 43, "a" 61, "m" 6d, "x" 78).
+        let rebound = "07000000" + "7265626f756e64"
+        let packed = "01000000" + "41" + "01000000" + "61" + rebound + "01000000" + "41" + "01000000" + "78" + rebound
+            + "01000000" + "42" + "01000000" + "61" + rebound + "01000000" + "42" + "01000000" + "6d" + rebound
+            + "01000000" + "43" + "00000000" + "05000000" + "7374616c65"
+        #expect(merge.packed.map { String(format: "%02x", $0) }.joined() == packed)
+        #expect(AlertMerge([]).packed.isEmpty)
         #expect(AlertMerge([]).order.isEmpty)
     }
 
@@ -60,21 +66,20 @@ import Testing
         #expect(AlertMerge([a]).digest != digest)
     }
 
-    /// Recording a month again with the same alerts is known by the stored digest; with one
-    /// alert different, only that alert's row changes (the others keep the run that first
-    /// raised them); a bulletin stored before digests (NULL) is compared row by row.
-    @Test func aBulletinRecordedAgainRewritesOnlyTheAlertsThatChanged() throws {
+    /// Recording a month again with the same alerts is known by the stored digest (only the run
+    /// changes); with one alert different, or a digest set to NULL, the bulletin's one value is
+    /// written anew. The value is the alerts in key order, each field as its length (4 bytes,
+    /// little-endian) and bytes.
+    @Test func aBulletinIsStoredAsOneValueOfItsAlertsInKeyOrder() throws {
         let (store, folder) = try StoreTests.store()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let c = StoredAlert(unitID: "U3", metric: "meetings", rule: "rebound")
         let d = StoredAlert(unitID: "U3", metric: "meetings", rule: "cap_exceeded")
-        func rows() throws -> [String] {
+        func stored() throws -> (hex: String, digest: String, run: Int64) {
             try store.queue.read {
-                try String.fetchAll($0, sql: "SELECT unit_id || '|' || metric || '|' || rule || '|' || run FROM bulletin_alerts ORDER BY unit_id, metric, rule")
+                let row = try #require(try Row.fetchOne($0, sql: "SELECT lower(hex(alerts)), alerts_sha256, run FROM bulletins WHERE month = ?", arguments: [Self.jan]))
+                return (row[0], row[1], row[2])
             }
-        }
-        func stored() throws -> String? {
-            try store.queue.read { try String.fetchOne($0, sql: "SELECT alerts_sha256 FROM bulletins WHERE month = ?", arguments: [Self.jan]) }
         }
         var runs: [Int64] = []
         for alerts in [[a, b, c], [c, b, a], [a, b, d], [a, b, d]] {
@@ -84,20 +89,76 @@ import Testing
             try store.recordBulletin(pipeline: "p", month: Self.jan, alerts: alerts, run: run)
             try store.commitChanges()
             if runs.count == 3 {
-                // A bulletin as a store before digests left it: compared row by row next time.
                 try store.queue.write { try $0.execute(sql: "UPDATE bulletins SET alerts_sha256 = NULL") }
             }
         }
-        #expect(try stored() == AlertMerge([a, b, d]).digest)
+        // 02000000 "U1" 09000000 "documents" 0c000000 "cap_exceeded" | 02000000 "U2" 00000000
+        // 05000000 "stale" | 02000000 "U3" 08000000 "meetings" 0c000000 "cap_exceeded" (U3's
+        // cap_exceeded: d, which replaced c).
+        let hex = "02000000" + "5531" + "09000000" + "646f63756d656e7473" + "0c000000" + "6361705f6578636565646564"
+            + "02000000" + "5532" + "00000000" + "05000000" + "7374616c65"
+            + "02000000" + "5533" + "08000000" + "6d656574696e6773" + "0c000000" + "6361705f6578636565646564"
+        #expect(try stored().hex == hex)
+        #expect(try stored().digest == AlertMerge([a, b, d]).digest)
+        #expect(try stored().run == runs[3])
         #expect(try store.bulletins(pipeline: "p", before: Self.feb) == [StoredBulletin(month: Self.jan, run: runs[3], alerts: [a, b, d])])
-        // a and b from the first run; d from the third (U3's cap_exceeded < rebound, byte order).
-        #expect(try rows() == ["U1|documents|cap_exceeded|\(runs[0])", "U2||stale|\(runs[0])", "U3|meetings|cap_exceeded|\(runs[2])"])
-        // A row deleted by hand: `store check` finds the bulletin unlike its digest.
         #expect(try store.check().problems == [])
-        try store.queue.write { try $0.execute(sql: "DELETE FROM bulletin_alerts WHERE unit_id = 'U2'") }
-        let problems = try store.check().problems
-        #expect(problems.count == 1)
-        #expect(problems.first?.hasPrefix("the bulletin of p for 2024-01: its alerts are not those of its digest") == true)
+    }
+
+    /// Ids as the stores compare them, byte for byte: the empty metric of a `stale` alert,
+    /// multi-byte ids, one unit id in NFC and in NFD (two units), and a unit id whose bytes are
+    /// those of a length (02 00 00 00) come back as they were given, in byte order.
+    @Test func oddIdsComeBackByteForByteInByteOrder() throws {
+        let (store, folder) = try StoreTests.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let nfc = StoredAlert(unitID: "caf\u{E9}", metric: "文件", rule: "rebound")
+        let nfd = StoredAlert(unitID: "cafe\u{301}", metric: "文件", rule: "rebound")
+        let prefix = StoredAlert(unitID: "\u{2}\u{0}\u{0}\u{0}", metric: "\u{0}", rule: "stale")
+        let chinese = StoredAlert(unitID: "甲县", metric: "", rule: "stale")
+        let run = try StoreTests.start(store)
+        try store.beginChanges()
+        try store.recordBulletin(pipeline: "p", month: Self.jan, alerts: [chinese, nfd, prefix, nfc], run: run)
+        try store.commitChanges()
+        // 02 < "c" (63); "cafe" + CC 81 < "caf" + C3 A9; "甲" is E7 94 B2.
+        let bulletin = try #require(try store.bulletin(pipeline: "p", before: Self.feb, matching: [nfc], others: true))
+        #expect(bulletin.raised == [true])
+        let bytes = bulletin.others.map { [Array($0.unitID.utf8), Array($0.metric.utf8), Array($0.rule.utf8)] }
+        #expect(bytes == [
+            [[2, 0, 0, 0], [0], Array("stale".utf8)],
+            [[0x63, 0x61, 0x66, 0x65, 0xCC, 0x81], [0xE6, 0x96, 0x87, 0xE4, 0xBB, 0xB6], Array("rebound".utf8)],
+            [[0xE7, 0x94, 0xB2, 0xE5, 0x8E, 0xBF], [], Array("stale".utf8)],
+        ])
+        #expect(try store.check().problems == [])
+    }
+
+    /// `store check` reads each bulletin's value: one cut short, one out of key order, one
+    /// changed by hand so that it no longer has its digest.
+    @Test func storeCheckFindsADamagedBulletinValue() throws {
+        let (store, folder) = try StoreTests.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try StoreTests.start(store)
+        try store.beginChanges()
+        for month in [Self.jan, Self.feb, Self.mar] {
+            try store.recordBulletin(pipeline: "p", month: month, alerts: [a, b], run: run)
+        }
+        try store.commitChanges()
+        #expect(try store.check().problems == [])
+        // January without its last byte; February as U2 then U1; March with U2 made U3.
+        let u1 = "02000000" + "5531" + "09000000" + "646f63756d656e7473" + "0c000000" + "6361705f6578636565646564"
+        let u2 = "02000000" + "5532" + "00000000" + "05000000" + "7374616c65"
+        try store.queue.write { db in
+            try db.execute(sql: "UPDATE bulletins SET alerts = substr(alerts, 1, length(alerts) - 1) WHERE month = ?", arguments: [Self.jan])
+            try db.execute(sql: "UPDATE bulletins SET alerts = X'\(u2 + u1)' WHERE month = ?", arguments: [Self.feb])
+            try db.execute(sql: "UPDATE bulletins SET alerts = X'\(u1 + u2.replacingOccurrences(of: "5532", with: "5533"))' WHERE month = ?", arguments: [Self.mar])
+        }
+        #expect(try store.check().problems == [
+            "the bulletin of p for 2024-01: its alerts (bulletins.alerts) end in the middle of a field (at byte 45)",
+            "the bulletin of p for 2024-02: its alerts (bulletins.alerts) are not in key order without repeats (alert 2)",
+            "the bulletin of p for 2024-03: its alerts are not those of its digest (bulletins.alerts_sha256); "
+                + "set it to NULL and the next run that records the month writes its alerts anew",
+        ])
+        // The ledger's read of the damaged January is an error naming it, not a crash.
+        #expect(throws: StoreError.self) { try store.bulletin(pipeline: "p", before: Self.feb, matching: [], others: true) }
     }
 
     @Test func aRolledBackRunRecordsNoBulletin() throws {

@@ -47,9 +47,9 @@ import Testing
         let (_, database) = try Self.store()
         _ = try Self.store(database: database)  // a second open changes nothing
         let server = try PostgresServer.shared()
-        #expect(try server.psql("SELECT version, name FROM jianfu.schema_migrations ORDER BY version", database: database) == "1|v1\n2|v2-observation-slabs\n3|v3-score-runs-bulletin-digests")
+        #expect(try server.psql("SELECT version, name FROM jianfu.schema_migrations ORDER BY version", database: database) == "1|v1\n2|v2-observation-slabs\n3|v3-score-runs-bulletin-digests\n4|v4-packed-bulletin-alerts")
         let tables = try server.psql("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'jianfu'", database: database)
-        #expect(tables == "bulletin_alerts,bulletins,declared_units,metrics,observation_history,observation_slabs,rejections,run_locks,runs,sample_units,samples,schema_migrations,score_runs,source_units,sources,unit_scores,units")
+        #expect(tables == "bulletins,declared_units,metrics,observation_history,observation_slabs,rejections,run_locks,runs,sample_units,samples,schema_migrations,score_runs,source_units,sources,unit_scores,units")
     }
 
     @Test func aSchemaWithOtherTablesIsRefusedAndLeftAlone() throws {
@@ -70,7 +70,7 @@ import Testing
         #expect {
             _ = try Self.store(database: database)
         } throws: { error in
-            guard case StoreError.newerSchema(_, 99, 3) = error else { return false }
+            guard case StoreError.newerSchema(_, 99, 4) = error else { return false }
             return true
         }
     }
@@ -140,13 +140,21 @@ import Testing
             """, database: database)
         let (store, _) = try Self.store(database: database)
 
-        #expect(try server.psql("SELECT version FROM jianfu.schema_migrations ORDER BY version", database: database) == "1\n2\n3")
-        // v3: the scores' run kept once; a bulletin without a digest.
+        #expect(try server.psql("SELECT version FROM jianfu.schema_migrations ORDER BY version", database: database) == "1\n2\n3\n4")
+        // v3: the scores' run kept once. v4: the bulletin's rows packed in key order, each field
+        // as its length (4 bytes, little-endian) and bytes — 02000000 "U1" 09000000 "documents"
+        // 07000000 "rebound" 02000000 "U2" 00000000 (the empty metric) 05000000 "stale" —, its
+        // digest that value's SHA-256; `bulletin_alerts` spells it out.
         let scores = try #require(try store.scores())
         #expect(scores.run == 2)
         #expect(scores.scores == [UnitScore(unitID: "U1", category: "村", composite: 61.5), UnitScore(unitID: "U2", category: "村", composite: nil)])
         #expect(try server.psql("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'jianfu' AND table_name = 'unit_scores' AND column_name = 'run'", database: database) == "0")
-        #expect(try server.psql("SELECT run, alerts_sha256 IS NULL FROM jianfu.bulletins", database: database) == "2|t")
+        #expect(try server.psql(
+            "SELECT run, encode(alerts, 'hex'), alerts_sha256 = encode(sha256(alerts), 'hex') FROM jianfu.bulletins", database: database)
+            == "2|02000000553109000000646f63756d656e7473070000007265626f756e6402000000553200000000050000007374616c65|t")
+        #expect(try server.psql("SELECT month, unit_id, metric, rule FROM jianfu.bulletin_alerts", database: database)
+            == "24289|U1|documents|rebound\n24289|U2||stale")
+        #expect(try server.psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'jianfu' AND tablename = 'bulletin_alerts'", database: database) == "0")
         #expect(try server.psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'jianfu' AND tablename = 'observations'", database: database) == "0")
         // Units 1, 2 as little-endian Int32; -0.25 = 0xBFD0000000000000 and 10.5 = 0x4025000000000000,
         // each little-endian; lines 2, 3; runs 1, 1.
@@ -183,15 +191,15 @@ import Testing
         try store.beginChanges()
         #expect(try store.recordObservations(Self.batch([("U1", "2024-01", -0.5), ("U3", "2024-01", 1)]), read: Self.read("counts", "b"), run: third)
                 == MergeCount(added: 1, corrections: 1))
-        // February's bulletin again, the same alerts: compared row by row (no digest yet), each
-        // alert keeps the run that first raised it, and the bulletin takes the run and a digest.
+        // February's bulletin again, the same alerts: known by the digest the migration gave
+        // it, the bulletin takes the run and keeps its alerts.
         try store.recordBulletin(
             pipeline: "p", month: 24289,
             alerts: [StoredAlert(unitID: "U2", metric: "", rule: "stale"), StoredAlert(unitID: "U1", metric: "documents", rule: "rebound")], run: third)
         try store.commitChanges()
         #expect(third == 3)
         #expect(try server.psql("SELECT run, alerts_sha256 IS NOT NULL FROM jianfu.bulletins", database: database) == "3|t")
-        #expect(try server.psql("SELECT unit_id, run FROM jianfu.bulletin_alerts ORDER BY unit_id", database: database) == "U1|1\nU2|2")
+        #expect(try server.psql("SELECT unit_id, metric, rule FROM jianfu.bulletin_alerts ORDER BY unit_id", database: database) == "U1|documents|rebound\nU2||stale")
         let after = try store.values(source: "counts", metric: Metric(id: "documents"), units: nil)
         #expect(after.units == [1, 2, 3, 1, 2])
         #expect(after.values == [-0.5, 10.5, 1, 7, 1e-300])

@@ -414,8 +414,8 @@ import Testing
 }
 
 /// A store written by version 7 (the run in every row of `unit_scores`, bulletins without a
-/// digest) is upgraded to version 8 in place: each pipeline's scores keep their run, and a
-/// bulletin recorded again is compared row by row, then gets its digest.
+/// digest, a row per alert) is upgraded to version 9 in place: each pipeline's scores keep
+/// their run, and each bulletin's alerts are packed in one value with its digest.
 @Suite struct ScoreRunMigrationTests {
     @Test func aVersion7StoreKeepsTheRunOfItsScoresAndItsBulletins() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-v7-\(UUID().uuidString)").path
@@ -448,14 +448,73 @@ import Testing
         #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM pragma_table_info('unit_scores') WHERE name = 'run'") } == 0)
         let u1 = StoredAlert(unitID: "U1", metric: "documents", rule: "rebound"), u2 = StoredAlert(unitID: "U2", metric: "", rule: "stale")
         #expect(try store.bulletins(pipeline: "p", before: 24289) == [StoredBulletin(month: 24288, run: 2, alerts: [u1, u2])])
-        // Recorded again with the same alerts: compared row by row, each keeps its run.
+        // v9: the rows packed in key order, each field as its length (4 bytes, little-endian)
+        // and bytes — 02000000 "U1" 09000000 "documents" 07000000 "rebound" 02000000 "U2"
+        // 00000000 (the empty metric) 05000000 "stale" —, the digest that value's SHA-256 (the
+        // SHA-256 of nothing for a bulletin without alerts); `bulletin_alerts` is gone.
+        #expect(try store.queue.read { try String.fetchOne($0, sql: "SELECT hex(alerts) FROM bulletins") }
+            == "02000000553109000000646f63756d656e7473070000007265626f756e6402000000553200000000050000007374616c65".uppercased())
+        #expect(try store.queue.read { try String.fetchOne($0, sql: "SELECT alerts_sha256 FROM bulletins") } == AlertMerge([u1, u2]).digest)
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'bulletin_alerts'") } == 0)
+        // Recorded again with the same alerts: known by its digest, it takes the run.
         let run = try StoreTests.start(store)
         #expect(run == 4)
         try store.beginChanges()
         try store.recordBulletin(pipeline: "p", month: 24288, alerts: [u2, u1], run: run)
         try store.commitChanges()
-        #expect(try store.queue.read { try String.fetchAll($0, sql: "SELECT unit_id || '|' || run FROM bulletin_alerts ORDER BY unit_id") } == ["U1|1", "U2|2"])
         #expect(try store.queue.read { try String.fetchOne($0, sql: "SELECT alerts_sha256 FROM bulletins") } == AlertMerge([u1, u2]).digest)
         #expect(try store.bulletins(pipeline: "p", before: 24289) == [StoredBulletin(month: 24288, run: 4, alerts: [u1, u2])])
+    }
+}
+
+/// A store written by version 8 (a row per alert in `bulletin_alerts`) is upgraded to version 9
+/// in place: each bulletin's rows become its one packed value, byte for byte and in byte order,
+/// with the digest of that value; a bulletin without alerts keeps none.
+@Suite struct PackedBulletinMigrationTests {
+    @Test func aVersion8StoreKeepsItsBulletinsAlerts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-v8-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/old.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "v8-score-runs-bulletin-digests")
+        // 2024-01 = 24288: "café" in NFD (cafe + U+0301) and NFC (caf + U+00E9), a unit id
+        // whose bytes are a length (02 00 00 00), a stale alert (empty metric); 2024-02 raised
+        // nothing; pipeline q's 2024-01 one alert. Digests as version 8 left them: one NULL.
+        try old.write { db in
+            try db.execute(sql: """
+                PRAGMA application_id = 1246122836;
+                INSERT INTO runs (id, pipeline, run_id, started_at, pid, pipeline_sha256, jianfu_version, outcome) VALUES
+                    (1, 'p', 'a', '2024-06-01T00:00:00Z', 1, 'p', '0.3.0', 'ok'), (2, 'q', 'b', '2024-07-01T00:00:00Z', 1, 'q', '0.3.0', 'ok');
+                INSERT INTO bulletins (pipeline, month, run, alerts_sha256) VALUES
+                    ('p', 24288, 1, NULL), ('p', 24289, 1, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'), ('q', 24288, 2, NULL);
+                INSERT INTO bulletin_alerts (pipeline, month, unit_id, metric, rule, run) VALUES
+                    ('p', 24288, 'caf' || char(233), 'documents', 'rebound', 1), ('p', 24288, 'cafe' || char(769), 'documents', 'rebound', 1),
+                    ('p', 24288, char(2) || X'000000', '', 'stale', 1), ('q', 24288, 'U1', '', 'stale', 2);
+                """)
+        }
+        try old.close()
+
+        let store = try SQLiteStore(path: path, pipeline: "p")
+        // 04000000 02000000 (the unit id: bytes 02 00 00 00) 00000000 05000000 "stale" |
+        // 06000000 "cafe" CC81 09000000 "documents" 07000000 "rebound" |
+        // 05000000 "caf" C3A9 09000000 "documents" 07000000 "rebound".
+        let packed = "04000000" + "02000000" + "00000000" + "05000000" + "7374616c65"
+            + "06000000" + "63616665cc81" + "09000000" + "646f63756d656e7473" + "07000000" + "7265626f756e64"
+            + "05000000" + "636166c3a9" + "09000000" + "646f63756d656e7473" + "07000000" + "7265626f756e64"
+        let rows = try store.queue.read {
+            try String.fetchAll($0, sql: "SELECT pipeline || '|' || month || '|' || lower(hex(alerts)) FROM bulletins ORDER BY pipeline, month")
+        }
+        #expect(rows == ["p|24288|" + packed, "p|24289|", "q|24288|" + "02000000" + "5531" + "00000000" + "05000000" + "7374616c65"])
+        #expect(try store.check().problems == [])
+        let january = try #require(try store.bulletin(pipeline: "p", before: 24289, matching: [], others: true))
+        #expect(january.others.map { Array($0.unitID.utf8) } == [[2, 0, 0, 0], [0x63, 0x61, 0x66, 0x65, 0xCC, 0x81], [0x63, 0x61, 0x66, 0xC3, 0xA9]])
+        // The same alerts recorded again: known by the digest the migration gave the bulletin.
+        let run = try StoreTests.start(store)
+        try store.beginChanges()
+        try store.recordBulletin(pipeline: "p", month: 24288, alerts: january.others, run: run)
+        try store.commitChanges()
+        #expect(try store.queue.read { try String.fetchOne($0, sql: "SELECT lower(hex(alerts)) || '|' || run FROM bulletins WHERE pipeline = 'p' AND month = 24288") } == packed + "|\(run)")
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'bulletin_alerts'") } == 0)
     }
 }

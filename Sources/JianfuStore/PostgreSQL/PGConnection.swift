@@ -356,6 +356,17 @@ struct PGBinaryCopyWriter: PGCopyStream {
         append(UInt32(bitPattern: value))
     }
 
+    /// A `bigint` field.
+    mutating func int64(_ value: Int64) {
+        append(UInt32(8))
+        append(UInt64(bitPattern: value))
+    }
+
+    /// A `text` field: its UTF-8 bytes (the binary format of `text`).
+    mutating func text(_ value: String) {
+        bytea(Array(value.utf8)[...])
+    }
+
     /// A `bytea` field of the bytes of `array` (Int32, Double, … in this machine's order —
     /// little-endian on every machine jianfu runs on, as slabs are packed).
     mutating func bytea<T>(_ array: ArraySlice<T>) {

@@ -288,6 +288,59 @@ enum PostgreSQLSchema {
             INSERT INTO score_runs SELECT pipeline, max(run) FROM unit_scores GROUP BY pipeline;
             ALTER TABLE unit_scores DROP COLUMN run;
             """),
+        // v4: a bulletin's alerts packed in one value, `bulletins.alerts` (`PackedAlerts`: each
+        // distinct alert in key order, each field as its UTF-8 length, 4 bytes little-endian,
+        // and bytes), in place of a row per alert (issue 14), as in SQLite's v9: a night of a
+        // new month writes one value instead of 145 000 rows, and the ledger reads one value
+        // back. The rows are packed here, in SQL, in byte order (`COLLATE "C"`); every
+        // bulletin's digest becomes the SHA-256 of its value (the bytes the digest was defined
+        // on, so a digest already stored is unchanged). `bulletin_alerts` becomes a view that
+        // spells the values out with `bulletin_alert_rows` (for people with `psql`; jianfu does
+        // not read it); the run that first raised each alert is no longer kept.
+        (4, "v4-packed-bulletin-alerts", """
+            ALTER TABLE bulletins ADD COLUMN alerts bytea NOT NULL DEFAULT ''::bytea;
+            ALTER TABLE bulletins ALTER COLUMN alerts SET STORAGE EXTERNAL;
+            CREATE FUNCTION pg_temp.packed(t text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $$
+                SELECT set_byte(set_byte(set_byte(set_byte('\\x00000000'::bytea,
+                           0, octet_length(convert_to(t, 'UTF8')) & 255), 1, (octet_length(convert_to(t, 'UTF8')) >> 8) & 255),
+                           2, (octet_length(convert_to(t, 'UTF8')) >> 16) & 255), 3, (octet_length(convert_to(t, 'UTF8')) >> 24) & 255)
+                       || convert_to(t, 'UTF8') $$;
+            UPDATE bulletins b SET alerts = p.alerts
+                FROM (SELECT pipeline, month,
+                             string_agg(pg_temp.packed(unit_id) || pg_temp.packed(metric) || pg_temp.packed(rule), ''::bytea
+                                        ORDER BY unit_id COLLATE "C", metric COLLATE "C", rule COLLATE "C") AS alerts
+                      FROM bulletin_alerts GROUP BY pipeline, month) p
+                WHERE b.pipeline = p.pipeline AND b.month = p.month;
+            UPDATE bulletins SET alerts_sha256 = encode(sha256(alerts), 'hex');
+            DROP FUNCTION pg_temp.packed(text);
+            DROP TABLE bulletin_alerts;
+            -- The alerts of a packed value, in its order (key order). The value is read from
+            -- storage once (`|| ''`), not once for every byte.
+            CREATE FUNCTION bulletin_alert_rows(packed bytea) RETURNS TABLE (unit_id text, metric text, rule text)
+                LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+                DECLARE
+                    b bytea := packed || ''::bytea;
+                    p integer := 0;
+                    len integer;
+                    v text[];
+                BEGIN
+                    WHILE p < length(b) LOOP
+                        v := '{}';
+                        FOR f IN 1..3 LOOP
+                            len := get_byte(b, p) | (get_byte(b, p + 1) << 8) | (get_byte(b, p + 2) << 16) | (get_byte(b, p + 3) << 24);
+                            v := v || convert_from(substring(b FROM p + 5 FOR len), 'UTF8');
+                            p := p + 4 + len;
+                        END LOOP;
+                        unit_id := v[1];
+                        metric := v[2];
+                        rule := v[3];
+                        RETURN NEXT;
+                    END LOOP;
+                END $$;
+            CREATE VIEW bulletin_alerts AS
+                SELECT b.pipeline, b.month, a.unit_id, a.metric, a.rule
+                FROM bulletins b CROSS JOIN LATERAL bulletin_alert_rows(b.alerts) a;
+            """),
     ]
 
     /// The version this jianfu writes: the last migration's.

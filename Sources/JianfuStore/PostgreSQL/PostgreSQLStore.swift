@@ -588,21 +588,23 @@ extension PostgreSQLStore: CheckableStore {
     /// Counts of what the pipeline's part of the schema holds, and its keys: every slab, kept
     /// correction and named unit of a source this pipeline has, of a metric it has; every
     /// slab's four arrays of one length, its units ascending without repeats and the
-    /// pipeline's (`ObservationSlab.problems`, as in SQLite); each bulletin's alerts against
-    /// its digest.
+    /// pipeline's (`ObservationSlab.problems`, as in SQLite); each bulletin's packed alerts
+    /// (`PackedAlerts.problems`: they decode, in key order without repeats, and are those of
+    /// the bulletin's digest).
     package func check() throws -> StoreCheckReport {
-        var digests: [(month: Int, digest: String)] = []
-        var report = try access { db in
-            let stored = try db.execute(
-                "SELECT month, alerts_sha256 FROM bulletins WHERE pipeline = $1 AND alerts_sha256 IS NOT NULL ORDER BY month", [pipeline])
-            digests = (0..<stored.count).map { (stored.int($0, 0) ?? 0, stored.string($0, 1) ?? "") }
-            return try checkTables(db)
+        try access { db in
+            var report = try checkTables(db)
+            let bulletins = try db.execute(
+                "SELECT month, alerts, alerts_sha256 FROM bulletins WHERE pipeline = $1 ORDER BY month", [pipeline], binary: true)
+            for i in 0..<bulletins.count {
+                let place = "the bulletin of \(pipeline) for \(Period(.month, ordinal: Int(bulletins.binaryInt32(i, 0))))"
+                report.problems += PackedAlerts.problems(place: place, bulletins.bytes(i, 1), digest: bulletins.string(i, 2))
+            }
+            return report
         }
-        report.problems += try digestProblems(pipeline: pipeline, digests: digests)
-        return report
     }
 
-    /// The checks of `check` but the bulletins' digests.
+    /// The checks of `check` but the bulletins'.
     private func checkTables(_ db: PGConnection) throws -> StoreCheckReport {
         func count(_ sql: String) throws -> Int { try db.execute(sql, [pipeline]).int(0, 0) ?? 0 }
         let mine = "(SELECT id FROM sources WHERE pipeline = $1)"
