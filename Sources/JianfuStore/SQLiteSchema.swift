@@ -391,10 +391,12 @@ enum SQLiteSchema {
                 key = next
             }
             for index in 2...4 {
-                // The stored bytes as they are (`dataNoCopy` gives a text's UTF-8 bytes).
-                let field = row.dataNoCopy(atIndex: index) ?? Data()
-                withUnsafeBytes(of: UInt32(field.count).littleEndian) { packed.append(contentsOf: $0) }
-                packed.append(contentsOf: field)
+                // The stored bytes as they are (a text's UTF-8 bytes).
+                try row.withUnsafeData(atIndex: index) { field in
+                    let field = field ?? Data()
+                    withUnsafeBytes(of: UInt32(field.count).littleEndian) { packed.append(contentsOf: $0) }
+                    packed.append(contentsOf: field)
+                }
             }
         }
         try flush()

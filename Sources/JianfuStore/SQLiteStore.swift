@@ -72,12 +72,15 @@ package final class SQLiteStore: ObservationStore {
                 throw StoreError.newerSchema(path: path, found: SQLiteSchema.version + 1, known: SQLiteSchema.version)
             }
             if !readOnly {
-                try Self.migrate(queue)
+                // Marked first, then migrated: a pipeline opening a new shared store while another
+                // creates its tables must find the mark, not a database with some of a store's
+                // tables (which it would refuse as not jianfu's).
                 try queue.writeWithoutTransaction { db in
                     if try Int32.fetchOne(db, sql: "PRAGMA application_id") != SQLiteSchema.applicationID {
                         try db.execute(sql: "PRAGMA application_id = \(SQLiteSchema.applicationID)")
                     }
                 }
+                try Self.migrate(queue)
                 try adoptUnclaimedRows()
             }
         } catch let error as StoreError {

@@ -37,8 +37,10 @@ extension SQLiteStore: CheckableStore {
             let bulletins = try Row.fetchCursor(db, sql: "SELECT pipeline, month, alerts, alerts_sha256 FROM bulletins ORDER BY pipeline, month")
             while let row = try bulletins.next() {
                 let place = "the bulletin of \(row[0] as String) for \(Period(.month, ordinal: row[1]))"
-                let alerts = row.dataNoCopy(atIndex: 2) ?? Data()
-                report.problems += alerts.withUnsafeBytes { PackedAlerts.problems(place: place, $0, digest: row[3]) }
+                let digest: String? = row[3]
+                report.problems += try row.withUnsafeData(atIndex: 2) { alerts in
+                    (alerts ?? Data()).withUnsafeBytes { PackedAlerts.problems(place: place, $0, digest: digest) }
+                }
             }
             return report
         }
