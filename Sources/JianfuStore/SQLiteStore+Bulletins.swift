@@ -62,17 +62,8 @@ extension SQLiteStore {
             let run = sqlite3_column_int64(s, 1)
             let count = Int(sqlite3_column_bytes(s, 2))
             let bytes = UnsafeRawBufferPointer(start: count == 0 ? nil : sqlite3_column_blob(s, 2), count: count)
-            var rows = PackedAlerts(bytes)
-            let match: (raised: [Bool], others: [StoredAlert])
-            do {
-                match = try AlertMerge(alerts).match(&rows, others: others)
-            } catch let damage as PackedAlerts.Damage {
-                throw StoreError.unusable(
-                    path: location,
-                    reason: "the bulletin of \(pipeline) for \(Period(.month, ordinal: month)): its alerts (bulletins.alerts) \(damage.words); "
-                        + "`jianfu store check` lists what is damaged")
-            }
-            return BulletinMatch(month: month, run: run, raised: match.raised, others: match.others)
+            return try BulletinMatch(
+                pipeline: pipeline, month: month, run: run, packed: bytes, matching: alerts, others: others, location: location)
         }
     }
 

@@ -22,6 +22,25 @@ package struct BulletinMatch: Sendable, Equatable {
         self.raised = raised
         self.others = others
     }
+
+    /// The bulletin of `pipeline` for `month`, issued by `run`, whose stored alerts are `packed`
+    /// (`PackedAlerts`), set against `alerts` (`AlertMerge.match`); a value that does not decode
+    /// is `StoreError.unusable` for the store at `location`.
+    init(
+        pipeline: String, month: Int, run: Int64, packed: UnsafeRawBufferPointer, matching alerts: [StoredAlert], others: Bool,
+        location: String
+    ) throws {
+        var rows = PackedAlerts(packed)
+        do {
+            let match = try AlertMerge(alerts).match(&rows, others: others)
+            self.init(month: month, run: run, raised: match.raised, others: match.others)
+        } catch let damage as PackedAlerts.Damage {
+            throw StoreError.unusable(
+                path: location,
+                reason: "the bulletin of \(pipeline) for \(Period(.month, ordinal: month)): its alerts (bulletins.alerts) \(damage.words); "
+                    + "`jianfu store check` lists what is damaged")
+        }
+    }
 }
 
 extension ObservationStore {

@@ -46,12 +46,8 @@ import Testing
     /// A store written by jianfu 0.2.0 (schema 3: the migrations before `v4-observation-slabs`),
     /// upgraded when opened: its rejection reads back as recorded, worded as it was stored.
     @Test func aSchema3RejectionReadsBackWithItsSentence() throws {
-        let folder = Self.folder()
+        let (folder, path, old) = try oldStore(upTo: "v2-bulletin-alerts")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/old.sqlite"
-        let old = try DatabaseQueue(path: path)
-        try SQLiteSchema.migrator.migrate(old, upTo: "v2-bulletin-alerts")
         try old.write { db in
             try db.execute(sql: "PRAGMA application_id = \(SQLiteSchema.applicationID)")
             try db.execute(sql: """

@@ -350,16 +350,23 @@ import Testing
     }
 }
 
+/// A store of an older version: the schema of migration `migration`, at `old.sqlite` in a new
+/// folder (the caller removes it), for a test to fill as that version would have.
+func oldStore(upTo migration: String) throws -> (folder: String, path: String, queue: DatabaseQueue) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-old-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/old.sqlite"
+    let queue = try DatabaseQueue(path: path)
+    try SQLiteSchema.migrator.migrate(queue, upTo: migration)
+    return (folder, path, queue)
+}
+
 /// A store written by version 3 (a row per value in `observations`) is upgraded in place when
 /// it is first opened: its values moved into slabs, its history kept with the new values' lines.
 @Suite struct SlabMigrationTests {
     @Test func aVersion3StoreIsUpgradedInPlace() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-v3-\(UUID().uuidString)").path
+        let (folder, path, old) = try oldStore(upTo: "v2-bulletin-alerts")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/old.sqlite"
-        let old = try DatabaseQueue(path: path)
-        try SQLiteSchema.migrator.migrate(old, upTo: "v2-bulletin-alerts")
         // U1 and U2 in 2024-01 (ordinal 24288), U1 in 2024-02 (24289); U1's 2024-01 was 9
         // before run 2 made it 10 (read from line 4).
         try old.write { db in
@@ -418,12 +425,8 @@ import Testing
 /// their run, and each bulletin's alerts are packed in one value with its digest.
 @Suite struct ScoreRunMigrationTests {
     @Test func aVersion7StoreKeepsTheRunOfItsScoresAndItsBulletins() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-v7-\(UUID().uuidString)").path
+        let (folder, path, old) = try oldStore(upTo: "v7-shared-store")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/old.sqlite"
-        let old = try DatabaseQueue(path: path)
-        try SQLiteSchema.migrator.migrate(old, upTo: "v7-shared-store")
         // 2024-01 = 24288.
         try old.write { db in
             try db.execute(sql: """
@@ -472,12 +475,8 @@ import Testing
 /// with the digest of that value; a bulletin without alerts keeps none.
 @Suite struct PackedBulletinMigrationTests {
     @Test func aVersion8StoreKeepsItsBulletinsAlerts() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-v8-\(UUID().uuidString)").path
+        let (folder, path, old) = try oldStore(upTo: "v8-score-runs-bulletin-digests")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/old.sqlite"
-        let old = try DatabaseQueue(path: path)
-        try SQLiteSchema.migrator.migrate(old, upTo: "v8-score-runs-bulletin-digests")
         // 2024-01 = 24288: "café" in NFD (cafe + U+0301) and NFC (caf + U+00E9), a unit id
         // whose bytes are a length (02 00 00 00), a stale alert (empty metric); 2024-02 raised
         // nothing; pipeline q's 2024-01 one alert. Digests as version 8 left them: one NULL.

@@ -40,18 +40,11 @@ extension PostgreSQLStore {
                 "SELECT month, run, alerts FROM bulletins WHERE pipeline = $1 AND month < $2 ORDER BY month DESC LIMIT 1", [pipeline, month],
                 binary: true)
             guard b.count > 0 else { return nil }
-            let month = Int(b.binaryInt32(0, 0))
-            var rows = PackedAlerts(b.bytes(0, 2))
-            let match: (raised: [Bool], others: [StoredAlert])
-            do {
-                match = try AlertMerge(alerts).match(&rows, others: others)
-            } catch let damage as PackedAlerts.Damage {
-                throw StoreError.unusable(
-                    path: location,
-                    reason: "the bulletin of \(pipeline) for \(Period(.month, ordinal: month)): its alerts (bulletins.alerts) \(damage.words); "
-                        + "`jianfu store check` lists what is damaged")
+            return try withExtendedLifetime(b) {
+                try BulletinMatch(
+                    pipeline: pipeline, month: Int(b.binaryInt32(0, 0)), run: b.binaryInt64(0, 1), packed: b.bytes(0, 2),
+                    matching: alerts, others: others, location: location)
             }
-            return withExtendedLifetime(b) { BulletinMatch(month: month, run: b.binaryInt64(0, 1), raised: match.raised, others: match.others) }
         }
     }
 }
