@@ -250,19 +250,26 @@ package struct ObservationTable: Sendable {
         if grids[g].span == 0 || Int(ordinal) < Int(grids[g].base) || Int(ordinal) >= Int(grids[g].base) + grids[g].span {
             widen(g, toHold: Int(ordinal))
         }
-        let offset = Int(ordinal) - Int(grids[g].base)
         grids[g].makeUnique()
-        var overrode = 0
+        // The loop is the cost of a night's read (a value per unit and period): the grid's
+        // parts are taken out of the array once, and the bitmap is written through a pointer.
+        let width = grids[g].width
+        let row = (Int(ordinal) - Int(grids[g].base)) * grids[g].unitCapacity
         let cells = grids[g].cells
-        for i in 0..<units.count where units[i] >= 0 {
-            let index = grids[g].index(offset, Int(units[i]), slot)
-            let cell = Cell(value: values[i], line: lines?[i] ?? 0, source: source)
-            if !grids[g].isOccupied(index) {
-                cells.set(index, cell)
-                grids[g].markOccupied(index)
-            } else if cells.origins[index].source != source {
-                cells.set(index, cell)
-                overrode += 1
+        let lines = lines?.baseAddress
+        var overrode = 0
+        grids[g].occupied.withUnsafeMutableBufferPointer { occupied in
+            for i in 0..<units.count where units[i] >= 0 {
+                let index = (row &+ Int(units[i])) &* width &+ slot
+                let word = index &>> 6, bit: UInt64 = 1 &<< UInt64(index & 63)
+                let cell = Cell(value: values[i], line: lines?[i] ?? 0, source: source)
+                if occupied[word] & bit == 0 {
+                    cells.set(index, cell)
+                    occupied[word] |= bit
+                } else if cells.origins[index].source != source {
+                    cells.set(index, cell)
+                    overrode += 1
+                }
             }
         }
         return overrode

@@ -128,23 +128,40 @@ enum StoredTable {
         mutating func load(_ origin: Origin, metric m: Int, periods: ClosedRange<Int32>?, into table: inout ObservationTable) throws {
             var taken = 0
             try store.readValues(of: origin.pipeline, source: origin.name, metric: metrics[m], units: origin.wanted, periods: periods) { batch in
-                mapped.removeAll(keepingCapacity: true)
-                mapped.append(contentsOf: batch.units.lazy.map { id in Int(id) < origin.unitIndex.count ? origin.unitIndex[Int(id)] : -1 })
+                let count = batch.count
+                if mapped.count < count { mapped = [Int32](repeating: -1, count: count) }
+                // Store unit numbers to table units, through pointers: a value per unit and
+                // period read is the cost of a night.
+                mapped.withUnsafeMutableBufferPointer { mapped in
+                    origin.unitIndex.withUnsafeBufferPointer { table in
+                        batch.units.withUnsafeBufferPointer { ids in
+                            for i in 0..<count {
+                                let id = Int(ids[i])
+                                mapped[i] = id >= 0 && id < table.count ? table[id] : -1
+                            }
+                        }
+                    }
+                }
                 // A batch in key order: a run of values per period.
                 var start = 0
-                while start < batch.count {
+                while start < count {
+                    let period = batch.periods[start]
                     var end = start + 1
-                    while end < batch.count, batch.periods[end] == batch.periods[start] { end += 1 }
+                    while end < count, batch.periods[end] == period { end += 1 }
                     taken += mapped.withUnsafeBufferPointer { units in
                         batch.values.withUnsafeBufferPointer { values in
                             table.insert(
-                                metric: m, ordinal: batch.periods[start], units: UnsafeBufferPointer(rebasing: units[start..<end]),
+                                metric: m, ordinal: period, units: UnsafeBufferPointer(rebasing: units[start..<end]),
                                 values: UnsafeBufferPointer(rebasing: values[start..<end]), lines: nil, source: origin.index)
                         }
                     }
-                    if let tracking, batch.periods[start] <= tracking.endOrdinals[m] {
-                        let month = min(Period(metrics[m].granularity, ordinal: Int(batch.periods[start])).lastMonthOrdinal, tracking.endMonth)
-                        for u in mapped[start..<end] where u >= 0 && reported[Int(u)] < month { reported[Int(u)] = month }
+                    if let tracking, period <= tracking.endOrdinals[m] {
+                        let month = min(Period(metrics[m].granularity, ordinal: Int(period)).lastMonthOrdinal, tracking.endMonth)
+                        mapped.withUnsafeBufferPointer { units in
+                            reported.withUnsafeMutableBufferPointer { reported in
+                                for i in start..<end where units[i] >= 0 && reported[Int(units[i])] < month { reported[Int(units[i])] = month }
+                            }
+                        }
                     }
                     start = end
                 }
