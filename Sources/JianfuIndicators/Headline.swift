@@ -81,17 +81,20 @@ package struct Headline: Sendable {
         var categories: [CategoryCounts] = []
         var categoryIndex: [String: Int] = [:]
         var leaves = 0, rebounds = 0, reboundingUnits = 0
+        var lastCategory: Int?
         for unit in evaluation.units {
             if !unit.isRollup { leaves += 1 }
             rebounds += unit.rebounds
             if unit.rebounds > 0 { reboundingUnits += 1 }
             let gradeIndex = unit.grade.flatMap { g in grades.firstIndex(of: g) }
             if let gradeIndex { gradeCounts[gradeIndex] += 1 }
-            let c = categoryIndex[unit.unit.category] ?? {
+            // Units of one category mostly come together: the last one's index is tried first.
+            let c = lastCategory.flatMap { categories[$0].category == unit.unit.category ? $0 : nil } ?? categoryIndex[unit.unit.category] ?? {
                 categories.append(CategoryCounts(category: unit.unit.category, grades: Array(repeating: 0, count: grades.count)))
                 categoryIndex[unit.unit.category] = categories.count - 1
                 return categories.count - 1
             }()
+            lastCategory = c
             categories[c].units += 1
             if let composite = unit.composite {
                 categories[c].withComposite += 1
@@ -124,6 +127,9 @@ package struct Headline: Sendable {
         self.rollupUnits = evaluation.units.count - leaves
         self.rebounds = rebounds
         self.reboundingUnits = reboundingUnits
-        self.alertCounts = Alert.Rule.allCases.map { rule in (rule, evaluation.alerts.filter { $0.rule == rule }.count) }
+        // One pass over the alerts (a run may raise 100 000), counting every rule at once.
+        var counts = [Alert.Rule: Int](uniqueKeysWithValues: Alert.Rule.allCases.map { ($0, 0) })
+        for alert in evaluation.alerts { counts[alert.rule, default: 0] += 1 }
+        self.alertCounts = Alert.Rule.allCases.map { rule in (rule, counts[rule] ?? 0) }
     }
 }

@@ -518,8 +518,21 @@ package struct DenseSeries: Sendable {
 
     /// The values of `unit` for `metric`, in period order.
     package func entries(metric: Int, unit: Int) -> [ObservationTable.Entry] {
-        var result: [ObservationTable.Entry] = []
-        forEachValue(metric: metric, unit: unit) { result.append(ObservationTable.Entry(ordinal: $0, value: $1)) }
-        return result
+        // Counted first, then made in one allocation: the evaluation asks for every unit's
+        // series of every metric (120 000 arrays on the 10 M benchmark).
+        let grid = metrics[metric]
+        let count = grid.ordinals.count
+        return grid.values.withUnsafeBufferPointer { values in
+            let row = UnsafeBufferPointer(rebasing: values[(unit * count)..<(unit * count + count)])
+            let n = row.reduce(0) { $1.isNaN ? $0 : $0 + 1 }
+            return [ObservationTable.Entry](unsafeUninitializedCapacity: n) { buffer, initialized in
+                var i = 0
+                for k in 0..<count where !row[k].isNaN {
+                    buffer.initializeElement(at: i, to: ObservationTable.Entry(ordinal: grid.ordinals[k], value: row[k]))
+                    i += 1
+                }
+                initialized = i
+            }
+        }
     }
 }

@@ -1,37 +1,39 @@
 import Dispatch
+import Foundation
 
-/// A body run on a thread of its own from `init` on, its outcome taken by `wait`: the run's
-/// store writes beside the report writers (`PipelineRunner.stages`). The body must not touch
-/// what the caller uses until `wait` returns.
-final class Concurrently: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    /// Written by the body's thread before `done` is signalled, read after `wait`.
-    private var error: (any Error)?
-    private var finished = false
+/// A body run on a thread of its own from `init` on, its value taken by `wait`: the run's
+/// store writes and its rectification ledger beside the report writers
+/// (`PipelineRunner.stages`, `render`). The body must not touch what the caller uses until
+/// `wait` returns.
+///
+/// A thread of its own, not a task on Dispatch's shared pool: a writer may wait for the value
+/// on a thread of that pool (`OutputDirectory.writeConcurrently`), and the body must then run
+/// whatever the pool's threads are doing.
+final class Concurrently<Value>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    /// Written by the body's thread before `done` is left, read after `wait`.
+    private var outcome: Result<Value, any Error>?
 
-    init(_ body: @escaping () throws -> Void) {
+    init(_ body: @escaping () throws -> Value) {
         let task = Body(call: body)
-        DispatchQueue.global().async { [self] in
-            do {
-                try task.call()
-            } catch {
-                self.error = error
-            }
-            done.signal()
+        done.enter()
+        let thread = Thread { [self] in
+            outcome = Result { try task.call() }
+            done.leave()
         }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 
-    /// Waits for the body to end and rethrows what it threw; again, at once.
-    func wait() throws {
-        if !finished {
-            done.wait()
-            finished = true
-        }
-        if let error { throw error }
+    /// Waits for the body to end and returns its value or rethrows what it threw; from any
+    /// thread, any number of times.
+    func wait() throws -> Value {
+        done.wait()
+        return try outcome!.get()
     }
 
     /// The body, handed to the other thread once.
     private struct Body: @unchecked Sendable {
-        let call: () throws -> Void
+        let call: () throws -> Value
     }
 }

@@ -107,7 +107,7 @@ package struct PipelineRunner {
 
     /// The writers for the pipeline's `outputs.formats`; `html` is `index.html` and one page
     /// per unit under `units/`.
-    func writers(for evaluation: Evaluation, hierarchy: Hierarchy, ledger: RectificationLedger.Result? = nil) -> [any ReportWriter] {
+    func writers(for evaluation: Evaluation, hierarchy: Hierarchy) -> [any ReportWriter] {
         var writers: [any ReportWriter] = []
         if config.formats.contains(.csv) {
             // series.csv (a line per observation) first: the writers run concurrently in this

@@ -36,7 +36,7 @@ extension PipelineRunner {
         let storeWrites = store.map { store in Concurrently { [evaluated] in try store.stage(evaluated) } }
         let rendered: Rendered
         do {
-            rendered = try render(evaluated)
+            rendered = try render(evaluated, store: store)
         } catch {
             try? storeWrites?.wait()
             throw error
@@ -78,9 +78,9 @@ extension PipelineRunner {
     }
 
     /// The evaluate stage: the indicators (over the months up to `--as-of` when given), and
-    /// what the writers need besides (`RunInfo`): the rectification ledger against the store's
-    /// earlier bulletins (`LedgerStage`), the values this run replaced, and with a store the
-    /// spot-check list drawn for the bulletin's month.
+    /// what the writers need besides (`RunInfo`): the values this run replaced, and with a
+    /// store the spot-check list drawn for the bulletin's month. The rectification ledger is
+    /// made in the render stage, beside the writers that do not read it.
     ///
     /// The ingestion's table is `table` (taken out of it, so that its grid is freed once
     /// transposed).
@@ -90,7 +90,6 @@ extension PipelineRunner {
         logger.info("evaluation \(evaluation.windows.current), baseline \(evaluation.windows.baseline): \(evaluation.units.count) units, \(evaluation.alerts.count) alerts")
         var run = makeRunInfo(ingestion)
         run.spotCheck = try store?.spotCheck(for: evaluation)
-        run.ledger = try LedgerStage(pipeline: config.name, logger: logger).ledger(evaluation, store: store?.store)
         run.replacedValues = ingestion.replaced
         if let first = config.bulletin.firstIssue, run.issue(evaluation) == nil {
             logger.warning("bulletin month \(evaluation.windows.current.lastMonth) is before first_issue \(first): the bulletin has no issue number (期号)")
@@ -102,9 +101,30 @@ extension PipelineRunner {
     /// the report folder (`OutputDirectory`: refused when the report folder holds files jianfu did
     /// not write), concurrently, and flushed to disk with `outputs.sync`. The report folder is
     /// not touched yet.
-    func render(_ evaluated: Evaluated) throws -> Rendered {
+    ///
+    /// The rectification ledger against the store's earlier bulletins (`LedgerStage`) is made
+    /// on a thread of its own meanwhile: the writers that do not read it
+    /// (`ReportWriter.readsLedger`) start at once, the others wait for it. The evaluation
+    /// rendered holds it (`RunInfo.ledger`).
+    func render(_ evaluated: Evaluated, store: StoreRun?) throws -> Rendered {
+        let evaluation = evaluated.evaluation
+        let stage = LedgerStage(pipeline: config.name, logger: logger)
+        let bulletins = store?.store
+        let ledger = Concurrently { try stage.ledger(evaluation, store: bulletins) }
+        do {
+            return try render(evaluated, ledger: ledger)
+        } catch {
+            // The ledger reads the store: it is done before the run goes on to roll back.
+            _ = try? ledger.wait()
+            throw error
+        }
+    }
+
+    private func render(_ evaluated: Evaluated, ledger: Concurrently<RectificationLedger.Result>) throws -> Rendered {
         let (evaluation, run) = (evaluated.evaluation, evaluated.run)
-        let writers = writers(for: evaluation, hierarchy: evaluated.ingestion.hierarchy, ledger: run.ledger)
+        // The writers that read the ledger last, so that the others have the cores while it is made.
+        let all = writers(for: evaluation, hierarchy: evaluated.ingestion.hierarchy)
+        let writers = all.filter { !$0.readsLedger } + all.filter(\.readsLedger)
         let folder = try OutputDirectory(target: config.outputDirectory, runID: runID, files: writers.map(\.fileName))
         let abandoned = folder.removeAbandonedStaging()
         for staging in abandoned.removed {
@@ -114,17 +134,26 @@ extension PipelineRunner {
             logger.warning("left \(staging), the staging folder of a run that was killed: it holds files jianfu did not write")
         }
         progress("writing the reports")
+        var ledgered = evaluated
         do {
-            // Writers are independent and deterministic: run them on every core.
+            // Writers are independent and deterministic: run them on every core. A writer that
+            // reads the ledger writes nothing when it could not be made; its error is thrown below.
             try folder.writeConcurrently(writers.map { writer in
-                (writer.fileName, { writer.write(evaluation, run: run, to: $0) })
+                (writer.fileName, { out in
+                    guard writer.readsLedger else { return writer.write(evaluation, run: run, to: out) }
+                    guard let result = try? ledger.wait() else { return }
+                    var run = run
+                    run.ledger = result
+                    writer.write(evaluation, run: run, to: out)
+                })
             })
+            ledgered.run.ledger = try ledger.wait()
             if config.syncOutputs { try folder.flush() }
         } catch {
             folder.discard()
             throw error
         }
-        return Rendered(evaluated: evaluated, folder: folder)
+        return Rendered(evaluated: ledgered, folder: folder)
     }
 
     /// The publish stage: with a store, the run's changes (`StoreRun.stage`, made beside the
@@ -153,7 +182,8 @@ struct Evaluated {
     let ingestion: Ingestion
     /// Its series dropped when no output reads them (`PipelineRunner.readsSeries`).
     var evaluation: Evaluation
-    let run: RunInfo
+    /// Its `ledger` is set by the render stage.
+    var run: RunInfo
     /// The latest month with data (`Ingestion.latestMonth`).
     var latestMonth: Int? { ingestion.latestMonth }
 }

@@ -9,6 +9,7 @@ import JianfuModel
 package struct CorrectionsCSVWriter: ReportWriter {
     package static let header = ["unit_id", "metric", "period", "old_value", "new_value", "source", "line", "run"]
     package let fileName = "corrections.csv"
+    package var readsLedger: Bool { false }
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {

@@ -11,6 +11,7 @@ package struct IndicatorsCSVWriter: ReportWriter {
         "month_value", "mom_rate", "ytd", "ytd_months", "ytd_prior", "ytd_rate",
     ]
     package let fileName = "indicators.csv"
+    package var readsLedger: Bool { false }
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {

@@ -9,6 +9,7 @@ import JianfuModel
 /// Related documentation: <https://prometheus.io/docs/instrumenting/exposition_formats/>
 package struct PrometheusWriter: ReportWriter {
     package let fileName = "metrics.prom"
+    package var readsLedger: Bool { false }
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {

@@ -8,6 +8,7 @@ package struct RejectedCSVWriter: ReportWriter {
     /// The columns, a public contract: added at the end, never renamed (`reason_id` after 0.2.0).
     package static let header = ["source", "line", "field", "reason", "message", "raw", "reason_id"]
     package let fileName = "rejected.csv"
+    package var readsLedger: Bool { false }
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {

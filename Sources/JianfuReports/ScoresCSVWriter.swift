@@ -5,6 +5,7 @@ import JianfuIndicators
 package struct ScoresCSVWriter: ReportWriter {
     package static let header = ["unit_id", "unit_name", "category", "rollup", "composite", "grade", "rank", "rebounds"]
     package let fileName = "scores.csv"
+    package var readsLedger: Bool { false }
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {

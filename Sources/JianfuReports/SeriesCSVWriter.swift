@@ -6,6 +6,7 @@ import JianfuModel
 package struct SeriesCSVWriter: ReportWriter {
     package static let header = ["unit_id", "metric", "period", "value"]
     package let fileName = "series.csv"
+    package var readsLedger: Bool { false }
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {

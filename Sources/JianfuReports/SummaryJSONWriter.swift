@@ -6,6 +6,7 @@ import JianfuModel
 package struct SummaryJSONWriter: ReportWriter {
     package static let schema = "jianfu.summary/1"
     package let fileName = "summary.json"
+    package var readsLedger: Bool { false }
     package init() {}
 
     package func write(_ evaluation: Evaluation, run: RunInfo, to out: OutputBuffer) {

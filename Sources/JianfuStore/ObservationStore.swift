@@ -20,6 +20,11 @@ import JianfuModel
 /// implementation: `SQLiteStore` is the embedded one; a shared server (PostgreSQL, with an
 /// advisory lock in place of the lock file) is a second implementation of the same methods,
 /// and one conformance suite runs against both.
+///
+/// A run may call its store from more than one thread (the ledger's read of earlier bulletins
+/// beside `recordBulletin` and `saveScores`, while the reports are written): an implementation
+/// lets one call in at a time (`SQLiteStore` through GRDB's queue, `PostgreSQLStore` through a
+/// lock around its connection).
 package protocol ObservationStore: AnyObject {
     /// Where the store is, as logs and `summary.json` (`run.state`) name it.
     var location: String { get }

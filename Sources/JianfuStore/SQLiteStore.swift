@@ -67,7 +67,9 @@ package final class SQLiteStore: ObservationStore {
                     atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             }
             queue = try Self.open(path, configuration: configuration)
-            let superseded = try queue.read { try SQLiteSchema.migrator.hasBeenSuperseded($0) }
+            // Looked at again when another pipeline is creating the store's tables this moment
+            // (GRDB's look at `grdb_migrations` can find it missing, then present).
+            let superseded = try Self.racing { try queue.read { try SQLiteSchema.migrator.hasBeenSuperseded($0) } }
             if superseded {
                 throw StoreError.newerSchema(path: path, found: SQLiteSchema.version + 1, known: SQLiteSchema.version)
             }
@@ -96,11 +98,17 @@ package final class SQLiteStore: ObservationStore {
     /// migration already recorded, or the database busy past its timeout. It then looks again, after a pause, and applies what is
     /// still missing; the tables are made once either way.
     static func migrate(_ queue: DatabaseQueue) throws {
+        try racing { try SQLiteSchema.migrator.migrate(queue) }
+    }
+
+    /// `body`, done again after a pause (up to 20 times) while it fails as a look at or a
+    /// migration of a store another process is creating or upgrading can fail
+    /// (`racingMigrationCodes`).
+    static func racing<T>(_ body: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                try SQLiteSchema.migrator.migrate(queue)
-                return
+                return try body()
             } catch let error as DatabaseError where attempt < 20 && Self.racingMigrationCodes.contains(error.resultCode) {
                 attempt += 1
                 usleep(useconds_t(50_000 * attempt))

@@ -47,6 +47,8 @@ package final class PostgreSQLStore {
     var nextUnitID: Int32 = 1
     /// Metric name → id (the pipeline's).
     var metricIDs: [String: Int32] = [:]
+    /// Held by `access` (re-entered by a body that calls it again).
+    private let calls = NSRecursiveLock()
 
     /// Connects to the server at `location` for pipeline `pipeline`; unless `readOnly`,
     /// creates the schema and its tables, or upgrades them (`PostgreSQLSchema`). A schema that
@@ -91,7 +93,12 @@ package final class PostgreSQLStore {
     // MARK: Connection, errors
 
     /// Runs `body` on the connection, turning server errors into `StoreError.unusable` in words.
+    /// One body at a time: a run calls the store from more than one thread (its ledger's read
+    /// beside its store writes, `PipelineRunner.render`), and they take turns on the
+    /// connection and on the store's caches, as GRDB's queue makes SQLite's calls take turns.
     func access<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        calls.lock()
+        defer { calls.unlock() }
         do {
             return try body(connection)
         } catch let error as StoreError {
