@@ -57,7 +57,9 @@ package final class SQLiteStore: ObservationStore {
         configuration.busyMode = .timeout(readOnly ? 10 : Self.transactionWait)
         configuration.label = "jianfu-state"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; " + Self.readPragmas)
+            // `page_size` first: it takes effect on a new file only (before WAL mode is set);
+            // a store made with another page size keeps it.
+            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize); PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; " + Self.readPragmas)
         }
         do {
             try Self.checkOwnership(path)
@@ -173,6 +175,13 @@ package final class SQLiteStore: ObservationStore {
         let listed = foreign.isEmpty ? "only some of a store's tables" : "tables jianfu does not write: " + foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", …" : "")
         throw StoreError.notAStore(path: path, reason: "it is an SQLite database that holds \(listed)")
     }
+
+    /// The page size of a new store: 64 KiB, SQLite's largest. A slab (one period of one
+    /// metric, 16 bytes a unit: 480 KB for 30 000 units) spans 8 overflow pages instead of 120,
+    /// each a read of its own: a night's read of the 10 M benchmark took 0.14 s with 4 KiB pages,
+    /// 0.11 s with these. A store made before keeps its page size (a `VACUUM` after
+    /// `PRAGMA journal_mode = DELETE; PRAGMA page_size = 65536` changes it, offline).
+    static let pageSize = 65536
 
     /// How long a write waits while another pipeline's run writes (seconds).
     static let transactionWait: TimeInterval = 3600

@@ -118,6 +118,28 @@ import Testing
                 == ["24289 8.0 \(first) \(second) 7.0"])
     }
 
+    /// A new store is made with 64 KiB pages (a slab is 8 overflow pages, not 120); a store
+    /// made with SQLite's default 4 KiB pages keeps them, and its values read back the same.
+    @Test func aNewStoreHas64KiBPagesAndAnOlderOneKeepsItsOwn() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 65536)
+
+        let old = folder + "/old.sqlite"
+        try DatabaseQueue(path: old).writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        #expect(try DatabaseQueue(path: old).read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
+        let kept = try SQLiteStore(path: old)
+        #expect(try kept.queue.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
+        let run = try Self.start(kept)
+        try kept.beginChanges()
+        let (t, r) = Self.read("counts", [("U1", "2024-01", 10), ("U1", "2024-02", 8)])
+        #expect(try kept.recordObservations(Self.batch(t, 0), read: r, run: run) == MergeCount(added: 2, corrections: 0))
+        try kept.commitChanges()
+        let (table, _) = try Self.load(kept, ["counts"])
+        #expect(Self.values(table, "U1").map { "\($0.0)=\($0.1)" } == ["2024-01=10.0", "2024-02=8.0"])
+        #expect(try kept.queue.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
+    }
+
     @Test func theTableIsBuiltSourceAfterSourceAndTheLaterSourceWins() throws {
         let (store, folder) = try Self.store()
         defer { try? FileManager.default.removeItem(atPath: folder) }
