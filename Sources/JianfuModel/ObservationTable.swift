@@ -258,6 +258,24 @@ package struct ObservationTable: Sendable {
         let cells = grids[g].cells
         let lines = lines?.baseAddress
         var overrode = 0
+        if lines == nil, source == 0, !cells.anyOrigin {
+            // A stored table's first source: no origin to write, none written before (so no
+            // cell holds another source), so a value goes straight to its cell through the
+            // storage's pointer (a call of `CellStorage.set` per value checked the class's
+            // properties for exclusive access each time).
+            let stored = cells.values
+            grids[g].occupied.withUnsafeMutableBufferPointer { occupied in
+                for i in 0..<units.count where units[i] >= 0 {
+                    let index = (row &+ Int(units[i])) &* width &+ slot
+                    let word = index &>> 6, bit: UInt64 = 1 &<< UInt64(index & 63)
+                    if occupied[word] & bit == 0 {
+                        stored[index] = values[i]
+                        occupied[word] |= bit
+                    }
+                }
+            }
+            return 0
+        }
         grids[g].occupied.withUnsafeMutableBufferPointer { occupied in
             for i in 0..<units.count where units[i] >= 0 {
                 let index = (row &+ Int(units[i])) &* width &+ slot

@@ -142,28 +142,33 @@ enum StoredTable {
                         }
                     }
                 }
-                // A batch in key order: a run of values per period.
-                var start = 0
-                while start < count {
-                    let period = batch.periods[start]
-                    var end = start + 1
-                    while end < count, batch.periods[end] == period { end += 1 }
+                // A batch in key order: a run of values per period (a slab is one run).
+                var runs: [(period: Int32, range: Range<Int>)] = []
+                batch.periods.withUnsafeBufferPointer { periods in
+                    var start = 0
+                    while start < count {
+                        var end = start + 1
+                        while end < count, periods[end] == periods[start] { end += 1 }
+                        runs.append((periods[start], start..<end))
+                        start = end
+                    }
+                }
+                for (period, range) in runs {
                     taken += mapped.withUnsafeBufferPointer { units in
                         batch.values.withUnsafeBufferPointer { values in
                             table.insert(
-                                metric: m, ordinal: period, units: UnsafeBufferPointer(rebasing: units[start..<end]),
-                                values: UnsafeBufferPointer(rebasing: values[start..<end]), lines: nil, source: origin.index)
+                                metric: m, ordinal: period, units: UnsafeBufferPointer(rebasing: units[range]),
+                                values: UnsafeBufferPointer(rebasing: values[range]), lines: nil, source: origin.index)
                         }
                     }
                     if let tracking, period <= tracking.endOrdinals[m] {
                         let month = min(Period(metrics[m].granularity, ordinal: Int(period)).lastMonthOrdinal, tracking.endMonth)
                         mapped.withUnsafeBufferPointer { units in
                             reported.withUnsafeMutableBufferPointer { reported in
-                                for i in start..<end where units[i] >= 0 && reported[Int(units[i])] < month { reported[Int(units[i])] = month }
+                                for i in range where units[i] >= 0 && reported[Int(units[i])] < month { reported[Int(units[i])] = month }
                             }
                         }
                     }
-                    start = end
                 }
             }
             if origin.pipeline == nil { overrides[origin.name, default: 0] += taken }
