@@ -22,6 +22,7 @@ package enum Evaluator {
         let perUnit = [(rows: [MetricIndicators], lastReported: Int?)].concurrentMap(count: units.count) { u in
             let override = settings.override(for: units[u].category)
             var rows: [MetricIndicators] = []
+            rows.reserveCapacity(metrics.count)
             var lastReported: Int?
             for (m, metric) in metrics.enumerated() {
                 let series = access.values(unit: u, metric: m)
@@ -50,7 +51,7 @@ package enum Evaluator {
         var evaluations = [UnitEvaluation].concurrentMap(count: units.count) { u in
             let unit = units[u]
             let override = settings.override(for: unit.category)
-            let rebounds = indicators[u].filter(\.rebound.isRebound).count
+            let rebounds = indicators[u].reduce(0) { $0 + ($1.rebound.isRebound ? 1 : 0) }
             let composite = Composite.composite(
                 scores: zip(indicators[u], metrics).map { ($0.score, override.weight(for: $1)) },
                 rebounds: rebounds, penalty: settings.rebound.penalty)
