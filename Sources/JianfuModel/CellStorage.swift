@@ -24,14 +24,18 @@ final class CellStorage: @unchecked Sendable {
         var source: UInt16
     }
 
-    private(set) var values: UnsafeMutablePointer<Double>
-    private(set) var origins: UnsafeMutablePointer<Origin>
+    // The properties `set` reads for every value stored are not checked for exclusive access
+    // at run time (a check per value was most of a night's read): a storage is written by one
+    // table at a time (copied on write, `ObservationTable.Grid.makeUnique`), and only `grow`
+    // and `releaseOrigins` change them.
+    @exclusivity(unchecked) private(set) var values: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private(set) var origins: UnsafeMutablePointer<Origin>
     /// Cells mapped.
     private(set) var capacity: Int
     /// Whether any origin other than (0, 0) was written: while none was, every origin reads
     /// (0, 0) and `setOrigin` of (0, 0) need not read the one stored (whose page, never
     /// touched, would be mapped by the read).
-    private(set) var anyOrigin = false
+    @exclusivity(unchecked) private(set) var anyOrigin = false
 
     /// Maps room for `capacity` vacant cells.
     init(capacity: Int) {

@@ -258,24 +258,6 @@ package struct ObservationTable: Sendable {
         let cells = grids[g].cells
         let lines = lines?.baseAddress
         var overrode = 0
-        if lines == nil, source == 0, !cells.anyOrigin {
-            // A stored table's first source: no origin to write, none written before (so no
-            // cell holds another source), so a value goes straight to its cell through the
-            // storage's pointer (a call of `CellStorage.set` per value checked the class's
-            // properties for exclusive access each time).
-            let stored = cells.values
-            grids[g].occupied.withUnsafeMutableBufferPointer { occupied in
-                for i in 0..<units.count where units[i] >= 0 {
-                    let index = (row &+ Int(units[i])) &* width &+ slot
-                    let word = index &>> 6, bit: UInt64 = 1 &<< UInt64(index & 63)
-                    if occupied[word] & bit == 0 {
-                        stored[index] = values[i]
-                        occupied[word] |= bit
-                    }
-                }
-            }
-            return 0
-        }
         grids[g].occupied.withUnsafeMutableBufferPointer { occupied in
             for i in 0..<units.count where units[i] >= 0 {
                 let index = (row &+ Int(units[i])) &* width &+ slot
@@ -536,21 +518,11 @@ package struct DenseSeries: Sendable {
 
     /// The values of `unit` for `metric`, in period order.
     package func entries(metric: Int, unit: Int) -> [ObservationTable.Entry] {
-        // Counted first, then made in one allocation: the evaluation asks for every unit's
-        // series of every metric (120 000 arrays on the 10 M benchmark).
-        let grid = metrics[metric]
-        let count = grid.ordinals.count
-        return grid.values.withUnsafeBufferPointer { values in
-            let row = UnsafeBufferPointer(rebasing: values[(unit * count)..<(unit * count + count)])
-            let n = row.reduce(0) { $1.isNaN ? $0 : $0 + 1 }
-            return [ObservationTable.Entry](unsafeUninitializedCapacity: n) { buffer, initialized in
-                var i = 0
-                for k in 0..<count where !row[k].isNaN {
-                    buffer.initializeElement(at: i, to: ObservationTable.Entry(ordinal: grid.ordinals[k], value: row[k]))
-                    i += 1
-                }
-                initialized = i
-            }
-        }
+        // One allocation, room for every column: the evaluation asks for every unit's series
+        // of every metric (120 000 arrays on the 10 M benchmark), each let go at once.
+        var result: [ObservationTable.Entry] = []
+        result.reserveCapacity(metrics[metric].ordinals.count)
+        forEachValue(metric: metric, unit: unit) { result.append(ObservationTable.Entry(ordinal: $0, value: $1)) }
+        return result
     }
 }
