@@ -85,29 +85,25 @@ extension SQLiteStore {
         let rank = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
         return try access { db in
             let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
-            let select = try db.makeStatement(sql: """
+            var units: [ObservedUnit] = []
+            var nameRank = Int.max
+            // A row per unit and source.
+            try eachRow(
+                """
                 SELECT u.id, u.code, su.name, s.name AS source FROM source_units su JOIN units u ON u.id = su.unit
                 JOIN sources s ON s.id = su.source WHERE s.pipeline = ? AND s.name IN (\(marks)) ORDER BY u.id
-                """)
-            try select.setArguments([pipeline] + StatementArguments(sources))
-            // Read by column number through the C API: a row per unit and source.
-            return try withExtendedLifetime(select) {
-                let s = select.sqliteStatement
-                defer { sqlite3_reset(s) }
-                var units: [ObservedUnit] = []
-                var nameRank = Int.max
-                while try step(s, db) {
-                    let id = Int32(sqlite3_column_int64(s, 0))
-                    if units.last?.storeID != id {
-                        units.append(ObservedUnit(storeID: id, id: Self.text(s, 1)))
-                        nameRank = Int.max
-                    }
-                    guard sqlite3_column_bytes(s, 2) > 0, let r = rank[Self.text(s, 3)], r < nameRank else { continue }
-                    units[units.count - 1].name = Self.text(s, 2)
-                    nameRank = r
+                """, [pipeline] + StatementArguments(sources), db
+            ) { s in
+                let id = Int32(sqlite3_column_int64(s, 0))
+                if units.last?.storeID != id {
+                    units.append(ObservedUnit(storeID: id, id: Self.text(s, 1)))
+                    nameRank = Int.max
                 }
-                return units
+                guard sqlite3_column_bytes(s, 2) > 0, let r = rank[Self.text(s, 3)], r < nameRank else { return }
+                units[units.count - 1].name = Self.text(s, 2)
+                nameRank = r
             }
+            return units
         }
     }
 
@@ -126,18 +122,13 @@ extension SQLiteStore {
                 return
             }
             // Units, values and lines only: the runs, last in the row, are not read.
-            let select = try db.makeStatement(sql: """
+            var batch = StoredValues()
+            try eachRow(
+                """
                 SELECT period, units, vals, lines FROM observation_slabs
                 WHERE source = ? AND metric = ? AND period BETWEEN ? AND ? ORDER BY period
-                """)
-            defer { withExtendedLifetime(select) {} }
-            let s = select.sqliteStatement
-            sqlite3_bind_int64(s, 1, source)
-            sqlite3_bind_int64(s, 2, metricID)
-            sqlite3_bind_int64(s, 3, Int64(periods.lowerBound))
-            sqlite3_bind_int64(s, 4, Int64(periods.upperBound))
-            var batch = StoredValues()
-            while try step(s, db) {
+                """, [source, metricID, Int64(periods.lowerBound), Int64(periods.upperBound)], db
+            ) { s in
                 let period = sqlite3_column_int(s, 0)
                 let slab = try ObservationSlab.Columns(s, from: 1, location: location)
                 batch.removeAll()
@@ -190,6 +181,19 @@ extension SQLiteStore {
     func finish(_ statement: OpaquePointer, _ db: Database) throws {
         _ = try step(statement, db)
         sqlite3_reset(statement)
+    }
+
+    /// Steps `sql` with `arguments` through the C API, calling `row` with the statement on each
+    /// row it gives (columns read by number, `sqlite3_column_*`, valid until the next step): the
+    /// hot reads of a night, without a GRDB `Row` per row.
+    func eachRow(_ sql: String, _ arguments: StatementArguments, _ db: Database, _ row: (OpaquePointer) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        try withExtendedLifetime(statement) {
+            let s = statement.sqliteStatement
+            defer { sqlite3_reset(s) }
+            while try step(s, db) { try row(s) }
+        }
     }
 }
 

@@ -505,11 +505,7 @@ package final class SQLiteStore: ObservationStore {
     func storeIDs(for codes: [String], _ db: Database) throws -> [Int32] {
         if unitIDs == nil {
             var known: [UnitKey: Int32] = [:]
-            let select = try db.makeStatement(sql: "SELECT id, code FROM units")
-            try withExtendedLifetime(select) {
-                let s = select.sqliteStatement
-                while try step(s, db) { known[UnitKey(Self.text(s, 1))] = Int32(sqlite3_column_int64(s, 0)) }
-            }
+            try eachRow("SELECT id, code FROM units", [], db) { s in known[UnitKey(Self.text(s, 1))] = Int32(sqlite3_column_int64(s, 0)) }
             unitIDs = known
         }
         var ids: [Int32] = []
@@ -551,14 +547,9 @@ package final class SQLiteStore: ObservationStore {
     /// in `score_runs`.
     func writeScores(_ scores: [UnitScore], run: Int64, _ db: Database) throws {
         var changes = ScoreChanges(scores)
-        let select = try db.makeStatement(sql: "SELECT unit_id, category, composite FROM unit_scores WHERE pipeline = ?")
-        try select.setArguments([pipeline])
-        try withExtendedLifetime(select) {
-            let s = select.sqliteStatement
-            while try step(s, db) {
-                let composite = sqlite3_column_type(s, 2) == SQLITE_NULL ? nil : sqlite3_column_double(s, 2)
-                changes.compare(unitID: Self.text(s, 0), category: Self.text(s, 1), composite: composite)
-            }
+        try eachRow("SELECT unit_id, category, composite FROM unit_scores WHERE pipeline = ?", [pipeline], db) { s in
+            let composite = sqlite3_column_type(s, 2) == SQLITE_NULL ? nil : sqlite3_column_double(s, 2)
+            changes.compare(unitID: Self.text(s, 0), category: Self.text(s, 1), composite: composite)
         }
         let delete = try db.makeStatement(sql: "DELETE FROM unit_scores WHERE pipeline = ? AND unit_id = ?")
         let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO unit_scores (pipeline, unit_id, category, composite) VALUES (?, ?, ?, ?)")
